@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sigmac-c: the command line. Parses arguments, runs the front end over the
+ * inputs, prints diagnostics and results. The only place that prints.
+ *
+ * Exit codes (ARCHITECTURE.md section 1): 0 every input accepted, 1 at least
+ * one input rejected, 2 usage or internal error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "diag.h"
+#include "ir_dump.h"
+#include "placeholders.h"
+#include "rule.h"
+#include "ruleset.h"
+
+#ifndef SC_VERSION
+#define SC_VERSION "0.0.0"
+#endif
+
+enum {
+	EXIT_ACCEPTED = 0,
+	EXIT_REJECTED = 1,
+	EXIT_USAGE = 2,
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: sigmac-c check   [--format text|json|sarif] [--placeholders FILE]\n"
+	      "                        [--target linux|windows|replay] PATH...\n"
+	      "       sigmac-c dump-ir [--format json] [--placeholders FILE] PATH...\n"
+	      "       sigmac-c version\n"
+	      "\n"
+	      "PATH is a Sigma rule file or a directory searched recursively for *.yml\n"
+	      "and *.yaml. Diagnostics read FILE:LINE:COL: error|warning: CODE: message\n"
+	      "[rule-id]; codes are documented in compiler/DIAGNOSTICS.md.\n"
+	      "Exit status: 0 all inputs accepted, 1 some input rejected, 2 usage error.\n",
+	      f);
+}
+
+struct opts {
+	enum sc_diag_format format;
+	const char *placeholders;
+	enum sc_target target;
+};
+
+static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"placeholders", required_argument, NULL, 'p'},
+		{"target", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:p:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") == 0 && !dump)
+				o->format = SC_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = SC_FMT_JSON;
+			else if (strcmp(optarg, "sarif") == 0 && !dump)
+				o->format = SC_FMT_SARIF;
+			else {
+				fprintf(stderr, "sigmac-c: unknown --format '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'p':
+			o->placeholders = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "linux") == 0)
+				o->target = SC_TARGET_LINUX;
+			else if (strcmp(optarg, "windows") == 0)
+				o->target = SC_TARGET_WINDOWS;
+			else if (strcmp(optarg, "replay") == 0)
+				o->target = SC_TARGET_REPLAY;
+			else {
+				fprintf(stderr, "sigmac-c: unknown --target '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_ACCEPTED);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		fputs("sigmac-c: no input PATH given\n", stderr);
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Load every PATH; returns the context (caller frees). */
+static struct sc_ctx *run_front_end(int argc, char **argv, const struct opts *o)
+{
+	struct sc_ctx *ctx = sc_ctx_new();
+	int i;
+
+	ctx->target = o->target;
+	if (o->placeholders)
+		sc_placeholders_load(ctx, o->placeholders);
+	for (i = optind; i < argc; i++)
+		sc_ruleset_add_path(ctx, argv[i]);
+	sc_ruleset_finish(ctx);
+	sc_diags_sort(&ctx->diags);
+	return ctx;
+}
+
+static int exit_status(const struct sc_ctx *ctx)
+{
+	return ctx->diags.nerrors ? EXIT_REJECTED : EXIT_ACCEPTED;
+}
+
+static void summary(const struct sc_ctx *ctx, FILE *f)
+{
+	struct sc_ruleset_stats st;
+
+	sc_ruleset_stats(ctx, &st);
+	fprintf(f,
+		"sigmac-c: %zu file%s, %zu document%s (%zu rules, %zu correlations, %zu "
+		"filters): %zu accepted, %zu rejected; %zu error%s, %zu warning%s\n",
+		st.files, st.files == 1 ? "" : "s", st.docs, st.docs == 1 ? "" : "s", st.rules,
+		st.correlations, st.filters, st.accepted, st.rejected, ctx->diags.nerrors,
+		ctx->diags.nerrors == 1 ? "" : "s", ctx->diags.nwarnings,
+		ctx->diags.nwarnings == 1 ? "" : "s");
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct opts o = {SC_FMT_TEXT, NULL, SC_TARGET_REPLAY};
+	struct sc_buf out = SC_BUF_INIT;
+	struct sc_ctx *ctx;
+	int ret;
+
+	if (parse_opts(argc, argv, &o, false) < 0)
+		return EXIT_USAGE;
+	ctx = run_front_end(argc, argv, &o);
+	sc_diags_render(&ctx->diags, o.format, SC_VERSION, &out);
+	if (sc_buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+		fputs("sigmac-c: cannot write output\n", stderr);
+		ret = EXIT_USAGE;
+	} else {
+		ret = exit_status(ctx);
+	}
+	if (o.format == SC_FMT_TEXT)
+		summary(ctx, stderr);
+	sc_buf_done(&out);
+	sc_ctx_free(ctx);
+	return ret;
+}
+
+static int cmd_dump_ir(int argc, char **argv)
+{
+	struct opts o = {SC_FMT_JSON, NULL, SC_TARGET_REPLAY};
+	struct sc_buf out = SC_BUF_INIT, diags = SC_BUF_INIT;
+	struct sc_ctx *ctx;
+	size_t i;
+	int ret;
+
+	if (parse_opts(argc, argv, &o, true) < 0)
+		return EXIT_USAGE;
+	ctx = run_front_end(argc, argv, &o);
+	sc_diags_render(&ctx->diags, SC_FMT_TEXT, SC_VERSION, &diags);
+	sc_buf_write(&diags, stderr);
+	for (i = 0; i < ctx->nrules; i++)
+		sc_ir_dump_rule(ctx, ctx->rules[i], &out);
+	if (sc_buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
+		fputs("sigmac-c: cannot write output\n", stderr);
+		ret = EXIT_USAGE;
+	} else {
+		ret = exit_status(ctx);
+	}
+	sc_buf_done(&out);
+	sc_buf_done(&diags);
+	sc_ctx_free(ctx);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "dump-ir") == 0)
+		return cmd_dump_ir(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("sigmac-c %s\n", SC_VERSION);
+		return EXIT_ACCEPTED;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return EXIT_ACCEPTED;
+	}
+	fprintf(stderr, "sigmac-c: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}
