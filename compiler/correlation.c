@@ -217,8 +217,8 @@ void sc_correlation_load(struct sc_ctx *ctx, struct sc_rule *r)
 	uint32_t i, k;
 
 	r->corr = c;
-	if (sc_node_get(r->root, "detection"))
-		sc_rule_diag(ctx, r, SC_E_CORR_KEY, sc_node_get(r->root, "detection")->pos,
+	if (sc_node_key(r->root, "detection"))
+		sc_rule_diag(ctx, r, SC_E_CORR_KEY, sc_node_key(r->root, "detection")->pos,
 			     "a correlation has no 'detection'; put the rule in its own document");
 	if (cm->kind != SC_NODE_MAP) {
 		sc_rule_diag(ctx, r, SC_E_BAD_TYPE, cm->pos,

@@ -37,6 +37,7 @@ struct sc_ctx {
 	struct sc_rule **rules; /* every document, input order (heap array) */
 	size_t nrules, caprules;
 	size_t ninputs;		/* files found on the command line paths */
+	size_t nunreadable;	/* paths and files that could not be read */
 };
 
 /* New compilation context. Never returns NULL. */

@@ -136,13 +136,18 @@ enum sc_code sc_diag_first_error_since(const struct sc_diags *d, size_t mark)
 	return 0;
 }
 
-void sc_diag_set_rule(struct sc_diags *d, size_t mark, const char *rule_id)
+void sc_diag_set_rule_range(struct sc_diags *d, size_t first, size_t end, const char *rule_id)
 {
 	size_t i;
 
-	for (i = mark; i < d->n; i++)
+	for (i = first; i < end && i < d->n; i++)
 		if (!d->v[i].rule_id)
 			d->v[i].rule_id = rule_id;
+}
+
+void sc_diag_set_rule(struct sc_diags *d, size_t mark, const char *rule_id)
+{
+	sc_diag_set_rule_range(d, mark, d->n, rule_id);
 }
 
 static int diag_cmp(const void *pa, const void *pb)

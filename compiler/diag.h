@@ -74,6 +74,9 @@ enum sc_code sc_diag_first_error_since(const struct sc_diags *d, size_t mark);
 /* Attach rule_id (arena string) to every diagnostic recorded since mark that has none. */
 void sc_diag_set_rule(struct sc_diags *d, size_t mark, const char *rule_id);
 
+/* The same for the diagnostics with index in [first, end). */
+void sc_diag_set_rule_range(struct sc_diags *d, size_t first, size_t end, const char *rule_id);
+
 /* Sort by file, line, column, emission order (deterministic output). */
 void sc_diags_sort(struct sc_diags *d);
 

@@ -43,7 +43,7 @@ SC_CODE(SC_E_LOGSOURCE_EMPTY, 213, ERROR, "logsource has none of category, produ
 SC_CODE(SC_E_DUPLICATE_ID, 214, ERROR, "rule id used by another rule")
 SC_CODE(SC_E_DUPLICATE_NAME, 215, ERROR, "rule name used by another rule")
 SC_CODE(SC_E_V1_COLLECTION, 216, ERROR, "Sigma v1 rule collection (action: global/reset/repeat) is not supported")
-SC_CODE(SC_E_MISSING_ID, 217, ERROR, "a rule that others reference by id or name has no id")
+/* 217 retired before release (never emitted); never reuse it. */
 SC_CODE(SC_W_STATUS_DEPRECATED, 250, WARNING, "rule status is deprecated")
 SC_CODE(SC_W_STATUS_UNSUPPORTED, 251, WARNING, "rule status is unsupported")
 SC_CODE(SC_W_DUPLICATE_ENTRY, 252, WARNING, "the same entry twice in a list that should hold unique values")

@@ -22,7 +22,7 @@ void sc_filter_load(struct sc_ctx *ctx, struct sc_rule *r)
 
 	r->filter = f;
 	for (i = 0; not_allowed[i]; i++) {
-		const struct sc_node *k = sc_node_get(r->root, not_allowed[i]);
+		const struct sc_node *k = sc_node_key(r->root, not_allowed[i]);
 
 		if (k)
 			sc_rule_diag(ctx, r, SC_E_FILTER_KEY, k->pos,

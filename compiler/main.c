@@ -125,6 +125,11 @@ static struct sc_ctx *run_front_end(int argc, char **argv, const struct opts *o)
 
 static int exit_status(const struct sc_ctx *ctx)
 {
+	size_t i;
+
+	for (i = 0; i < ctx->diags.n; i++)
+		if (ctx->diags.v[i].code == SC_E_INTERNAL)
+			return EXIT_USAGE;
 	return ctx->diags.nerrors ? EXIT_REJECTED : EXIT_ACCEPTED;
 }
 
@@ -134,9 +139,11 @@ static void summary(const struct sc_ctx *ctx, FILE *f)
 
 	sc_ruleset_stats(ctx, &st);
 	fprintf(f,
-		"sigmac-c: %zu file%s, %zu document%s (%zu rules, %zu correlations, %zu "
-		"filters): %zu accepted, %zu rejected; %zu error%s, %zu warning%s\n",
-		st.files, st.files == 1 ? "" : "s", st.docs, st.docs == 1 ? "" : "s", st.rules,
+		"sigmac-c: %zu file%s (%zu unreadable or not valid YAML), %zu document%s (%zu "
+		"rules, %zu correlations, %zu filters): %zu accepted, %zu rejected; %zu error%s, "
+		"%zu warning%s\n",
+		st.files, st.files == 1 ? "" : "s", st.bad_files, st.docs, st.docs == 1 ? "" : "s",
+		st.rules,
 		st.correlations, st.filters, st.accepted, st.rejected, ctx->diags.nerrors,
 		ctx->diags.nerrors == 1 ? "" : "s", ctx->diags.nwarnings,
 		ctx->diags.nwarnings == 1 ? "" : "s");

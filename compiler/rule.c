@@ -133,6 +133,15 @@ struct sc_rule *sc_rule_load(struct sc_ctx *ctx, const struct sc_yaml_file *f, u
 	r->doc_index = i;
 	r->pos = f->docs[i].pos;
 	r->diag_mark = sc_diag_mark(&ctx->diags);
+	/* YAML-level errors of this document (duplicate keys, ...) reject it too. */
+	for (k = (uint32_t)f->docs[i].diag_first; k < f->docs[i].diag_end; k++) {
+		enum sc_code c = ctx->diags.v[k].code;
+
+		if (sc_code_severity(c) == SC_SEV_ERROR && !r->rejected) {
+			r->rejected = true;
+			r->reject_code = c;
+		}
+	}
 
 	if (root->kind != SC_NODE_MAP) {
 		r->kind = SC_DOC_RULE;
@@ -159,6 +168,15 @@ struct sc_rule *sc_rule_load(struct sc_ctx *ctx, const struct sc_yaml_file *f, u
 		return r;
 	}
 
+	if (!sc_node_get(root, "title") && !sc_node_get(root, "logsource") &&
+	    !sc_node_get(root, "detection") && !sc_node_get(root, "correlation") &&
+	    !sc_node_get(root, "filter")) {
+		r->kind = SC_DOC_RULE;
+		sc_rule_diag(ctx, r, SC_E_DOC_KIND, root->pos,
+			     "not a Sigma document: no title, logsource, detection, correlation "
+			     "or filter (a placeholders or configuration file given as a rule?)");
+		return r;
+	}
 	if (sc_node_get(root, "correlation")) {
 		r->kind = SC_DOC_CORRELATION;
 		sc_rule_meta_load(ctx, r);

@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "rule.h"
 #include "suggest.h"
+#include "utf8.h"
 #include "yaml_load.h"
 
 #define MAX_TITLE	256
@@ -80,9 +81,10 @@ static const char *get_string(struct sc_ctx *ctx, struct sc_rule *r, const char 
 		sc_rule_diag(ctx, r, SC_E_EMPTY_STRING, n->pos, "'%s' must not be empty", key);
 		return NULL;
 	}
-	if (maxlen && n->len > maxlen) {
+	if (maxlen && sc_utf8_count((const uint8_t *)n->str, n->len) > maxlen) {
 		sc_rule_diag(ctx, r, SC_E_TOO_LONG, n->pos,
-			     "'%s' is %zu bytes long; the limit is %zu", key, n->len, maxlen);
+			     "'%s' is %zu characters long; the limit is %zu", key,
+			     sc_utf8_count((const uint8_t *)n->str, n->len), maxlen);
 		return NULL;
 	}
 	return n->str;
@@ -367,6 +369,10 @@ void sc_rule_meta_load(struct sc_ctx *ctx, struct sc_rule *r)
 	}
 
 	r->id = get_string(ctx, r, "id", 0, false, &r->id_pos);
+	if (!sc_node_get(r->root, "id") && r->kind == SC_DOC_RULE)
+		sc_rule_diag(ctx, r, SC_W_NO_ID, r->root->pos,
+			     "rule has no id; give it a UUID so that alerts, exceptions and "
+			     "correlations can refer to it");
 	if (r->id && !is_uuid(r->id)) {
 		sc_rule_diag(ctx, r, SC_E_BAD_UUID, r->id_pos,
 			     "id '%s' is not a UUID (8-4-4-4-12 hexadecimal digits)", r->id);

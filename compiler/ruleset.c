@@ -72,6 +72,8 @@ void sc_ruleset_add_buffer(struct sc_ctx *ctx, const char *path, const uint8_t *
 		if (r->rejected)
 			r->ir_root = 0;
 		sc_diag_set_rule(&ctx->diags, r->diag_mark, r->id);
+		sc_diag_set_rule_range(&ctx->diags, f->docs[i].diag_first, f->docs[i].diag_end,
+				       r->id);
 		add_rule(ctx, r);
 	}
 	if (f->ndocs == 0 && !f->failed) {
@@ -90,6 +92,7 @@ int sc_ruleset_add_path(struct sc_ctx *ctx, const char *path)
 
 	err = sc_find_rule_files(path, &files);
 	if (err < 0 && files.n == 0) {
+		ctx->nunreadable++;
 		sc_diag(&ctx->diags, SC_E_IO, sc_arena_strdup(ctx->arena, path), zero,
 			"cannot read '%s': %s", path, strerror(-err));
 		sc_pathlist_done(&files);
@@ -105,6 +108,7 @@ int sc_ruleset_add_path(struct sc_ctx *ctx, const char *path)
 
 		ctx->ninputs++;
 		if (e < 0) {
+			ctx->nunreadable++;
 			sc_diag(&ctx->diags, e == -EFBIG ? SC_E_LIMIT : SC_E_IO,
 				sc_arena_strdup(ctx->arena, files.v[i]), zero, "cannot read: %s",
 				e == -EFBIG ? "file larger than 64 MiB" : strerror(-e));
@@ -280,8 +284,12 @@ void sc_ruleset_stats(const struct sc_ctx *ctx, struct sc_ruleset_stats *st)
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
-	st->files = ctx->nfiles;
+	st->files = ctx->nfiles + ctx->nunreadable;
 	st->docs = ctx->nrules;
+	st->bad_files = ctx->nunreadable;
+	for (i = 0; i < ctx->nfiles; i++)
+		if (ctx->files[i]->failed)
+			st->bad_files++;
 	for (i = 0; i < ctx->nrules; i++) {
 		const struct sc_rule *r = ctx->rules[i];
 

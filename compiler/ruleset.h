@@ -32,6 +32,7 @@ void sc_ruleset_finish(struct sc_ctx *ctx);
 /* Counts for summaries. */
 struct sc_ruleset_stats {
 	size_t files;
+	size_t bad_files; /* unreadable, or YAML errors stopped loading */
 	size_t docs;
 	size_t rules, correlations, filters;
 	size_t accepted, rejected;

@@ -158,7 +158,8 @@ static int type_error(struct apply *ap, const struct sc_value *v)
 			     ap->node->str);
 	else
 		sc_rule_diag(ap->ctx, ap->r, SC_E_MODIFIER_TYPE, ap->it->mod_pos[ap->k],
-			     "'%s' does not apply to a %s%s%s%s", sc_mod_name(m), vtype_name(v),
+			     "'%s' does not apply to %s %s%s%s%s", sc_mod_name(m),
+			     v->t == SC_V_EXISTS ? "an" : "a", vtype_name(v),
 			     v->t == SC_V_STR || v->t == SC_V_NUM ? " ('" : "",
 			     v->t == SC_V_STR || v->t == SC_V_NUM ? ap->node->str : "",
 			     v->t == SC_V_STR || v->t == SC_V_NUM ? "')" : "");
@@ -552,6 +553,34 @@ static int apply_one(struct apply *ap, const struct sc_value *v, struct vvec *ou
 	return err;
 }
 
+/* Warnings about string values that were probably meant otherwise. */
+static void value_hints(struct sc_ctx *ctx, struct sc_rule *r, const struct sc_det_item *it,
+			const struct sc_node *v)
+{
+	bool value_mods = false, digits = v->len > 0 && v->len <= 18;
+	size_t i;
+	uint8_t k;
+
+	for (k = 0; k < it->nmods; k++)
+		if (it->mods[k] != SC_MOD_ALL && it->mods[k] != SC_MOD_NEQ)
+			value_mods = true;
+	for (i = 0; i < v->len; i++)
+		if (v->str[i] < '0' || v->str[i] > '9' || (i == 0 && v->str[0] == '0' && v->len > 1))
+			digits = false;
+	if (digits && !value_mods && it->field && v->style != SC_STYLE_PLAIN)
+		sc_rule_diag(ctx, r, SC_W_NUMBER_AS_STRING, v->pos,
+			     "'%s' is a number written as a string: it matches the text only; "
+			     "write it unquoted to compare numerically",
+			     v->str);
+	/* ".*" inside (not as the final wildcard of "127.*"), ".+" or an inline flag. */
+	if (!value_mods && ((v->len > 2 && memmem(v->str, v->len - 2, ".*", 2)) ||
+			    memmem(v->str, v->len, ".+", 2) || memmem(v->str, v->len, "(?i)", 4)))
+		sc_rule_diag(ctx, r, SC_W_REGEX_LIKE_VALUE, v->pos,
+			     "'%s' looks like a regular expression, but without '|re' it is "
+			     "matched as a wildcard string",
+			     v->str);
+}
+
 int sc_value_apply(struct sc_ctx *ctx, struct sc_rule *r, const struct sc_det_item *it,
 		   const struct sc_node *v, struct sc_value **ret, uint32_t *ret_n)
 {
@@ -583,6 +612,7 @@ int sc_value_apply(struct sc_ctx *ctx, struct sc_rule *r, const struct sc_det_it
 	default:
 		x.t = SC_V_STR;
 		x.s = sc_sstr_parse(ctx->arena, (const uint8_t *)v->str, v->len);
+		value_hints(ctx, r, it, v);
 		for (i = 1; i < x.s.n; i++)
 			if (x.s.v[i].kind == SC_PART_ANY && x.s.v[i - 1].kind == SC_PART_ANY) {
 				sc_rule_diag(ctx, r, SC_W_DOUBLE_WILDCARD, v->pos,

@@ -30,6 +30,7 @@ struct loader {
 	struct sc_diags *d;
 	struct sc_yaml_file *f;
 	yaml_parser_t p;
+	size_t *doc_diag;	/* diagnostic ranges of the kept documents (heap) */
 	struct anchor *anchors; /* current document's anchors (heap) */
 	size_t nanchors, capanchors;
 	bool failed; /* error already reported; unwind */
@@ -139,9 +140,25 @@ static void report_parser_error(struct loader *L)
 	L->failed = true;
 	L->f->failed = true;
 	if (p->error == YAML_READER_ERROR) {
-		pos = offset_pos(L->f, p->problem_offset);
-		sc_diag(L->d, SC_E_YAML_BAD_UTF8, L->f->path, pos, "%s (byte 0x%02x)", problem,
-			p->problem_value >= 0 ? (unsigned)p->problem_value & 0xffu : 0u);
+		size_t off = 0, k;
+
+		/* libyaml reports where it noticed; name the sequence that is wrong. */
+		while (off < L->f->len) {
+			if (sc_utf8_decode(L->f->src + off, L->f->len - off, &k) == SC_UTF8_INVALID)
+				break;
+			off += k;
+		}
+		if (off < L->f->len) {
+			pos = offset_pos(L->f, off);
+			sc_diag(L->d, SC_E_YAML_BAD_UTF8, L->f->path, pos,
+				"invalid UTF-8: byte 0x%02x does not start a valid sequence",
+				L->f->src[off]);
+		} else {
+			pos = offset_pos(L->f, p->problem_offset);
+			sc_diag(L->d, SC_E_YAML_BAD_UTF8, L->f->path, pos, "%s (byte 0x%02x)",
+				problem,
+				p->problem_value >= 0 ? (unsigned)p->problem_value & 0xffu : 0u);
+		}
 		return;
 	}
 	if (p->error == YAML_MEMORY_ERROR)
@@ -503,6 +520,7 @@ static struct sc_node *parse_node(struct loader *L, yaml_event_t *ev, int depth,
 static bool parse_document(struct loader *L, struct nodevec *docs, yaml_event_t *start)
 {
 	struct sc_pos pos = mark_pos(start->start_mark);
+	size_t first = sc_diag_mark(L->d);
 	struct sc_node *root = NULL;
 	yaml_event_t ev;
 	uint64_t w;
@@ -526,6 +544,9 @@ static bool parse_document(struct loader *L, struct nodevec *docs, yaml_event_t 
 		sc_diag(L->d, SC_W_EMPTY_DOC, L->f->path, pos, "empty YAML document ignored");
 		return true;
 	}
+	L->doc_diag = sc_xreallocarray(L->doc_diag, 2 * (docs->n + 1), sizeof(*L->doc_diag));
+	L->doc_diag[2 * docs->n] = first;
+	L->doc_diag[2 * docs->n + 1] = sc_diag_mark(L->d);
 	nodevec_push(docs, root);
 	return true;
 }
@@ -544,6 +565,11 @@ int sc_yaml_load(struct sc_arena *a, struct sc_diags *d, const char *path, const
 	L.d = d;
 	L.f = f;
 	f->path = sc_arena_strdup(a, path);
+	/* A UTF-8 byte order mark is not content: columns start after it. */
+	if (len >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) {
+		src += 3;
+		len -= 3;
+	}
 	copy = sc_arena_alloc(a, len + 1);
 	if (len)
 		memcpy(copy, src, len);
@@ -583,8 +609,11 @@ int sc_yaml_load(struct sc_arena *a, struct sc_diags *d, const char *path, const
 		f->docs[i].root = docs.v[i];
 		f->docs[i].pos = docs.v[i]->pos;
 		f->docs[i].index = (uint32_t)i;
+		f->docs[i].diag_first = L.doc_diag[2 * i];
+		f->docs[i].diag_end = L.doc_diag[2 * i + 1];
 	}
 	free(docs.v);
+	free(L.doc_diag);
 	*ret = f;
 	return 0;
 }
@@ -599,6 +628,19 @@ struct sc_node *sc_node_get(const struct sc_node *map, const char *key)
 	for (i = 0; i < map->n; i++)
 		if (map->keys[i]->len == kl && memcmp(map->keys[i]->str, key, kl) == 0)
 			return map->items[i];
+	return NULL;
+}
+
+struct sc_node *sc_node_key(const struct sc_node *map, const char *key)
+{
+	size_t i, kl;
+
+	if (!map || map->kind != SC_NODE_MAP)
+		return NULL;
+	kl = strlen(key);
+	for (i = 0; i < map->n; i++)
+		if (map->keys[i]->len == kl && memcmp(map->keys[i]->str, key, kl) == 0)
+			return map->keys[i];
 	return NULL;
 }
 
@@ -651,19 +693,62 @@ static size_t dq_escape(const uint8_t *raw, size_t avail, size_t *ret_rawlen)
 	return sc_utf8_encode(cp, tmp);
 }
 
+/*
+ * Plain multi-line and block scalars: walk the value and the source side by
+ * side. Folding turns line breaks and indentation into one space or '\n';
+ * everything else is copied, so the two only part where the source has
+ * white space the value does not.
+ */
+static struct sc_pos align_pos(const struct sc_yaml_file *f, const struct sc_node *n, size_t off)
+{
+	size_t si = pos_offset(f, n->pos), vi = 0;
+
+	if (n->style == SC_STYLE_LITERAL || n->style == SC_STYLE_FOLDED) {
+		/* Content starts on the line after the '|' or '>' indicator line. */
+		while (si < f->len && f->src[si] != '\n')
+			si++;
+	}
+	while (vi < off && si < f->len) {
+		uint8_t v = (uint8_t)n->str[vi], c = f->src[si];
+
+		if (c == v) {
+			si++;
+			vi++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			si++;
+			if (v == ' ' || v == '\n')
+				vi++;
+			while (si < f->len && (f->src[si] == ' ' || f->src[si] == '\t' ||
+					       f->src[si] == '\n' || f->src[si] == '\r'))
+				si++;
+			continue;
+		}
+		return n->pos; /* source and value disagree: give the scalar's start */
+	}
+	while (si < f->len && (f->src[si] == ' ' || f->src[si] == '\t' || f->src[si] == '\n' ||
+			       f->src[si] == '\r'))
+		si++;
+	return offset_pos(f, si);
+}
+
 struct sc_pos sc_node_value_pos(const struct sc_yaml_file *f, const struct sc_node *n, size_t off)
 {
 	struct sc_pos p = n->pos;
 	size_t ri, vi = 0, end;
 
-	if (n->kind != SC_NODE_SCALAR || n->pos.line != n->end.line || off > n->len)
+	if (n->kind != SC_NODE_SCALAR || off > n->len)
+		return p;
+	if (n->style == SC_STYLE_LITERAL || n->style == SC_STYLE_FOLDED ||
+	    (n->style == SC_STYLE_PLAIN && n->pos.line != n->end.line))
+		return align_pos(f, n, off);
+	if (n->pos.line != n->end.line)
 		return p;
 	if (n->style == SC_STYLE_PLAIN) {
 		p.col += (uint32_t)sc_utf8_count((const uint8_t *)n->str, off);
 		return p;
 	}
-	if (n->style != SC_STYLE_SINGLE && n->style != SC_STYLE_DOUBLE)
-		return p;
 	ri = pos_offset(f, n->pos) + 1; /* after the opening quote */
 	end = f->len;
 	p.col++;

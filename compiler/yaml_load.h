@@ -49,11 +49,13 @@ struct sc_doc {
 	struct sc_node *root; /* never NULL for a kept document */
 	struct sc_pos pos;    /* document start */
 	uint32_t index;	      /* 0-based index among the file's documents */
+	size_t diag_first;    /* diagnostics the loader reported for this document: */
+	size_t diag_end;      /*   indices [diag_first, diag_end) of the sink */
 };
 
 struct sc_yaml_file {
 	const char *path;	   /* display path (arena) */
-	const uint8_t *src;	   /* the file bytes (arena), NUL-terminated */
+	const uint8_t *src;	   /* the file bytes after any UTF-8 BOM (arena), NUL-terminated */
 	size_t len;		   /* bytes in src */
 	const uint32_t *line_off;  /* byte offset of each line start; line_off[0] = line 1 */
 	uint32_t nlines;
@@ -77,6 +79,9 @@ int sc_yaml_load(struct sc_arena *a, struct sc_diags *d, const char *path, const
 
 /* Look up a mapping key; NULL if node is not a mapping or has no such key. */
 struct sc_node *sc_node_get(const struct sc_node *map, const char *key);
+
+/* The key node of a mapping entry (for positions); NULL if absent. */
+struct sc_node *sc_node_key(const struct sc_node *map, const char *key);
 
 /* True for a scalar equal to s. */
 bool sc_node_is(const struct sc_node *n, const char *s);

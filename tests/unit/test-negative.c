@@ -68,8 +68,7 @@ static void check_file(struct sc_ctx *ctx, const char *path, size_t *nchecked)
 	struct expect ex[32];
 	size_t n = read_expectations(path, ex, 32), i, k;
 
-	if (n == 0)
-		return;
+	/* A file without expectations (inside a case directory) must be clean. */
 	for (i = 0; i < ctx->diags.n; i++) {
 		const struct sc_diag *g = &ctx->diags.v[i];
 		bool expected = false;
@@ -86,6 +85,8 @@ static void check_file(struct sc_ctx *ctx, const char *path, size_t *nchecked)
 			cr_expect_fail("%s: unexpected %s at %u:%u: %s", path, sc_code_name(g->code),
 				g->pos.line, g->pos.col, g->msg);
 	}
+	if (n == 0)
+		return;
 	for (k = 0; k < n; k++) {
 		if (!ex[k].seen) {
 			char *all = tu_diags_text(ctx);

@@ -12,6 +12,9 @@
 #include "arena.h"
 #include "diag.h"
 #include "yaml_load.h"
+#include "ctx.h"
+#include "rule.h"
+#include "test_util.h"
 
 struct fixture {
 	struct sc_arena *a;
@@ -293,4 +296,60 @@ Test(yaml, crlf_and_unicode_line_breaks_count_lines)
 {
 	load("a: 1\r\nb: 2\rc: 3\nd: x\xc2\x85" "e: 4\n");
 	cr_assert_eq(sc_node_get(root(0), "c")->pos.line, 3);
+}
+
+Test(yaml, utf8_bom_is_skipped)
+{
+	load("\xef\xbb\xbftitle: x\nk: v\n");
+	cr_assert_eq(fx.d.n, 0);
+	cr_assert_eq(sc_node_get(root(0), "k")->pos.col, 4);
+	cr_assert_eq(root(0)->keys[0]->pos.col, 1);
+}
+
+Test(yaml, duplicate_key_rejects_its_rule_only)
+{
+	struct sc_ctx *ctx = tu_load("title: a\n"
+				     "id: 11111111-2222-3333-4444-555555555555\n"
+				     "logsource: {product: linux}\n"
+				     "detection:\n"
+				     "    sel:\n"
+				     "        Image: x\n"
+				     "        Image: y\n"
+				     "    condition: sel\n"
+				     "---\n"
+				     "title: b\n"
+				     "id: 11111111-2222-3333-4444-555555555556\n"
+				     "logsource: {product: linux}\n"
+				     "detection: {sel: {Image: z}, condition: sel}\n",
+				     NULL);
+
+	cr_assert_eq(ctx->nrules, 2);
+	cr_assert(ctx->rules[0]->rejected);
+	cr_assert_eq(ctx->rules[0]->reject_code, SC_E_YAML_DUPLICATE_KEY);
+	cr_assert_not(ctx->rules[1]->rejected);
+	cr_assert(tu_has(ctx, SC_E_YAML_DUPLICATE_KEY, 7, 9));
+	cr_assert_str_eq(ctx->diags.v[0].rule_id, "11111111-2222-3333-4444-555555555555");
+	sc_ctx_free(ctx);
+}
+
+Test(yaml, value_offsets_in_block_and_multiline_scalars)
+{
+	const struct sc_node *n;
+	struct sc_pos p;
+
+	load("a: >\n"
+	     "    sel and\n"
+	     "    (x\n"
+	     "b: sel and\n"
+	     "    not (y\n");
+	n = sc_node_get(root(0), "a");
+	cr_assert_str_eq(n->str, "sel and (x\n");
+	p = sc_node_value_pos(fx.f, n, 8); /* the '(' */
+	cr_assert_eq(p.line, 3);
+	cr_assert_eq(p.col, 5);
+	n = sc_node_get(root(0), "b");
+	cr_assert_str_eq(n->str, "sel and not (y");
+	p = sc_node_value_pos(fx.f, n, 12);
+	cr_assert_eq(p.line, 5);
+	cr_assert_eq(p.col, 9);
 }
