@@ -38,7 +38,7 @@ void sc_re_fail(struct sc_re_parser *p, size_t cpos, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (p->failed)
+	if (p->failed || !fmt) /* !fmt: cannot happen; tells gcc 12 + UBSan it is set */
 		return;
 	p->failed = true;
 	p->err->offset = p->offs[cpos > p->n ? p->n : cpos];

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The normalised event (ARCHITECTURE.md section 3). A reader (JSONL, EVTX)
+ * or a collector fills one struct ag_event per event: every field as a
+ * (name, value) view into the reader's own buffer, in the order read, and
+ * for fields the rule set knows, a slot indexed by field id. Values are
+ * UTF-8 text, not NUL-terminated; JSON numbers, booleans and nulls keep
+ * their text with a flag. Routing attributes (product, category, service)
+ * are pointers to static strings; the detection engine routes on them.
+ *
+ * No allocation per event: the arrays are sized once (ag_event_init) and
+ * reused; ag_event_reset() clears only what the last event set.
+ */
+#ifndef AG_EVENT_H
+#define AG_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taxonomy.h"
+
+/* Fields kept per event; more are counted (ag_event.dropped) and ignored. */
+#ifndef AG_MAX_EVENT_FIELDS
+#define AG_MAX_EVENT_FIELDS 512
+#endif
+
+enum ag_value_flags {
+	AG_V_NULL = 1u << 0,	 /* JSON null (text "null"); "Field: null" matches it */
+	AG_V_NUMBER = 1u << 1,	 /* a JSON number; text as written */
+	AG_V_BOOL = 1u << 2,	 /* JSON true/false; text "true"/"false" */
+	AG_V_NONASCII = 1u << 3, /* the text has bytes >= 0x80 */
+	AG_V_COMPOUND = 1u << 4, /* a JSON array or object, kept as its JSON text */
+};
+
+/* One field of an event. */
+struct ag_kv {
+	const char *name;  /* field name (reader's buffer) */
+	const char *val;   /* value text (reader's buffer) */
+	uint32_t name_len; /* bytes */
+	uint32_t val_len;  /* bytes */
+	uint32_t flags;	   /* AG_V_* */
+	uint32_t id;	   /* field id in the rule set, AG_FIELD_NONE if unknown */
+};
+
+struct ag_event {
+	/* Routing: static strings (or NULL when not known). */
+	const char *product;  /* "windows", "linux", ... */
+	const char *category; /* "process_creation", ... */
+	const char *service;  /* "security", "sysmon", ... */
+	uint64_t ts_ns;	      /* event time, ns since the epoch (0 if unknown) */
+	const char *raw;      /* raw message for keyword searches, or NULL */
+	uint32_t raw_len;
+
+	struct ag_kv *kv; /* fields in reading order */
+	uint32_t nkv;
+	uint32_t dropped; /* fields beyond AG_MAX_EVENT_FIELDS */
+
+	uint16_t *slot;	   /* by field id: index into kv + 1, 0 = absent */
+	uint32_t nslots;   /* field ids known to the rule set */
+	uint32_t alias[8]; /* slots set by ag_event_alias (cleared on reset) */
+	uint32_t nalias;
+	uint64_t seq;	   /* position of the event in its input (1-based) */
+};
+
+/*
+ * Size the arrays for a rule set with nfields field ids. Returns 0 or
+ * -ENOMEM. ag_event_done() frees them.
+ */
+int ag_event_init(struct ag_event *ev, uint32_t nfields);
+void ag_event_done(struct ag_event *ev);
+
+/* Forget the last event (clears only the slots it set). */
+void ag_event_reset(struct ag_event *ev);
+
+/*
+ * Add a field; name and val must stay valid until ag_event_reset(). id is
+ * the field id (AG_FIELD_NONE for fields the rule set does not use). A later
+ * field with the same id replaces the earlier one in the slot. Returns 0,
+ * or -E2BIG when the event is full (the field is counted in ev->dropped).
+ */
+int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
+		 uint32_t val_len, uint32_t flags, uint32_t id);
+
+/* The field with id, or NULL when absent. */
+static inline const struct ag_kv *ag_event_get(const struct ag_event *ev, uint32_t id)
+{
+	uint16_t s;
+
+	if (id >= ev->nslots)
+		return NULL;
+	s = ev->slot[id];
+	return s ? &ev->kv[s - 1] : NULL;
+}
+
+/* Point field id `to` at the value of field `from` (field aliases, e.g. 4688). */
+void ag_event_alias(struct ag_event *ev, uint32_t to, uint32_t from);
+
+#endif /* AG_EVENT_H */

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ABI between the C that sigmac-c generates and the agent runtime. The
+ * generated code defines exactly one exported object, `sgr_ruleset`, whose
+ * tables describe the compiled rule set; the runtime (runtime/detect*.c)
+ * walks them. Everything here is immutable data: the runtime never
+ * interprets rules, it runs the generated condition functions over atom
+ * results that the tables let it compute in one pass per field.
+ *
+ * SGR_ABI_VERSION changes whenever a struct below changes; the agent checks
+ * it at start-up and tests pin the layout (tests/unit/test-abi.c).
+ */
+#ifndef AG_GEN_ABI_H
+#define AG_GEN_ABI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SGR_ABI_VERSION 1
+
+struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
+
+/* ---- atoms ---- */
+
+enum sgr_atom_kind {
+	SGR_A_STR = 1,	 /* string test: match says how */
+	SGR_A_NUM,	 /* numeric comparison: cmp */
+	SGR_A_REGEX,	 /* regular expression search: aux = regex index */
+	SGR_A_CIDR,	 /* address in network: aux = cidr index */
+	SGR_A_NULL,	 /* field absent or JSON null */
+	SGR_A_EXISTS,	 /* field present */
+	SGR_A_FIELDREF,	 /* compare with another field: aux = its field id */
+	SGR_A_TIMEPART,	 /* part of a timestamp field equals num: cmp = part */
+	SGR_A_KEYWORD,	 /* field-less: val against the raw message or every field */
+};
+
+enum sgr_match {
+	SGR_M_EQ = 1,
+	SGR_M_CONTAINS,
+	SGR_M_PREFIX,
+	SGR_M_SUFFIX,
+	SGR_M_GLOB, /* val in Sigma canonical form: '*' '?' wildcards, '\\' escapes */
+	SGR_M_ANY,  /* any string value */
+};
+
+enum sgr_cmp {
+	SGR_C_EQ = 1,
+	SGR_C_LT,
+	SGR_C_LTE,
+	SGR_C_GT,
+	SGR_C_GTE,
+};
+
+enum sgr_timepart {
+	SGR_T_MINUTE = 1,
+	SGR_T_HOUR,
+	SGR_T_DAY,
+	SGR_T_WEEK,
+	SGR_T_MONTH,
+	SGR_T_YEAR,
+};
+
+enum sgr_atom_flags {
+	SGR_AF_CASED = 1u << 0,	  /* STR/FIELDREF/KEYWORD: exact case */
+	SGR_AF_INDEXED = 1u << 1, /* set by the group matchers when true; never evaluated lazily */
+	SGR_AF_INT = 1u << 2,	  /* NUM/TIMEPART: inum is exact */
+};
+
+struct sgr_atom {
+	uint8_t kind;	    /* enum sgr_atom_kind */
+	uint8_t match;	    /* enum sgr_match (STR, FIELDREF, KEYWORD) */
+	uint8_t cmp;	    /* enum sgr_cmp (NUM) or enum sgr_timepart (TIMEPART) */
+	uint8_t flags;	    /* enum sgr_atom_flags */
+	uint32_t field;	    /* field id (0 for KEYWORD) */
+	uint32_t aux;	    /* see kind */
+	uint32_t len;	    /* bytes in val */
+	const uint8_t *val; /* STR/KEYWORD: folded literal or glob; NUM: decimal text */
+	double num;	    /* NUM, TIMEPART */
+	int64_t inum;	    /* NUM, TIMEPART when SGR_AF_INT */
+};
+
+struct sgr_cidr {
+	uint8_t family;	  /* 4 or 6 */
+	uint8_t prefix;	  /* prefix length */
+	uint8_t addr[16]; /* network, host bits zero */
+};
+
+/* A compiled regular expression: returns true when it matches anywhere in s. */
+typedef bool (*sgr_regex_fn)(const uint8_t *s, size_t n);
+
+/* ---- literal matchers of one field in one group ---- */
+
+/*
+ * What fires when a matcher finds something: the atom becomes true and the
+ * rules listed at anchors[anc .. anc + nanc) become candidates.
+ */
+struct sgr_hit {
+	uint32_t atom;
+	uint32_t anc;  /* first index into the group's anchors[] */
+	uint32_t nanc; /* number of candidate rules */
+};
+
+/*
+ * Byte-class DFA. cls[256] maps bytes to classes, folding ASCII case unless
+ * the matcher is cased; delta[state * nclass + class] is the next state.
+ * State 0 is the start. For anchored walks (prefix, suffix) state
+ * SGR_DFA_DEAD ends the walk. States >= first_out have outputs:
+ * out_off[s - first_out] .. out_off[s - first_out + 1] index out[], which
+ * holds hit indices (anchored DFAs) or pattern indices (contains DFAs,
+ * which verify before they fire).
+ */
+#define SGR_DFA_DEAD 0xFFFFu
+
+struct sgr_dfa {
+	const uint8_t *cls;	 /* [256] */
+	const uint16_t *delta;	 /* [nstates * nclass] */
+	const uint32_t *out_off; /* [nstates - first_out + 1] */
+	const uint32_t *out;
+	uint32_t nclass;
+	uint32_t nstates;
+	uint32_t first_out;
+};
+
+/*
+ * Contains patterns behind a truncated Aho-Corasick DFA: when the DFA
+ * reports pattern p ending its head at position i, the whole pattern is
+ * compared at i + 1 - head[p] and, when equal, hit[p] fires.
+ */
+struct sgr_contains {
+	struct sgr_dfa dfa;
+	const uint8_t *const *pat; /* folded pattern bytes */
+	const uint32_t *len;	   /* pattern lengths */
+	const uint16_t *head;	   /* bytes of each pattern the DFA checks */
+	const uint32_t *hit;	   /* hit index of each pattern */
+	uint32_t npat;
+};
+
+/*
+ * Exact-match set: a hash-and-displace perfect hash keyed by xxh3 of the
+ * folded value with seed. slot = (h + disp[h % nbuckets]) % nslots holds an
+ * entry index + 1 (0 = empty); the entry's bytes are compared.
+ */
+struct sgr_phash {
+	uint64_t seed;
+	uint32_t nbuckets;
+	uint32_t nslots;
+	const uint32_t *disp;  /* [nbuckets] */
+	const uint32_t *slots; /* [nslots] */
+	const uint8_t *const *key;
+	const uint32_t *klen;
+	const uint32_t *hit_off; /* [nkeys + 1]: hits of entry k at hits[hit_off[k]..] */
+	const uint32_t *hits;
+	uint32_t nkeys;
+};
+
+/* Numeric equality index: sorted values, each with a hit. */
+struct sgr_numidx {
+	const double *val;
+	const uint32_t *hit;
+	uint32_t n;
+};
+
+struct sgr_fmatch {
+	uint32_t field;		      /* field id */
+	uint32_t cased;		      /* 1: bytes compared as they are (|cased atoms) */
+	const struct sgr_phash *eq;   /* equals, or NULL */
+	const struct sgr_dfa *prefix; /* anchored at the start; outputs are hits */
+	const struct sgr_dfa *suffix; /* anchored at the end, walked backwards */
+	const struct sgr_contains *contains;
+	const struct sgr_numidx *num;  /* numeric equality */
+	const uint32_t *any_hits;      /* hits that fire on any present string value */
+	uint32_t nany;
+};
+
+/* ---- rule groups (one per distinct logsource) ---- */
+
+struct sgr_group {
+	const char *product;  /* NULL: any */
+	const char *category; /* NULL: any */
+	const char *service;  /* NULL: any */
+	const struct sgr_fmatch *fm; /* literal matchers, by field */
+	uint32_t nfm;
+	const struct sgr_fmatch *keywords; /* keyword matcher (field 0), or NULL */
+	const struct sgr_hit *hits;
+	uint32_t nhits;
+	const uint32_t *anchors; /* rule indices, see struct sgr_hit */
+	const uint32_t *rules;	 /* every rule of the group */
+	uint32_t nrules;
+	const uint32_t *always; /* rules without an anchor: evaluated for every event */
+	uint32_t nalways;
+};
+
+/* ---- rules ---- */
+
+struct sgr_rule {
+	const char *id;		 /* UUID, or "" */
+	const char *title;
+	const char *description;
+	const char *author;
+	const char *status;
+	const char *level; /* informational, low, medium, high, critical */
+	const char *date;
+	const char *modified;
+	const char *file; /* input path, relative to the rules root */
+	const char *const *tags;
+	const char *const *references;
+	const char *const *falsepositives;
+	uint16_t ntags, nreferences, nfalsepositives;
+	uint8_t severity;  /* ECS event.severity: 21, 47, 73, 99 (informational..critical) */
+	uint8_t _pad;
+	uint32_t group;	   /* its group */
+	bool (*eval)(struct ag_match *m); /* the condition */
+};
+
+/* ---- the rule set ---- */
+
+struct sgr_ruleset {
+	uint32_t abi_version; /* SGR_ABI_VERSION */
+	const char *digest;   /* hex SHA-256-like digest of the inputs (xxh3-128 based) */
+	const char *compiler; /* "sigmac-c 0.1.0" */
+	const char *target;   /* "linux", "windows", "replay" */
+	const char *const *fields; /* field names by id (fields[0] = "") */
+	uint32_t nfields;
+	uint32_t (*field_lookup)(const char *name, size_t len); /* id, or 0 */
+	const char *const *strings; /* logsource strings rules use (interning) */
+	uint32_t nstrings;
+	const struct sgr_atom *atoms; /* by atom index */
+	uint32_t natoms;
+	const struct sgr_cidr *cidrs;
+	uint32_t ncidrs;
+	const sgr_regex_fn *regexes;
+	uint32_t nregexes;
+	const struct sgr_group *groups;
+	uint32_t ngroups;
+	const struct sgr_rule *rules;
+	uint32_t nrules;
+};
+
+extern const struct sgr_ruleset sgr_ruleset;
+
+/*
+ * Atom results for condition functions. The runtime memoises every atom it
+ * evaluates for the current event in m->astate (0 unknown, 1 false, 2 true);
+ * ag_atom_slow() computes an unknown one.
+ */
+struct ag_match {
+	uint8_t *astate; /* by atom index */
+	void *priv;	 /* runtime state */
+};
+
+bool ag_atom_slow(struct ag_match *m, uint32_t atom);
+
+static inline bool sgr_atom(struct ag_match *m, uint32_t atom)
+{
+	uint8_t s = m->astate[atom];
+
+	if (s)
+		return s == 2;
+	return ag_atom_slow(m, atom);
+}
+
+#endif /* AG_GEN_ABI_H */
