@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "arena.h"
+#include "taxonomy.h"
 
 struct idtab {
 	uint32_t *slots; /* 0 = empty, else id */
@@ -108,6 +109,10 @@ struct sc_ir *sc_ir_new(struct sc_arena *a)
 	ir->nodes = sc_xreallocarray(NULL, ir->capnodes, sizeof(*ir->nodes));
 	ir->nodes[0] = NULL;
 	ir->nnodes = 1;
+	/* The runtime knows these fields by fixed ids (include/agent/taxonomy.h). */
+#define AG_FIELD_INTERN(suffix, name) sc_ir_field(ir, name);
+	AG_TAXONOMY_FIELDS(AG_FIELD_INTERN)
+#undef AG_FIELD_INTERN
 	return ir;
 }
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,10 +53,17 @@ static void add_rule(struct sc_ctx *ctx, struct sc_rule *r)
 
 void sc_ruleset_add_buffer(struct sc_ctx *ctx, const char *path, const uint8_t *buf, size_t len)
 {
+	sc_ruleset_add_buffer_rel(ctx, path, path, buf, len);
+}
+
+void sc_ruleset_add_buffer_rel(struct sc_ctx *ctx, const char *path, const char *rel,
+			       const uint8_t *buf, size_t len)
+{
 	struct sc_yaml_file *f = NULL;
 	uint32_t i;
 
 	sc_yaml_load(ctx->arena, &ctx->diags, path, buf, len, &f);
+	f->rel = sc_arena_strdup(ctx->arena, rel);
 	if (ctx->nfiles == ctx->capfiles) {
 		ctx->capfiles = ctx->capfiles ? 2 * ctx->capfiles : 256;
 		ctx->files = sc_xreallocarray(ctx->files, ctx->capfiles, sizeof(*ctx->files));
@@ -81,6 +89,40 @@ void sc_ruleset_add_buffer(struct sc_ctx *ctx, const char *path, const uint8_t *
 
 		sc_diag(&ctx->diags, SC_W_EMPTY_DOC, f->path, p, "file holds no YAML document");
 	}
+}
+
+/*
+ * The machine-independent name of file under the command-line path root:
+ * the root's last component followed by the path inside it ("rules/linux/
+ * x.yml" for root "../../rules"), or the file's own name when root is the file.
+ */
+static char *relative_name(const char *root, const char *file)
+{
+	char base[4096], *p, *out;
+	size_t rl = strlen(root);
+
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	if (strncmp(file, root, rl) == 0 && file[rl] == '/') {
+		snprintf(base, sizeof(base), "%.*s", (int)rl, root);
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+		    (rl >= 3 && strcmp(base + rl - 3, "/..") == 0) ||
+		    (rl >= 2 && strcmp(base + rl - 2, "/.") == 0)) {
+			char *real = realpath(base, NULL);
+
+			snprintf(base, sizeof(base), "%s", real ? real : "rules");
+			free(real);
+		}
+		p = strrchr(base, '/');
+		out = sc_xmalloc(strlen(p ? p + 1 : base) + strlen(file + rl) + 1);
+		strcpy(out, p ? p + 1 : base);
+		strcat(out, file + rl);
+		return out;
+	}
+	p = strrchr(file, '/');
+	out = sc_xmalloc(strlen(p ? p + 1 : file) + 1);
+	strcpy(out, p ? p + 1 : file);
+	return out;
 }
 
 int sc_ruleset_add_path(struct sc_ctx *ctx, const char *path)
@@ -114,7 +156,12 @@ int sc_ruleset_add_path(struct sc_ctx *ctx, const char *path)
 				e == -EFBIG ? "file larger than 64 MiB" : strerror(-e));
 			continue;
 		}
-		sc_ruleset_add_buffer(ctx, files.v[i], buf, len);
+		{
+			char *rel = relative_name(path, files.v[i]);
+
+			sc_ruleset_add_buffer_rel(ctx, files.v[i], rel, buf, len);
+			free(rel);
+		}
 		free(buf);
 	}
 	sc_pathlist_done(&files);

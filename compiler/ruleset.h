@@ -26,6 +26,10 @@ int sc_ruleset_add_path(struct sc_ctx *ctx, const char *path);
  */
 void sc_ruleset_add_buffer(struct sc_ctx *ctx, const char *path, const uint8_t *buf, size_t len);
 
+/* The same, with the path generated output records for the file (see sc_yaml_file.rel). */
+void sc_ruleset_add_buffer_rel(struct sc_ctx *ctx, const char *path, const char *rel,
+			       const uint8_t *buf, size_t len);
+
 /* Cross-document checks; call once after every input is added. */
 void sc_ruleset_finish(struct sc_ctx *ctx);
 

@@ -1,72 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * UTF-8 decoding/encoding, simple Unicode case folding and the "word
- * character" class of Python's re module. Tables come from
- * tools/gen-unicode-tables at build time.
+ * The compiler's names for the shared Unicode helpers of
+ * include/agent/unicode.h (implemented in runtime/utf8.c, linked into
+ * both sigmac-c and the agent so both sides fold text identically).
  */
 #ifndef SC_UTF8_H
 #define SC_UTF8_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "unicode.h"
 
-#define SC_UTF8_INVALID 0xFFFFFFFFu
-
-/*
- * Decode one code point from p (n > 0 bytes available). On success returns
- * the code point and stores its length in *len. On an invalid or truncated
- * sequence (overlong forms, surrogates and values above U+10FFFF are
- * invalid) returns SC_UTF8_INVALID with *len = 1.
- */
-uint32_t sc_utf8_decode(const uint8_t *p, size_t n, size_t *len);
-
-/* Encode cp (<= U+10FFFF) into out[4]; returns the length (1..4). */
-size_t sc_utf8_encode(uint32_t cp, uint8_t out[4]);
-
-/* Length of the valid UTF-8 sequence at p, or 0 if p does not start one. */
-size_t sc_utf8_valid_prefix(const uint8_t *p, size_t n);
-
-/* True when all n bytes are valid UTF-8. */
-bool sc_utf8_valid(const uint8_t *p, size_t n);
-
-/* Number of code points in valid UTF-8 text (invalid bytes count as one). */
-size_t sc_utf8_count(const uint8_t *p, size_t n);
-
-/* Simple case folding (CaseFolding.txt C+S) of one code point. */
-uint32_t sc_ucd_fold_cp(uint32_t cp);
-
-/* True when Python's re would match cp with \w (str.isalnum() or '_'). */
-bool sc_ucd_is_word(uint32_t cp);
-
-/* Code point classes of Python's re for str patterns. */
-enum sc_ucd_prop {
-	SC_UCD_WORD,  /* \w: str.isalnum() or '_' */
-	SC_UCD_DIGIT, /* \d: str.isdecimal() (category Nd) */
-	SC_UCD_SPACE, /* \s: str.isspace() */
-};
-
-/*
- * The class as sorted, disjoint inclusive ranges {lo, hi} over all code
- * points (ASCII included). The table is static; *ret_n receives its length.
- */
-const uint32_t (*sc_ucd_ranges(enum sc_ucd_prop prop, size_t *ret_n))[2];
-
-/*
- * Case-fold UTF-8 text into out, whose capacity must be at least
- * 2 * n bytes: folding can lengthen a character (U+023A, 2 bytes, folds to
- * U+2C65, 3 bytes) or shorten it (U+212A KELVIN SIGN folds to 'k'). Invalid
- * bytes are copied as they are. Returns the output length.
- */
-size_t sc_utf8_fold(const uint8_t *in, size_t n, uint8_t *out);
-
-/*
- * All code points whose simple folding equals fold(cp), cp included, into
- * out (at most max entries). Returns the number written. Used to build
- * case-insensitive character classes.
- */
-size_t sc_ucd_fold_class(uint32_t cp, uint32_t *out, size_t max);
-
-extern const char sc_ucd_version[];
+#define sc_utf8_decode ag_utf8_decode
+#define sc_utf8_encode ag_utf8_encode
+#define sc_utf8_valid_prefix ag_utf8_valid_prefix
+#define sc_utf8_valid ag_utf8_valid
+#define sc_utf8_count ag_utf8_count
+#define sc_ucd_fold_cp ag_ucd_fold_cp
+#define sc_ucd_is_word ag_ucd_is_word
+#define sc_ucd_ranges ag_ucd_ranges
+#define sc_utf8_fold ag_utf8_fold
+#define sc_ucd_fold_class ag_ucd_fold_class
+#define sc_ucd_version ag_ucd_version
+#define sc_ucd_fold_len ag_ucd_fold_len
+#define sc_ucd_word_len ag_ucd_word_len
+#define sc_ucd_digit_len ag_ucd_digit_len
+#define sc_ucd_space_len ag_ucd_space_len
+#define sc_ucd_fold ag_ucd_fold
+#define sc_ucd_word ag_ucd_word
+#define sc_ucd_digit ag_ucd_digit
+#define sc_ucd_space ag_ucd_space
+#define SC_UTF8_INVALID AG_UTF8_INVALID
+#define SC_UCD_WORD AG_UCD_WORD
+#define SC_UCD_DIGIT AG_UCD_DIGIT
+#define SC_UCD_SPACE AG_UCD_SPACE
+#define sc_ucd_prop ag_ucd_prop
 
 #endif /* SC_UTF8_H */

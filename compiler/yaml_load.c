@@ -565,6 +565,7 @@ int sc_yaml_load(struct sc_arena *a, struct sc_diags *d, const char *path, const
 	L.d = d;
 	L.f = f;
 	f->path = sc_arena_strdup(a, path);
+	f->rel = f->path;
 	/* A UTF-8 byte order mark is not content: columns start after it. */
 	if (len >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) {
 		src += 3;

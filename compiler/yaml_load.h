@@ -55,6 +55,7 @@ struct sc_doc {
 
 struct sc_yaml_file {
 	const char *path;	   /* display path (arena) */
+	const char *rel;	   /* machine-independent path for generated output (arena) */
 	const uint8_t *src;	   /* the file bytes after any UTF-8 BOM (arena), NUL-terminated */
 	size_t len;		   /* bytes in src */
 	const uint32_t *line_off;  /* byte offset of each line start; line_off[0] = line 1 */

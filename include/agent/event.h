@@ -44,10 +44,15 @@ struct ag_kv {
 };
 
 struct ag_event {
-	/* Routing: static strings (or NULL when not known). */
-	const char *product;  /* "windows", "linux", ... */
-	const char *category; /* "process_creation", ... */
-	const char *service;  /* "security", "sysmon", ... */
+	/*
+	 * Routing: static strings (or NULL when not known); ag_route_generic()
+	 * may point into the event's buffer (NUL-terminated, valid until reset).
+	 */
+	const char *product;	 /* "windows", "linux", ... */
+	const char *category[4]; /* "process_creation", ...: an event may be in several
+				  * (Sysmon 13 is registry_set and registry_event) */
+	uint8_t ncategory;	 /* entries used in category[] */
+	const char *service;	 /* "security", "sysmon", ... */
 	uint64_t ts_ns;	      /* event time, ns since the epoch (0 if unknown) */
 	const char *raw;      /* raw message for keyword searches, or NULL */
 	uint32_t raw_len;

@@ -137,9 +137,11 @@ struct sgr_contains {
 };
 
 /*
- * Exact-match set: a hash-and-displace perfect hash keyed by xxh3 of the
- * folded value with seed. slot = (h + disp[h % nbuckets]) % nslots holds an
- * entry index + 1 (0 = empty); the entry's bytes are compared.
+ * A set of byte strings behind a hash-and-displace perfect hash:
+ *   h = XXH3_64bits_withSeed(key, len, seed), b = h % nbuckets,
+ *   slot = mix((h >> 32) ^ disp[b] * 0x9E3779B97F4A7C15) % nslots
+ * where mix is MurmurHash3's 64-bit finaliser; slots[slot] holds the key
+ * index + 1 (0 = empty) and the key's bytes are compared.
  */
 struct sgr_phash {
 	uint64_t seed;
@@ -149,8 +151,6 @@ struct sgr_phash {
 	const uint32_t *slots; /* [nslots] */
 	const uint8_t *const *key;
 	const uint32_t *klen;
-	const uint32_t *hit_off; /* [nkeys + 1]: hits of entry k at hits[hit_off[k]..] */
-	const uint32_t *hits;
 	uint32_t nkeys;
 };
 
@@ -164,7 +164,9 @@ struct sgr_numidx {
 struct sgr_fmatch {
 	uint32_t field;		      /* field id */
 	uint32_t cased;		      /* 1: bytes compared as they are (|cased atoms) */
-	const struct sgr_phash *eq;   /* equals, or NULL */
+	const struct sgr_phash *eq;   /* equals, or NULL; key k fires hits */
+	const uint32_t *eq_hit_off;   /*   eq_hits[eq_hit_off[k] .. eq_hit_off[k + 1]) */
+	const uint32_t *eq_hits;
 	const struct sgr_dfa *prefix; /* anchored at the start; outputs are hits */
 	const struct sgr_dfa *suffix; /* anchored at the end, walked backwards */
 	const struct sgr_contains *contains;
@@ -222,9 +224,7 @@ struct sgr_ruleset {
 	const char *target;   /* "linux", "windows", "replay" */
 	const char *const *fields; /* field names by id (fields[0] = "") */
 	uint32_t nfields;
-	uint32_t (*field_lookup)(const char *name, size_t len); /* id, or 0 */
-	const char *const *strings; /* logsource strings rules use (interning) */
-	uint32_t nstrings;
+	const struct sgr_phash *field_index; /* key k is the name of field id k + 1 */
 	const struct sgr_atom *atoms; /* by atom index */
 	uint32_t natoms;
 	const struct sgr_cidr *cidrs;
@@ -258,6 +258,27 @@ static inline bool sgr_atom(struct ag_match *m, uint32_t atom)
 	if (s)
 		return s == 2;
 	return ag_atom_slow(m, atom);
+}
+
+/* Any / all of a list of atoms (generated code uses them for long lists). */
+static inline bool sgr_any(struct ag_match *m, const uint32_t *atom, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (sgr_atom(m, atom[i]))
+			return true;
+	return false;
+}
+
+static inline bool sgr_all(struct ag_match *m, const uint32_t *atom, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!sgr_atom(m, atom[i]))
+			return false;
+	return true;
 }
 
 #endif /* AG_GEN_ABI_H */

@@ -1,30 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * UTF-8 coding and the Unicode properties the compiler needs: simple case
- * folding (Sigma values are case-insensitive with Unicode folding, see
- * ARCHITECTURE.md section 4) and Python's \w class (windash and regex \b).
+ * UTF-8 coding and the Unicode properties both sigmac-c and the agent need:
+ * simple case folding (Sigma values are case-insensitive with Unicode
+ * folding, see ARCHITECTURE.md section 4) and the classes of Python's re
+ * (windash, regex \w \d \s \b).
  */
-#include "utf8.h"
+#include "unicode.h"
 
 #include <string.h>
 
-extern const uint32_t sc_ucd_fold[][2];
-extern const size_t sc_ucd_fold_len;
-extern const uint32_t sc_ucd_word[][2];
-extern const size_t sc_ucd_word_len;
-extern const uint32_t sc_ucd_digit[][2];
-extern const size_t sc_ucd_digit_len;
-extern const uint32_t sc_ucd_space[][2];
-extern const size_t sc_ucd_space_len;
+extern const uint32_t ag_ucd_word[][2];
+extern const size_t ag_ucd_word_len;
+extern const uint32_t ag_ucd_digit[][2];
+extern const size_t ag_ucd_digit_len;
+extern const uint32_t ag_ucd_space[][2];
+extern const size_t ag_ucd_space_len;
 
-uint32_t sc_utf8_decode(const uint8_t *p, size_t n, size_t *len)
+uint32_t ag_utf8_decode(const uint8_t *p, size_t n, size_t *len)
 {
 	uint32_t cp, min;
 	size_t k, i;
 
 	*len = 1;
 	if (n == 0)
-		return SC_UTF8_INVALID;
+		return AG_UTF8_INVALID;
 	if (p[0] < 0x80)
 		return p[0];
 	if ((p[0] & 0xE0) == 0xC0) {
@@ -40,22 +39,22 @@ uint32_t sc_utf8_decode(const uint8_t *p, size_t n, size_t *len)
 		cp = p[0] & 0x07;
 		min = 0x10000;
 	} else {
-		return SC_UTF8_INVALID;
+		return AG_UTF8_INVALID;
 	}
 	if (n < k)
-		return SC_UTF8_INVALID;
+		return AG_UTF8_INVALID;
 	for (i = 1; i < k; i++) {
 		if ((p[i] & 0xC0) != 0x80)
-			return SC_UTF8_INVALID;
+			return AG_UTF8_INVALID;
 		cp = (cp << 6) | (p[i] & 0x3F);
 	}
 	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return SC_UTF8_INVALID;
+		return AG_UTF8_INVALID;
 	*len = k;
 	return cp;
 }
 
-size_t sc_utf8_encode(uint32_t cp, uint8_t out[4])
+size_t ag_utf8_encode(uint32_t cp, uint8_t out[4])
 {
 	if (cp < 0x80) {
 		out[0] = (uint8_t)cp;
@@ -79,16 +78,16 @@ size_t sc_utf8_encode(uint32_t cp, uint8_t out[4])
 	return 4;
 }
 
-size_t sc_utf8_valid_prefix(const uint8_t *p, size_t n)
+size_t ag_utf8_valid_prefix(const uint8_t *p, size_t n)
 {
 	size_t len;
 
-	if (sc_utf8_decode(p, n, &len) == SC_UTF8_INVALID)
+	if (ag_utf8_decode(p, n, &len) == AG_UTF8_INVALID)
 		return 0;
 	return len;
 }
 
-bool sc_utf8_valid(const uint8_t *p, size_t n)
+bool ag_utf8_valid(const uint8_t *p, size_t n)
 {
 	size_t i = 0, len;
 
@@ -97,37 +96,37 @@ bool sc_utf8_valid(const uint8_t *p, size_t n)
 			i++;
 			continue;
 		}
-		if (sc_utf8_decode(p + i, n - i, &len) == SC_UTF8_INVALID)
+		if (ag_utf8_decode(p + i, n - i, &len) == AG_UTF8_INVALID)
 			return false;
 		i += len;
 	}
 	return true;
 }
 
-size_t sc_utf8_count(const uint8_t *p, size_t n)
+size_t ag_utf8_count(const uint8_t *p, size_t n)
 {
 	size_t i = 0, len, c = 0;
 
 	while (i < n) {
-		sc_utf8_decode(p + i, n - i, &len);
+		ag_utf8_decode(p + i, n - i, &len);
 		i += len;
 		c++;
 	}
 	return c;
 }
 
-uint32_t sc_ucd_fold_cp(uint32_t cp)
+uint32_t ag_ucd_fold_cp(uint32_t cp)
 {
-	size_t lo = 0, hi = sc_ucd_fold_len;
+	size_t lo = 0, hi = ag_ucd_fold_len;
 
 	if (cp < 0x80)
 		return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (sc_ucd_fold[mid][0] == cp)
-			return sc_ucd_fold[mid][1];
-		if (sc_ucd_fold[mid][0] < cp)
+		if (ag_ucd_fold[mid][0] == cp)
+			return ag_ucd_fold[mid][1];
+		if (ag_ucd_fold[mid][0] < cp)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -135,9 +134,9 @@ uint32_t sc_ucd_fold_cp(uint32_t cp)
 	return cp;
 }
 
-bool sc_ucd_is_word(uint32_t cp)
+bool ag_ucd_is_word(uint32_t cp)
 {
-	size_t lo = 0, hi = sc_ucd_word_len;
+	size_t lo = 0, hi = ag_ucd_word_len;
 
 	if (cp < 0x80)
 		return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
@@ -145,9 +144,9 @@ bool sc_ucd_is_word(uint32_t cp)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cp < sc_ucd_word[mid][0])
+		if (cp < ag_ucd_word[mid][0])
 			hi = mid;
-		else if (cp > sc_ucd_word[mid][1])
+		else if (cp > ag_ucd_word[mid][1])
 			lo = mid + 1;
 		else
 			return true;
@@ -155,23 +154,23 @@ bool sc_ucd_is_word(uint32_t cp)
 	return false;
 }
 
-const uint32_t (*sc_ucd_ranges(enum sc_ucd_prop prop, size_t *ret_n))[2]
+const uint32_t (*ag_ucd_ranges(enum ag_ucd_prop prop, size_t *ret_n))[2]
 {
 	switch (prop) {
-	case SC_UCD_DIGIT:
-		*ret_n = sc_ucd_digit_len;
-		return sc_ucd_digit;
-	case SC_UCD_SPACE:
-		*ret_n = sc_ucd_space_len;
-		return sc_ucd_space;
-	case SC_UCD_WORD:
+	case AG_UCD_DIGIT:
+		*ret_n = ag_ucd_digit_len;
+		return ag_ucd_digit;
+	case AG_UCD_SPACE:
+		*ret_n = ag_ucd_space_len;
+		return ag_ucd_space;
+	case AG_UCD_WORD:
 	default:
-		*ret_n = sc_ucd_word_len;
-		return sc_ucd_word;
+		*ret_n = ag_ucd_word_len;
+		return ag_ucd_word;
 	}
 }
 
-size_t sc_utf8_fold(const uint8_t *in, size_t n, uint8_t *out)
+size_t ag_utf8_fold(const uint8_t *in, size_t n, uint8_t *out)
 {
 	size_t i = 0, o = 0, len;
 
@@ -184,20 +183,20 @@ size_t sc_utf8_fold(const uint8_t *in, size_t n, uint8_t *out)
 			out[o++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 			continue;
 		}
-		cp = sc_utf8_decode(in + i, n - i, &len);
-		if (cp == SC_UTF8_INVALID) {
+		cp = ag_utf8_decode(in + i, n - i, &len);
+		if (cp == AG_UTF8_INVALID) {
 			out[o++] = in[i++];
 			continue;
 		}
-		o += sc_utf8_encode(sc_ucd_fold_cp(cp), out + o);
+		o += ag_utf8_encode(ag_ucd_fold_cp(cp), out + o);
 		i += len;
 	}
 	return o;
 }
 
-size_t sc_ucd_fold_class(uint32_t cp, uint32_t *out, size_t max)
+size_t ag_ucd_fold_class(uint32_t cp, uint32_t *out, size_t max)
 {
-	uint32_t f = sc_ucd_fold_cp(cp);
+	uint32_t f = ag_ucd_fold_cp(cp);
 	size_t n = 0, i;
 
 	if (max == 0)
@@ -212,9 +211,9 @@ size_t sc_ucd_fold_class(uint32_t cp, uint32_t *out, size_t max)
 		if (up != cp && n < max)
 			out[n++] = up;
 	}
-	for (i = 0; i < sc_ucd_fold_len && n < max; i++) {
-		if (sc_ucd_fold[i][1] == f && sc_ucd_fold[i][0] != cp)
-			out[n++] = sc_ucd_fold[i][0];
+	for (i = 0; i < ag_ucd_fold_len && n < max; i++) {
+		if (ag_ucd_fold[i][1] == f && ag_ucd_fold[i][0] != cp)
+			out[n++] = ag_ucd_fold[i][0];
 	}
 	return n;
 }

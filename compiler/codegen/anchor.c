@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Candidate indexing: for every rule, a set of indexed atoms of which at
+ * least one is true whenever the rule is (a "cover" of its condition). At
+ * run time a rule is evaluated only when one of its anchors fired, so the
+ * cost per event follows the number of rules that could match, not the
+ * number of rules. This is Suricata's prefilter idea and rsigma's
+ * required-literal index, applied to the whole boolean condition:
+ *
+ *   cover(atom)   = {atom} if the atom is indexed, else none
+ *   cover(a AND b) = the cheaper of cover(a), cover(b)
+ *   cover(a OR b)  = cover(a) + cover(b), none if either has none
+ *   cover(NOT x)   = none;  cover(FALSE) = {} (never true);  cover(TRUE) = none
+ *
+ * The cost of a cover is the sum of its atoms' estimated probabilities of
+ * firing (longer literals are rarer: Suricata's PatternStrength). Rules
+ * without a cover go to their group's "always" list.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cg.h"
+#include "ctx.h"
+#include "ir.h"
+
+/* Whether an atom can be set by a literal matcher (see matchers.c). */
+static bool indexable(const struct sc_atom *a)
+{
+	switch (a->kind) {
+	case SC_ATOM_STR:
+		if (a->field == SC_FIELD_KEYWORD)
+			return a->match == SC_MATCH_CONTAINS && !(a->flags & SC_AF_CASED);
+		return a->match != SC_MATCH_GLOB;
+	case SC_ATOM_NUM:
+		return a->cmp == SC_CMP_EQ && a->field != SC_FIELD_KEYWORD;
+	default:
+		return false;
+	}
+}
+
+/* Estimated probability that an indexed atom fires on an event of its group. */
+static double weight(const struct sc_atom *a)
+{
+	double len = a->len;
+
+	if (a->kind == SC_ATOM_NUM)
+		return 0.05;
+	if (a->field == SC_FIELD_KEYWORD)
+		return fmin(1.0, 16.0 * pow(0.55, len));
+	switch (a->match) {
+	case SC_MATCH_EQ:
+		return fmin(0.5, 0.05 * pow(0.8, len));
+	case SC_MATCH_PREFIX:
+	case SC_MATCH_SUFFIX:
+		return fmin(1.0, 2.0 * pow(0.6, len));
+	case SC_MATCH_CONTAINS:
+		return fmin(1.0, 8.0 * pow(0.55, len));
+	case SC_MATCH_ANY:
+		return 0.9;
+	default:
+		return 1.0;
+	}
+}
+
+struct cover {
+	bool none;	       /* no cover */
+	double cost;
+	struct sc_u32v atoms; /* dense atom indices (may repeat) */
+};
+
+static void cover_none(struct cover *c)
+{
+	c->none = true;
+	c->cost = INFINITY;
+	c->atoms.n = 0;
+}
+
+static void compute(struct sc_cg *cg, uint32_t node, struct cover *out, int depth)
+{
+	const struct sc_irnode *n = sc_ir_get_node(cg->ctx->ir, node);
+	struct cover tmp;
+	uint32_t i, k;
+
+	memset(&tmp, 0, sizeof(tmp));
+	out->none = false;
+	out->cost = 0;
+	out->atoms.n = 0;
+	if (depth > 256) {
+		cover_none(out);
+		return;
+	}
+	switch (n->op) {
+	case SC_IR_FALSE:
+		return; /* never true: the empty cover */
+	case SC_IR_TRUE:
+	case SC_IR_NOT:
+		cover_none(out);
+		return;
+	case SC_IR_ATOM: {
+		uint32_t idx = cg->atom_index[n->atom] - 1;
+		struct sc_cg_atom *a = &cg->atoms[idx];
+
+		if (a->eval != SC_CG_INDEXED) {
+			cover_none(out);
+			return;
+		}
+		sc_u32v_push(&out->atoms, idx);
+		out->cost = a->weight;
+		return;
+	}
+	case SC_IR_AND:
+		cover_none(out);
+		for (i = 0; i < n->nkids; i++) {
+			compute(cg, n->kids[i], &tmp, depth + 1);
+			if (tmp.none || tmp.cost >= out->cost)
+				continue;
+			out->none = false;
+			out->cost = tmp.cost;
+			out->atoms.n = 0;
+			for (k = 0; k < tmp.atoms.n; k++)
+				sc_u32v_push(&out->atoms, tmp.atoms.v[k]);
+		}
+		break;
+	case SC_IR_OR:
+		for (i = 0; i < n->nkids; i++) {
+			compute(cg, n->kids[i], &tmp, depth + 1);
+			if (tmp.none) {
+				cover_none(out);
+				break;
+			}
+			out->cost += tmp.cost;
+			for (k = 0; k < tmp.atoms.n; k++)
+				sc_u32v_push(&out->atoms, tmp.atoms.v[k]);
+		}
+		break;
+	}
+	sc_u32v_done(&tmp.atoms);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void sc_cg_choose_anchors(struct sc_cg *cg)
+{
+	struct cover c;
+	uint32_t i, k, m;
+
+	for (i = 0; i < cg->natoms; i++) {
+		struct sc_cg_atom *a = &cg->atoms[i];
+
+		a->eval = indexable(a->ir) ? SC_CG_INDEXED : SC_CG_LAZY;
+		a->weight = a->eval == SC_CG_INDEXED ? weight(a->ir) : 1.0;
+	}
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < cg->nrules; i++) {
+		struct sc_cg_rule *r = &cg->rules[i];
+
+		compute(cg, r->root, &c, 0);
+		if (c.none) {
+			sc_u32v_push(&cg->groups[r->group].always, r->index);
+			continue;
+		}
+		qsort(c.atoms.v, c.atoms.n, sizeof(*c.atoms.v), u32_cmp);
+		for (k = m = 0; k < c.atoms.n; k++)
+			if (m == 0 || c.atoms.v[m - 1] != c.atoms.v[k])
+				c.atoms.v[m++] = c.atoms.v[k];
+		for (k = 0; k < m; k++)
+			sc_u32v_push(&r->anchors, c.atoms.v[k]);
+	}
+	sc_u32v_done(&c.atoms);
+}

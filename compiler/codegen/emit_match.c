@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sgr_match.c: the literal matchers of every group (byte-class DFAs,
+ * truncated Aho-Corasick automata, perfect-hash sets, numeric indexes) and
+ * the group table. Each table is preceded by a comment naming the group,
+ * the field and what it matches.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cg.h"
+#include "ctx.h"
+#include "dfa.h"
+#include "emit.h"
+#include "emit_int.h"
+#include "ir.h"
+#include "phash.h"
+
+static void emit_dfa(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
+{
+	char nm[160];
+
+	snprintf(nm, sizeof(nm), "%s_cls", name);
+	sc_emit_u8s(b, nm, d->cls, 256);
+	snprintf(nm, sizeof(nm), "%s_delta", name);
+	sc_emit_u16s(b, nm, d->delta, (size_t)d->nstates * d->nclass);
+	snprintf(nm, sizeof(nm), "%s_out_off", name);
+	sc_emit_u32s(b, nm, d->out_off, d->nstates - d->first_out + 1);
+	snprintf(nm, sizeof(nm), "%s_out", name);
+	sc_emit_u32s(b, nm, d->out.v, d->out.n);
+	sc_buf_printf(b,
+		      "static const struct sgr_dfa %s = {\n\t%s_cls, %s_delta, %s_out_off, %s_out,\n"
+		      "\t%u, %u, %u,\n};\n",
+		      name, name, name, name, name, d->nclass, d->nstates, d->first_out);
+}
+
+/* Anchored trie (prefix or suffix); sets *ret to 0 on success. */
+static int emit_trie(struct sc_buf *b, const char *name, const struct sc_cg_lit *p, uint32_t n,
+		     bool cased, bool reverse, struct sc_cg_stats *st)
+{
+	struct sc_dfa_out d;
+	int err = sc_dfa_trie(&d, p, n, cased, reverse);
+
+	if (err < 0)
+		return err;
+	sc_buf_printf(b, "/* %s: %u %s patterns, %u states, %u classes */\n", name, n,
+		      reverse ? "endswith" : "startswith", d.nstates, d.nclass);
+	emit_dfa(b, name, &d);
+	st->dfa_states += d.nstates;
+	st->table_bytes += (size_t)d.nstates * d.nclass * 2;
+	sc_dfa_done(&d);
+	return 0;
+}
+
+static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_lit *p, uint32_t n,
+			 bool cased, struct sc_cg_stats *st)
+{
+	uint16_t *head = sc_xreallocarray(NULL, n, sizeof(*head));
+	uint32_t *len = sc_xreallocarray(NULL, n, sizeof(*len));
+	uint32_t *hit = sc_xreallocarray(NULL, n, sizeof(*hit));
+	struct sc_dfa_out d;
+	char nm[160];
+	uint32_t i;
+	int err;
+
+	err = sc_dfa_ac(&d, p, n, cased, head);
+	if (err < 0)
+		goto out;
+	sc_buf_printf(b, "/* %s: %u contains patterns, %u states, %u classes */\n", name, n,
+		      d.nstates, d.nclass);
+	snprintf(nm, sizeof(nm), "%s_dfa", name);
+	emit_dfa(b, nm, &d);
+	sc_buf_printf(b, "static const uint8_t *const %s_pat[%u] = {", name, n ? n : 1);
+	for (i = 0; i < n; i++) {
+		sc_buf_puts(b, "\n\t(const uint8_t *)");
+		sc_emit_cstr(b, p[i].s, p[i].n);
+		sc_buf_putc(b, ',');
+		len[i] = p[i].n;
+		hit[i] = p[i].hit;
+	}
+	sc_buf_puts(b, "\n};\n");
+	snprintf(nm, sizeof(nm), "%s_len", name);
+	sc_emit_u32s(b, nm, len, n);
+	snprintf(nm, sizeof(nm), "%s_head", name);
+	sc_emit_u16s(b, nm, head, n);
+	snprintf(nm, sizeof(nm), "%s_hit", name);
+	sc_emit_u32s(b, nm, hit, n);
+	sc_buf_printf(b,
+		      "static const struct sgr_contains %s = {\n\t%s_dfa_cls, %s_dfa_delta, "
+		      "%s_dfa_out_off, %s_dfa_out, %u, %u, %u,\n\t%s_pat, %s_len, %s_head, %s_hit, "
+		      "%u,\n};\n",
+		      name, name, name, name, name, d.nclass, d.nstates, d.first_out, name, name,
+		      name, name, n);
+	st->dfa_states += d.nstates;
+	st->table_bytes += (size_t)d.nstates * d.nclass * 2;
+	sc_dfa_done(&d);
+out:
+	free(head);
+	free(len);
+	free(hit);
+	return err;
+}
+
+static int lit_cmp(const void *pa, const void *pb)
+{
+	const struct sc_cg_lit *a = pa, *b = pb;
+	int c;
+
+	if (a->n != b->n)
+		c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+	else
+		c = memcmp(a->s, b->s, a->n);
+	if (c)
+		return c;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->hit < b->hit ? -1 : (a->hit > b->hit);
+}
+
+/* Equals set: distinct keys, each with its hits. */
+static int emit_eq(struct sc_buf *b, const char *name, struct sc_cg_lit *p, uint32_t n)
+{
+	const uint8_t **key = sc_xreallocarray(NULL, n, sizeof(*key));
+	uint32_t *klen = sc_xreallocarray(NULL, n, sizeof(*klen));
+	uint32_t *off = sc_xreallocarray(NULL, n + 1, sizeof(*off));
+	uint32_t *hits = sc_xreallocarray(NULL, n, sizeof(*hits));
+	struct sc_phash_out ph;
+	uint32_t i, nk = 0;
+	char nm[160];
+	int err;
+
+	qsort(p, n, sizeof(*p), lit_cmp);
+	for (i = 0; i < n; i++) {
+		if (!nk || klen[nk - 1] != p[i].n || memcmp(key[nk - 1], p[i].s, p[i].n) != 0) {
+			key[nk] = p[i].s;
+			klen[nk] = p[i].n;
+			off[nk] = i;
+			nk++;
+		}
+		hits[i] = p[i].hit;
+	}
+	off[nk] = n;
+	err = sc_phash_build(&ph, key, klen, nk);
+	if (err < 0)
+		goto out;
+	sc_buf_printf(b, "/* %s: %u equals values */\n", name, nk);
+	snprintf(nm, sizeof(nm), "%s_disp", name);
+	sc_emit_u32s(b, nm, ph.disp, ph.nbuckets);
+	snprintf(nm, sizeof(nm), "%s_slots", name);
+	sc_emit_u32s(b, nm, ph.slots, ph.nslots);
+	sc_buf_printf(b, "static const uint8_t *const %s_key[%u] = {", name, nk ? nk : 1);
+	for (i = 0; i < nk; i++) {
+		sc_buf_puts(b, "\n\t(const uint8_t *)");
+		sc_emit_cstr(b, key[i], klen[i]);
+		sc_buf_putc(b, ',');
+	}
+	sc_buf_puts(b, "\n};\n");
+	snprintf(nm, sizeof(nm), "%s_klen", name);
+	sc_emit_u32s(b, nm, klen, nk);
+	snprintf(nm, sizeof(nm), "%s_hit_off", name);
+	sc_emit_u32s(b, nm, off, nk + 1);
+	snprintf(nm, sizeof(nm), "%s_hits", name);
+	sc_emit_u32s(b, nm, hits, n);
+	sc_buf_printf(b,
+		      "static const struct sgr_phash %s = {\n\t0x%016llxull, %u, %u, %s_disp, "
+		      "%s_slots, %s_key, %s_klen, %u,\n};\n",
+		      name, (unsigned long long)ph.seed, ph.nbuckets, ph.nslots, name, name, name,
+		      name, nk);
+	sc_phash_done(&ph);
+out:
+	free(key);
+	free(klen);
+	free(off);
+	free(hits);
+	return err;
+}
+
+struct numhit {
+	double v;
+	uint32_t hit;
+};
+
+static int numhit_cmp(const void *pa, const void *pb)
+{
+	const struct numhit *a = pa, *b = pb;
+
+	if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	return a->hit < b->hit ? -1 : (a->hit > b->hit);
+}
+
+static void emit_num(struct sc_buf *b, const char *name, const struct sc_cg_fmatch *fm)
+{
+	struct numhit *v = sc_xreallocarray(NULL, fm->nnum, sizeof(*v));
+	uint32_t i;
+
+	for (i = 0; i < fm->nnum; i++) {
+		v[i].v = fm->num[i];
+		v[i].hit = fm->num_hit[i];
+	}
+	qsort(v, fm->nnum, sizeof(*v), numhit_cmp);
+	sc_buf_printf(b, "static const double %s_val[%u] = {", name, fm->nnum);
+	for (i = 0; i < fm->nnum; i++)
+		sc_buf_printf(b, "%s%.17g,", i % 8 ? " " : "\n\t", v[i].v);
+	sc_buf_printf(b, "\n};\nstatic const uint32_t %s_hit[%u] = {", name, fm->nnum);
+	for (i = 0; i < fm->nnum; i++)
+		sc_buf_printf(b, "%s%u,", i % 16 ? "" : "\n\t", v[i].hit);
+	sc_buf_printf(b, "\n};\nstatic const struct sgr_numidx %s = { %s_val, %s_hit, %u };\n",
+		      name, name, name, fm->nnum);
+	free(v);
+}
+
+/* All tables of one field matcher, then its struct sgr_fmatch initialiser into init. */
+static int emit_fmatch(struct sc_cg *cg, struct sc_buf *b, struct sc_buf *init, const char *name,
+		       struct sc_cg_fmatch *fm, struct sc_cg_stats *st)
+{
+	char nm[160];
+	int err = 0;
+
+	sc_buf_printf(b, "\n/* ---- %s: field '%s'%s ---- */\n", name,
+		      fm->field ? sc_ir_field_name(cg->ctx->ir, fm->field) : "(keywords)",
+		      fm->cased ? ", case-sensitive" : "");
+	if (fm->neq) {
+		snprintf(nm, sizeof(nm), "%s_eq", name);
+		err = emit_eq(b, nm, fm->eq, fm->neq);
+		if (err < 0)
+			return err;
+	}
+	if (fm->nprefix) {
+		snprintf(nm, sizeof(nm), "%s_pre", name);
+		err = emit_trie(b, nm, fm->prefix, fm->nprefix, fm->cased, false, st);
+		if (err < 0)
+			return err;
+	}
+	if (fm->nsuffix) {
+		snprintf(nm, sizeof(nm), "%s_suf", name);
+		err = emit_trie(b, nm, fm->suffix, fm->nsuffix, fm->cased, true, st);
+		if (err < 0)
+			return err;
+	}
+	if (fm->ncontains) {
+		snprintf(nm, sizeof(nm), "%s_con", name);
+		err = emit_contains(b, nm, fm->contains, fm->ncontains, fm->cased, st);
+		if (err < 0)
+			return err;
+	}
+	if (fm->nnum) {
+		snprintf(nm, sizeof(nm), "%s_num", name);
+		emit_num(b, nm, fm);
+	}
+	if (fm->any.n) {
+		snprintf(nm, sizeof(nm), "%s_any", name);
+		sc_emit_u32s(b, nm, fm->any.v, fm->any.n);
+	}
+	sc_buf_printf(init, "\t{ %u, %u, ", fm->field, fm->cased ? 1 : 0);
+	if (fm->neq)
+		sc_buf_printf(init, "&%s_eq, %s_eq_hit_off, %s_eq_hits, ", name, name, name);
+	else
+		sc_buf_puts(init, "NULL, NULL, NULL, ");
+	sc_buf_printf(init, fm->nprefix ? "&%s_pre, " : "NULL, ", name);
+	sc_buf_printf(init, fm->nsuffix ? "&%s_suf, " : "NULL, ", name);
+	sc_buf_printf(init, fm->ncontains ? "&%s_con, " : "NULL, ", name);
+	sc_buf_printf(init, fm->nnum ? "&%s_num, " : "NULL, ", name);
+	if (fm->any.n)
+		sc_buf_printf(init, "%s_any, %u },\n", name, fm->any.n);
+	else
+		sc_buf_puts(init, "NULL, 0 },\n");
+	st->literals += fm->neq + fm->nprefix + fm->nsuffix + fm->ncontains + fm->nnum;
+	return 0;
+}
+
+int sc_cg_emit_match(struct sc_cg *cg, struct sc_buf *b, struct sc_cg_stats *st)
+{
+	struct sc_buf groups = SC_BUF_INIT;
+	uint32_t gi, i, k;
+	char name[128];
+	int err = 0;
+
+	sc_emit_banner(b, cg, "literal matchers and rule groups");
+	sc_buf_puts(b, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"gen_abi.h\"\n");
+	sc_buf_puts(&groups, "\nconst struct sgr_group sgr_groups[] = {\n");
+	for (gi = 0; gi < cg->ngroups; gi++) {
+		struct sc_cg_group *g = &cg->groups[gi];
+		struct sc_buf init = SC_BUF_INIT;
+		struct sc_u32v anchors = {0};
+		uint32_t *hoff = sc_xreallocarray(NULL, g->nhits + 1, sizeof(*hoff));
+
+		sc_buf_printf(b, "\n/* ======== group %u: product=%s category=%s service=%s, %u rules "
+				 "(%u always evaluated) ======== */\n",
+			      gi, g->product ? g->product : "*", g->category ? g->category : "*",
+			      g->service ? g->service : "*", g->rules.n, g->always.n);
+		for (i = 0; i < g->nfm && !err; i++) {
+			snprintf(name, sizeof(name), "g%u_f%u%s", gi, g->fm[i].field,
+				 g->fm[i].cased ? "c" : "");
+			err = emit_fmatch(cg, b, &init, name, &g->fm[i], st);
+		}
+		if (g->kw && !err) {
+			struct sc_buf kwinit = SC_BUF_INIT;
+
+			snprintf(name, sizeof(name), "g%u_kw", gi);
+			err = emit_fmatch(cg, b, &kwinit, name, g->kw, st);
+			/* The initialiser reads "\t{ ... },\n": keep "{ ... }". */
+			if (!err)
+				sc_buf_printf(b, "static const struct sgr_fmatch %s_m = %.*s;\n", name,
+					      (int)(kwinit.len - 3), kwinit.data + 1);
+			sc_buf_done(&kwinit);
+		}
+		if (err) {
+			sc_buf_done(&init);
+			sc_u32v_done(&anchors);
+			free(hoff);
+			break;
+		}
+		sc_buf_printf(b, "static const struct sgr_fmatch g%u_fm[%u] = {\n%s};\n", gi,
+			      g->nfm ? g->nfm : 1, g->nfm ? init.data : "\t{ 0 }\n");
+		for (i = 0; i < g->nhits; i++) {
+			hoff[i] = anchors.n;
+			for (k = 0; k < g->hits[i].rules.n; k++)
+				sc_u32v_push(&anchors, g->hits[i].rules.v[k]);
+		}
+		hoff[g->nhits] = anchors.n;
+		sc_buf_printf(b, "static const struct sgr_hit g%u_hits[%u] = {", gi,
+			      g->nhits ? g->nhits : 1);
+		for (i = 0; i < g->nhits; i++)
+			sc_buf_printf(b, "%s{%u,%u,%u},", i % 6 ? " " : "\n\t", g->hits[i].atom,
+				      hoff[i], hoff[i + 1] - hoff[i]);
+		if (!g->nhits)
+			sc_buf_puts(b, "{0, 0, 0}");
+		sc_buf_puts(b, "\n};\n");
+		snprintf(name, sizeof(name), "g%u_anchors", gi);
+		sc_emit_u32s(b, name, anchors.v, anchors.n);
+		snprintf(name, sizeof(name), "g%u_rules", gi);
+		sc_emit_u32s(b, name, g->rules.v, g->rules.n);
+		snprintf(name, sizeof(name), "g%u_always", gi);
+		sc_emit_u32s(b, name, g->always.v, g->always.n);
+		sc_buf_puts(&groups, "\t{ ");
+		sc_emit_cstr_or_null(&groups, g->product);
+		sc_buf_puts(&groups, ", ");
+		sc_emit_cstr_or_null(&groups, g->category);
+		sc_buf_puts(&groups, ", ");
+		sc_emit_cstr_or_null(&groups, g->service);
+		sc_buf_printf(&groups, ",\n\t  g%u_fm, %u, ", gi, g->nfm);
+		if (g->kw)
+			sc_buf_printf(&groups, "&g%u_kw_m, ", gi);
+		else
+			sc_buf_puts(&groups, "NULL, ");
+		sc_buf_printf(&groups,
+			      "g%u_hits, %u, g%u_anchors, g%u_rules, %u, g%u_always, %u },\n", gi,
+			      g->nhits, gi, gi, g->rules.n, gi, g->always.n);
+		st->hits += g->nhits;
+		st->always += g->always.n;
+		sc_buf_done(&init);
+		sc_u32v_done(&anchors);
+		free(hoff);
+	}
+	sc_buf_puts(&groups, "};\n");
+	if (!err)
+		sc_buf_add(b, groups.data, groups.len);
+	sc_buf_done(&groups);
+	return err;
+}
