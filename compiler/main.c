@@ -19,6 +19,7 @@
 #include "placeholders.h"
 #include "rule.h"
 #include "ruleset.h"
+#include "codegen/cg.h"
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.0.0"
@@ -34,6 +35,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: sigmac-c check   [--format text|json|sarif] [--placeholders FILE]\n"
 	      "                        [--target linux|windows|replay] PATH...\n"
+	      "       sigmac-c compile -o OUTDIR [--target linux|windows|replay]\n"
+	      "                        [--placeholders FILE] [--min-level LEVEL]\n"
+	      "                        [--status S,...] PATH...\n"
 	      "       sigmac-c dump-ir [--format json] [--placeholders FILE] PATH...\n"
 	      "       sigmac-c version\n"
 	      "\n"
@@ -48,7 +52,35 @@ struct opts {
 	enum sc_diag_format format;
 	const char *placeholders;
 	enum sc_target target;
+	const char *outdir;   /* compile */
+	unsigned status_mask; /* compile: bit per enum sc_status */
+	int min_level;	      /* compile: enum sc_level, 0 = all */
 };
+
+/* Default statuses compiled: everything but deprecated and unsupported. */
+#define DEFAULT_STATUS_MASK                                                                    \
+	((1u << SC_STATUS_NONE) | (1u << SC_STATUS_STABLE) | (1u << SC_STATUS_TEST) |           \
+	 (1u << SC_STATUS_EXPERIMENTAL))
+
+static int parse_status(const char *arg, unsigned *mask)
+{
+	char buf[256], *tok, *save = NULL;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	*mask = 1u << SC_STATUS_NONE;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 1; i < _SC_STATUS_MAX; i++)
+			if (strcmp(tok, sc_status_name((enum sc_status)i)) == 0)
+				break;
+		if (i == _SC_STATUS_MAX) {
+			fprintf(stderr, "sigmac-c: unknown status '%s' in --status\n", tok);
+			return -EINVAL;
+		}
+		*mask |= 1u << i;
+	}
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
 {
@@ -56,14 +88,34 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
 		{"format", required_argument, NULL, 'f'},
 		{"placeholders", required_argument, NULL, 'p'},
 		{"target", required_argument, NULL, 't'},
+		{"output", required_argument, NULL, 'o'},
+		{"status", required_argument, NULL, 's'},
+		{"min-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:t:o:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 's':
+			if (parse_status(optarg, &o->status_mask) < 0)
+				return -EINVAL;
+			break;
+		case 'l':
+			for (i = 1; i < _SC_LEVEL_MAX; i++)
+				if (strcmp(optarg, sc_level_name((enum sc_level)i)) == 0)
+					break;
+			if (i == _SC_LEVEL_MAX) {
+				fprintf(stderr, "sigmac-c: unknown level '%s' in --min-level\n", optarg);
+				return -EINVAL;
+			}
+			o->min_level = i;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0 && !dump)
 				o->format = SC_FMT_TEXT;
@@ -151,7 +203,7 @@ static void summary(const struct sc_ctx *ctx, FILE *f)
 
 static int cmd_check(int argc, char **argv)
 {
-	struct opts o = {SC_FMT_TEXT, NULL, SC_TARGET_REPLAY};
+	struct opts o = {SC_FMT_TEXT, NULL, SC_TARGET_REPLAY, NULL, DEFAULT_STATUS_MASK, 0};
 	struct sc_buf out = SC_BUF_INIT;
 	struct sc_ctx *ctx;
 	int ret;
@@ -175,7 +227,7 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_dump_ir(int argc, char **argv)
 {
-	struct opts o = {SC_FMT_JSON, NULL, SC_TARGET_REPLAY};
+	struct opts o = {SC_FMT_JSON, NULL, SC_TARGET_REPLAY, NULL, DEFAULT_STATUS_MASK, 0};
 	struct sc_buf out = SC_BUF_INIT, diags = SC_BUF_INIT;
 	struct sc_ctx *ctx;
 	size_t i;
@@ -200,6 +252,43 @@ static int cmd_dump_ir(int argc, char **argv)
 	return ret;
 }
 
+static int cmd_compile(int argc, char **argv)
+{
+	struct opts o = {SC_FMT_TEXT, NULL, SC_TARGET_REPLAY, NULL, DEFAULT_STATUS_MASK, 0};
+	struct sc_buf diags = SC_BUF_INIT;
+	struct sc_cg_opts co;
+	struct sc_cg *cg = NULL;
+	struct sc_ctx *ctx;
+	int ret, err;
+
+	if (parse_opts(argc, argv, &o, false) < 0)
+		return EXIT_USAGE;
+	if (!o.outdir) {
+		fputs("sigmac-c: compile needs -o OUTDIR\n", stderr);
+		return EXIT_USAGE;
+	}
+	ctx = run_front_end(argc, argv, &o);
+	memset(&co, 0, sizeof(co));
+	co.target = o.target;
+	co.status_mask = o.status_mask;
+	co.min_level = o.min_level;
+	err = sc_cg_build(ctx, &co, &cg);
+	if (err == 0)
+		err = sc_cg_emit(cg, o.outdir);
+	sc_diags_sort(&ctx->diags);
+	sc_diags_render(&ctx->diags, SC_FMT_TEXT, SC_VERSION, &diags);
+	sc_buf_write(&diags, stderr);
+	summary(ctx, stderr);
+	if (cg)
+		fprintf(stderr, "sigmac-c: compiled %u rules in %u groups (%u atoms, %u regexes) into %s\n",
+			cg->nrules, cg->ngroups, cg->natoms, cg->nregex, o.outdir);
+	ret = err < 0 ? EXIT_USAGE : exit_status(ctx);
+	sc_cg_free(cg);
+	sc_buf_done(&diags);
+	sc_ctx_free(ctx);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -213,6 +302,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "dump-ir") == 0)
 		return cmd_dump_ir(argc - 1, argv + 1);
+	if (strcmp(cmd, "compile") == 0)
+		return cmd_compile(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("sigmac-c %s\n", SC_VERSION);
 		return EXIT_ACCEPTED;

@@ -306,6 +306,25 @@ static void load_status_level(struct sc_ctx *ctx, struct sc_rule *r)
 	}
 }
 
+/*
+ * Service names that SigmaHQ rules still use under an older spelling, mapped
+ * to the name the logsource taxonomy (and so the agent's channel map) uses.
+ * SigmaHQ's own win_hybridconnectionmgr_svc_running.yml notes "change to
+ * servicebus-client once validators are up to date".
+ */
+static const char *canonical_service(const char *s)
+{
+	static const char *const legacy[][2] = {
+		{"microsoft-servicebus-client", "servicebus-client"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (strcmp(s, legacy[i][0]) == 0)
+			return legacy[i][1];
+	return s;
+}
+
 static void load_logsource(struct sc_ctx *ctx, struct sc_rule *r)
 {
 	static const char *const keys[] = {"category", "product", "service", "definition"};
@@ -347,6 +366,8 @@ static void load_logsource(struct sc_ctx *ctx, struct sc_rule *r)
 		}
 		*slot[i] = v->str;
 	}
+	if (r->logsource.service)
+		r->logsource.service = canonical_service(r->logsource.service);
 	if (!r->logsource.category && !r->logsource.product && !r->logsource.service &&
 	    !r->rejected)
 		sc_rule_diag(ctx, r, SC_E_LOGSOURCE_EMPTY, ls->pos,

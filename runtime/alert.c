@@ -41,136 +41,20 @@
  *
  * Not here: the JSON encoding (jsonw.c), where lines go (sinks).
  */
-#include "alert.h"
-
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
-#include "event.h"
-#include "gen_abi.h"
-#include "jsonw.h"
-#include "taxonomy.h"
-
-/* A byte string view. */
-struct sv {
-	const char *p;
-	size_t n;
-};
-
-#define SV(lit) {lit, sizeof(lit) - 1}
-
-/* ---- small string helpers ---- */
-
-static bool sv_eq(struct sv a, const char *b, size_t bn)
-{
-	return a.n == bn && memcmp(a.p, b, bn) == 0;
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* ASCII case-insensitive equality, with '_' equal to '-' when dash is set. */
-static bool eq_fold(const char *a, size_t an, const char *b, size_t bn, bool dash)
-{
-	size_t i;
-
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++) {
-		char x = lower(a[i]), y = lower(b[i]);
-
-		if (dash) {
-			x = x == '_' ? '-' : x;
-			y = y == '_' ? '-' : y;
-		}
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static bool str_set(const char *s)
-{
-	return s && *s;
-}
-
-/*
- * An unsigned integer in decimal or "0x" hex, the whole text, at most max.
- * Returns false (ret untouched) for anything else.
- */
-static bool parse_uint(const char *s, size_t n, uint64_t max, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (i = 2; i < n; i++) {
-			int d = hexval(s[i]);
-
-			if (d < 0 || v > (max - (uint64_t)d) / 16)
-				return false;
-			v = v * 16 + (uint64_t)d;
-		}
-	} else {
-		if (!n)
-			return false;
-		for (i = 0; i < n; i++) {
-			if (!is_digit(s[i]) || v > (max - (uint64_t)(s[i] - '0')) / 10)
-				return false;
-			v = v * 10 + (uint64_t)(s[i] - '0');
-		}
-	}
-	*ret = v;
-	return true;
-}
-
-/* Index of the last '/' or '\\' in s, or n when there is none. */
-static size_t last_sep(const char *s, size_t n)
-{
-	size_t i = n;
-
-	while (i-- > 0)
-		if (s[i] == '/' || s[i] == '\\')
-			return i;
-	return n;
-}
+#include "alert_int.h"
 
 /* ---- event fields ---- */
 
+/* Names of the core field ids (AG_FIELD_NONE has none). */
 static const struct sv core_names[AG_FIELD_CORE_MAX] = {
-	[AG_FIELD_NONE] = SV(""),
 #define AG_FIELD_NAME(suffix, name) [AG_FIELD_##suffix] = SV(name),
 	AG_TAXONOMY_FIELDS(AG_FIELD_NAME)
 #undef AG_FIELD_NAME
 };
 
-/* Fields outside the taxonomy that alerts use, found by name. */
-enum extra_field {
-	X_PARENTPROCESSGUID,
-	X_SOURCEHOSTNAME,
-	X_DETAILS,
-	X_HASH,
-	X_SUBJECTDOMAINNAME,
-	_X_MAX,
-};
 
 static const struct sv extra_names[_X_MAX] = {
 	[X_PARENTPROCESSGUID] = SV("ParentProcessGuid"),
@@ -180,11 +64,6 @@ static const struct sv extra_names[_X_MAX] = {
 	[X_SUBJECTDOMAINNAME] = SV("SubjectDomainName"),
 };
 
-/* Everything read from the event once per alert. */
-struct alert_in {
-	const struct ag_event *ev;
-	const struct ag_kv *x[_X_MAX]; /* extra fields (last occurrence) */
-};
 
 static bool kv_name_eq(const struct ag_kv *kv, struct sv name)
 {
@@ -195,7 +74,7 @@ static bool kv_name_eq(const struct ag_kv *kv, struct sv name)
  * The core field id of ev as a non-empty value, or NULL. Ids the event has
  * no slot for are searched by name (the last occurrence wins, as in slots).
  */
-static const struct ag_kv *field(const struct alert_in *in, uint32_t id)
+const struct ag_kv *al_field(const struct alert_in *in, uint32_t id)
 {
 	const struct ag_event *ev = in->ev;
 	const struct ag_kv *kv = NULL;
@@ -203,7 +82,7 @@ static const struct ag_kv *field(const struct alert_in *in, uint32_t id)
 
 	if (id < ev->nslots) {
 		kv = ag_event_get(ev, id);
-	} else if (id < AG_FIELD_CORE_MAX) {
+	} else if (id > AG_FIELD_NONE && id < AG_FIELD_CORE_MAX) {
 		for (i = ev->nkv; i-- > 0;) {
 			if (kv_name_eq(&ev->kv[i], core_names[id])) {
 				kv = &ev->kv[i];
@@ -215,14 +94,14 @@ static const struct ag_kv *field(const struct alert_in *in, uint32_t id)
 }
 
 /* The first of two core fields that is present (e.g. Image, NewProcessName). */
-static const struct ag_kv *field2(const struct alert_in *in, uint32_t id, uint32_t alt)
+const struct ag_kv *al_field2(const struct alert_in *in, uint32_t id, uint32_t alt)
 {
-	const struct ag_kv *kv = field(in, id);
+	const struct ag_kv *kv = al_field(in, id);
 
-	return kv ? kv : field(in, alt);
+	return kv ? kv : al_field(in, alt);
 }
 
-static const struct ag_kv *extra(const struct alert_in *in, enum extra_field x)
+const struct ag_kv *al_extra(const struct alert_in *in, enum extra_field x)
 {
 	const struct ag_kv *kv = in->x[x];
 
@@ -241,40 +120,29 @@ static void find_extras(struct alert_in *in)
 				in->x[x] = &ev->kv[i];
 }
 
-static void put_kv(struct ag_jsonw *w, const char *key, const struct ag_kv *kv)
+void al_put_kv(struct ag_jsonw *w, const char *key, const struct ag_kv *kv)
 {
 	if (kv)
 		ag_jsonw_str(w, key, kv->val, kv->val_len);
 }
 
 /* An integer field as a JSON number; false (nothing written) if it is not one. */
-static bool kv_uint(const struct ag_kv *kv, uint64_t max, uint64_t *ret)
+bool al_kv_uint(const struct ag_kv *kv, uint64_t max, uint64_t *ret_v)
 {
-	return kv && parse_uint(kv->val, kv->val_len, max, ret);
+	return kv && parse_uint(kv->val, kv->val_len, max, ret_v);
 }
 
-static void put_uint_kv(struct ag_jsonw *w, const char *key, const struct ag_kv *kv, uint64_t max)
+void al_put_uint_kv(struct ag_jsonw *w, const char *key, const struct ag_kv *kv, uint64_t max)
 {
 	uint64_t v;
 
-	if (kv_uint(kv, max, &v))
+	if (al_kv_uint(kv, max, &v))
 		ag_jsonw_u64(w, key, v);
 }
 
 /* ---- event classes ---- */
 
-enum hash_target {
-	HT_PROCESS,
-	HT_FILE,
-	HT_DLL,
-};
 
-struct cat_map {
-	const char *name;     /* Sigma category */
-	const char *ecs_cat;  /* event.category */
-	const char *types[2]; /* event.type (NULL-terminated) */
-	uint8_t hash_target;  /* where Hashes/OriginalFileName go */
-};
 
 static const struct cat_map cat_maps[] = {
 	{"process_creation", "process", {"start"}, HT_PROCESS},
@@ -397,7 +265,8 @@ static void fmt_time(char buf[32], uint64_t ns)
 	buf[24] = '\0';
 }
 
-static bool num_at(const char *s, size_t n, size_t i, int w, unsigned *ret)
+/* w decimal digits at s[i] (within n) into ret_v. */
+static bool num_at(const char *s, size_t n, size_t i, int w, unsigned *ret_v)
 {
 	unsigned v = 0;
 	int k;
@@ -409,7 +278,7 @@ static bool num_at(const char *s, size_t n, size_t i, int w, unsigned *ret)
 			return false;
 		v = v * 10 + (unsigned)(s[i + (size_t)k] - '0');
 	}
-	*ret = v;
+	*ret_v = v;
 	return true;
 }
 
@@ -425,11 +294,18 @@ static bool parse_time(const char *s, size_t n, uint64_t *ret_ns)
 	unsigned y, mo, d, h, mi, sec, oh = 0, om = 0;
 	uint64_t frac = 0, scale = 100000000;
 	int64_t days, t;
+	bool obj = n && s[0] == '{';
 	size_t i = 0;
 	const char *st;
 
-	if (n && s[0] == '{') {
-		st = memmem(s, n, "SystemTime", 10);
+	if (obj) {
+		/* Find "SystemTime" (no memmem: the Windows build lacks it). */
+		for (st = NULL; i + 10 <= n; i++) {
+			if (memcmp(s + i, "SystemTime", 10) == 0) {
+				st = s + i;
+				break;
+			}
+		}
 		if (!st)
 			return false;
 		i = (size_t)(st - s) + 10;
@@ -441,8 +317,8 @@ static bool parse_time(const char *s, size_t n, uint64_t *ret_ns)
 	}
 	if (!num_at(s, n, 0, 4, &y) || n < 19 || s[4] != '-' || !num_at(s, n, 5, 2, &mo) ||
 	    s[7] != '-' || !num_at(s, n, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-	    !num_at(s, n, 11, 2, &h) || s[13] != ':' || !num_at(s, n, 14, 2, &mi) ||
-	    s[16] != ':' || !num_at(s, n, 17, 2, &sec))
+	    !num_at(s, n, 11, 2, &h) || s[13] != ':' || !num_at(s, n, 14, 2, &mi) || s[16] != ':' ||
+	    !num_at(s, n, 17, 2, &sec))
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 60)
 		return false;
@@ -479,7 +355,7 @@ static bool parse_time(const char *s, size_t n, uint64_t *ret_ns)
 		t = -(int64_t)sign * (int64_t)(oh * 3600 + om * 60);
 	}
 	/* Trailing text is allowed only in the object form ("...", ...}). */
-	if (i < n && s[i] != '"')
+	if (i < n && (!obj || s[i] != '"'))
 		return false;
 	days = days_from_civil(y, mo, d);
 	t += days * 86400 + (int64_t)(h * 3600 + mi * 60 + sec);
@@ -487,340 +363,6 @@ static bool parse_time(const char *s, size_t n, uint64_t *ret_ns)
 		return false;
 	*ret_ns = (uint64_t)t * NS_PER_SEC + frac;
 	return true;
-}
-
-/* ---- ATT&CK ---- */
-
-static const struct {
-	const char *slug; /* Sigma tag after "attack." */
-	const char *name;
-	const char *id;
-} tactics[] = {
-	{"reconnaissance", "Reconnaissance", "TA0043"},
-	{"resource-development", "Resource Development", "TA0042"},
-	{"initial-access", "Initial Access", "TA0001"},
-	{"execution", "Execution", "TA0002"},
-	{"persistence", "Persistence", "TA0003"},
-	{"privilege-escalation", "Privilege Escalation", "TA0004"},
-	{"defense-evasion", "Defense Evasion", "TA0005"},
-	{"credential-access", "Credential Access", "TA0006"},
-	{"discovery", "Discovery", "TA0007"},
-	{"lateral-movement", "Lateral Movement", "TA0008"},
-	{"collection", "Collection", "TA0009"},
-	{"command-and-control", "Command and Control", "TA0011"},
-	{"exfiltration", "Exfiltration", "TA0010"},
-	{"impact", "Impact", "TA0040"},
-};
-
-#define NTACTICS (sizeof(tactics) / sizeof(tactics[0]))
-
-/* Techniques kept per alert; more stay in tags only. */
-#define MAX_TECH 32
-
-struct attack {
-	uint8_t tactic[NTACTICS]; /* indices into tactics[], in tag order */
-	uint8_t ntactic;
-	char tech[MAX_TECH][6]; /* "T1059" */
-	uint8_t ntech;
-	char sub[MAX_TECH][10]; /* "T1059.001" */
-	uint8_t nsub;
-	char group[6];	  /* "G0032" or "" */
-	char software[6]; /* "S0002" or "" */
-};
-
-/* "x" + 4 digits, optionally ".ddd" when sub is set; the id upper-cased into out. */
-static bool attack_id(const char *t, size_t n, char x, bool sub, char *out)
-{
-	size_t i;
-
-	if ((n != 5 && !(sub && n == 9)) || lower(t[0]) != x)
-		return false;
-	for (i = 1; i < n; i++)
-		if (!(i == 5 ? t[i] == '.' : is_digit(t[i])))
-			return false;
-	out[0] = (char)(x - 32);
-	memcpy(out + 1, t + 1, n - 1);
-	out[n] = '\0';
-	return true;
-}
-
-static void add_id(char (*list)[10], uint8_t *nlist, const char *id)
-{
-	uint8_t i;
-
-	for (i = 0; i < *nlist; i++)
-		if (strcmp(list[i], id) == 0)
-			return;
-	if (*nlist < MAX_TECH)
-		strcpy(list[(*nlist)++], id);
-}
-
-static void add_tech(struct attack *a, const char *id)
-{
-	uint8_t i;
-
-	for (i = 0; i < a->ntech; i++)
-		if (strcmp(a->tech[i], id) == 0)
-			return;
-	if (a->ntech < MAX_TECH)
-		strcpy(a->tech[a->ntech++], id);
-}
-
-static void parse_attack(const struct sgr_rule *r, struct attack *a)
-{
-	uint16_t i;
-
-	memset(a, 0, sizeof(*a));
-	for (i = 0; i < r->ntags; i++) {
-		const char *tag = r->tags[i];
-		char id[10];
-		size_t n, k;
-
-		if (!tag || !eq_fold(tag, strlen(tag) < 7 ? 0 : 7, "attack.", 7, false))
-			continue;
-		tag += 7;
-		n = strlen(tag);
-		if (attack_id(tag, n, 't', true, id)) {
-			if (n == 9) {
-				add_id(a->sub, &a->nsub, id);
-				id[5] = '\0';
-			}
-			add_tech(a, id);
-		} else if (attack_id(tag, n, 'g', false, id)) {
-			if (!a->group[0])
-				memcpy(a->group, id, 6);
-		} else if (attack_id(tag, n, 's', false, id)) {
-			if (!a->software[0])
-				memcpy(a->software, id, 6);
-		} else {
-			for (k = 0; k < NTACTICS; k++) {
-				if (eq_fold(tag, n, tactics[k].slug, strlen(tactics[k].slug), true)) {
-					if (!memchr(a->tactic, (int)k + 1, a->ntactic))
-						a->tactic[a->ntactic++] = (uint8_t)(k + 1);
-					break;
-				}
-			}
-		}
-	}
-}
-
-static void put_attack(struct ag_jsonw *w, const struct attack *a)
-{
-	uint8_t i;
-
-	if (!a->ntactic && !a->ntech && !a->group[0] && !a->software[0])
-		return;
-	ag_jsonw_obj_begin(w, "threat");
-	ag_jsonw_cstr(w, "framework", "MITRE ATT&CK");
-	if (a->ntactic) {
-		ag_jsonw_obj_begin(w, "tactic");
-		ag_jsonw_arr_begin(w, "id");
-		for (i = 0; i < a->ntactic; i++)
-			ag_jsonw_cstr(w, NULL, tactics[a->tactic[i] - 1].id);
-		ag_jsonw_arr_end(w);
-		ag_jsonw_arr_begin(w, "name");
-		for (i = 0; i < a->ntactic; i++)
-			ag_jsonw_cstr(w, NULL, tactics[a->tactic[i] - 1].name);
-		ag_jsonw_arr_end(w);
-		ag_jsonw_arr_begin(w, "reference");
-		for (i = 0; i < a->ntactic; i++) {
-			ag_jsonw_str_begin(w, NULL);
-			ag_jsonw_str_append(w, "https://attack.mitre.org/tactics/", 33);
-			ag_jsonw_str_append(w, tactics[a->tactic[i] - 1].id, 6);
-			ag_jsonw_str_append(w, "/", 1);
-			ag_jsonw_str_end(w);
-		}
-		ag_jsonw_arr_end(w);
-		ag_jsonw_obj_end(w);
-	}
-	if (a->ntech) {
-		ag_jsonw_obj_begin(w, "technique");
-		ag_jsonw_arr_begin(w, "id");
-		for (i = 0; i < a->ntech; i++)
-			ag_jsonw_cstr(w, NULL, a->tech[i]);
-		ag_jsonw_arr_end(w);
-		ag_jsonw_arr_begin(w, "reference");
-		for (i = 0; i < a->ntech; i++) {
-			ag_jsonw_str_begin(w, NULL);
-			ag_jsonw_str_append(w, "https://attack.mitre.org/techniques/", 36);
-			ag_jsonw_str_append(w, a->tech[i], 5);
-			ag_jsonw_str_append(w, "/", 1);
-			ag_jsonw_str_end(w);
-		}
-		ag_jsonw_arr_end(w);
-		if (a->nsub) {
-			ag_jsonw_obj_begin(w, "subtechnique");
-			ag_jsonw_arr_begin(w, "id");
-			for (i = 0; i < a->nsub; i++)
-				ag_jsonw_cstr(w, NULL, a->sub[i]);
-			ag_jsonw_arr_end(w);
-			ag_jsonw_arr_begin(w, "reference");
-			for (i = 0; i < a->nsub; i++) {
-				ag_jsonw_str_begin(w, NULL);
-				ag_jsonw_str_append(w, "https://attack.mitre.org/techniques/", 36);
-				ag_jsonw_str_append(w, a->sub[i], 5);
-				ag_jsonw_str_append(w, "/", 1);
-				ag_jsonw_str_append(w, a->sub[i] + 6, 3);
-				ag_jsonw_str_append(w, "/", 1);
-				ag_jsonw_str_end(w);
-			}
-			ag_jsonw_arr_end(w);
-			ag_jsonw_obj_end(w);
-		}
-		ag_jsonw_obj_end(w);
-	}
-	if (a->group[0]) {
-		ag_jsonw_obj_begin(w, "group");
-		ag_jsonw_cstr(w, "id", a->group);
-		ag_jsonw_obj_end(w);
-	}
-	if (a->software[0]) {
-		ag_jsonw_obj_begin(w, "software");
-		ag_jsonw_cstr(w, "id", a->software);
-		ag_jsonw_obj_end(w);
-	}
-	ag_jsonw_obj_end(w);
-}
-
-/* ---- hashes ---- */
-
-struct hashes {
-	struct sv md5, sha1, sha256, imphash;
-};
-
-static bool hex_hash(const char *s, size_t n, size_t want)
-{
-	bool nonzero = false;
-	size_t i;
-
-	if (n != want)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (hexval(s[i]) < 0)
-			return false;
-		nonzero |= s[i] != '0';
-	}
-	return nonzero;
-}
-
-/*
- * Sysmon's "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." (any order and case,
- * unknown algorithms ignored); a bare hex string is told by its length.
- */
-static void parse_hashes(const char *s, size_t n, struct hashes *h)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t end = i, eqp;
-		struct sv alg, val;
-
-		while (end < n && s[end] != ',')
-			end++;
-		while (i < end && s[i] == ' ')
-			i++;
-		eqp = i;
-		while (eqp < end && s[eqp] != '=')
-			eqp++;
-		if (eqp < end) {
-			alg = (struct sv){s + i, eqp - i};
-			val = (struct sv){s + eqp + 1, end - eqp - 1};
-		} else {
-			alg = (struct sv){NULL, 0};
-			val = (struct sv){s + i, end - i};
-		}
-		while (val.n && val.p[val.n - 1] == ' ')
-			val.n--;
-		if (alg.p ? eq_fold(alg.p, alg.n, "md5", 3, false) : val.n == 32) {
-			if (hex_hash(val.p, val.n, 32))
-				h->md5 = val;
-		} else if (alg.p ? eq_fold(alg.p, alg.n, "sha1", 4, false) : val.n == 40) {
-			if (hex_hash(val.p, val.n, 40))
-				h->sha1 = val;
-		} else if (alg.p ? eq_fold(alg.p, alg.n, "sha256", 6, false) : val.n == 64) {
-			if (hex_hash(val.p, val.n, 64))
-				h->sha256 = val;
-		} else if (alg.p && eq_fold(alg.p, alg.n, "imphash", 7, false)) {
-			if (hex_hash(val.p, val.n, 32))
-				h->imphash = val;
-		}
-		i = end + 1;
-	}
-}
-
-static void put_hex_lower(struct ag_jsonw *w, const char *key, struct sv v)
-{
-	char buf[64];
-	size_t i;
-
-	for (i = 0; i < v.n && i < sizeof(buf); i++)
-		buf[i] = lower(v.p[i]);
-	ag_jsonw_str(w, key, buf, i);
-}
-
-/* hash.* and pe.* of the object that the class gives the hashes to. */
-static void put_hash_pe(struct ag_jsonw *w, const struct hashes *h, const struct ag_kv *ofn)
-{
-	if (h->md5.n || h->sha1.n || h->sha256.n) {
-		ag_jsonw_obj_begin(w, "hash");
-		if (h->md5.n)
-			put_hex_lower(w, "md5", h->md5);
-		if (h->sha1.n)
-			put_hex_lower(w, "sha1", h->sha1);
-		if (h->sha256.n)
-			put_hex_lower(w, "sha256", h->sha256);
-		ag_jsonw_obj_end(w);
-	}
-	if (h->imphash.n || ofn) {
-		ag_jsonw_obj_begin(w, "pe");
-		if (h->imphash.n)
-			put_hex_lower(w, "imphash", h->imphash);
-		put_kv(w, "original_file_name", ofn);
-		ag_jsonw_obj_end(w);
-	}
-}
-
-static bool have_hash_pe(const struct hashes *h, const struct ag_kv *ofn)
-{
-	return h->md5.n || h->sha1.n || h->sha256.n || h->imphash.n || ofn;
-}
-
-/* ---- paths ---- */
-
-static void put_basename(struct ag_jsonw *w, const char *key, const struct ag_kv *kv)
-{
-	size_t sep;
-
-	if (!kv)
-		return;
-	sep = last_sep(kv->val, kv->val_len);
-	sep = sep == kv->val_len ? 0 : sep + 1;
-	if (sep < kv->val_len)
-		ag_jsonw_str(w, key, kv->val + sep, kv->val_len - sep);
-}
-
-/* file.path, name, directory and extension of a path field (set). */
-static void put_path_parts(struct ag_jsonw *w, const struct ag_kv *path)
-{
-	size_t n = path->val_len, sep, base, dot;
-	const char *p = path->val;
-
-	ag_jsonw_str(w, "path", p, n);
-	put_basename(w, "name", path);
-	sep = last_sep(p, n);
-	base = sep == n ? 0 : sep + 1;
-	if (sep == 0)
-		ag_jsonw_str(w, "directory", p, 1); /* "/x" is in "/" */
-	else if (sep == 2 && p[1] == ':')
-		ag_jsonw_str(w, "directory", p, 3); /* "C:\x" is in "C:\" */
-	else if (sep != n)
-		ag_jsonw_str(w, "directory", p, sep);
-	for (dot = n; dot > base; dot--)
-		if (p[dot - 1] == '.')
-			break;
-	/* Not for ".bashrc" or "name.": the dot must follow a name and precede text. */
-	if (dot > base + 1 && dot < n)
-		ag_jsonw_str(w, "extension", p + dot, n - dot);
 }
 
 /* ---- the sections of an alert ---- */
@@ -876,8 +418,8 @@ static void put_event(struct ag_jsonw *w, const struct alert_in *in, const struc
 	for (i = 0; i < 2 && cm->types[i]; i++)
 		ag_jsonw_cstr(w, NULL, cm->types[i]);
 	ag_jsonw_arr_end(w);
-	put_kv(w, "code", field(in, AG_FIELD_EVENTID));
-	put_kv(w, "provider", field(in, AG_FIELD_PROVIDER_NAME));
+	al_put_kv(w, "code", al_field(in, AG_FIELD_EVENTID));
+	al_put_kv(w, "provider", al_field(in, AG_FIELD_PROVIDER_NAME));
 	ag_jsonw_cstr(w, "module", "sigmac");
 	put_dataset(w, ev);
 	ag_jsonw_u64(w, "severity", r->severity);
@@ -890,79 +432,10 @@ static void put_event(struct ag_jsonw *w, const struct alert_in *in, const struc
 	ag_jsonw_obj_end(w);
 }
 
-/* Sigma's author string, split at commas outside parentheses and trimmed. */
-static void put_authors(struct ag_jsonw *w, const char *a)
-{
-	size_t i, start = 0, n = strlen(a);
-	int depth = 0;
-
-	ag_jsonw_arr_begin(w, "author");
-	for (i = 0; i <= n; i++) {
-		size_t b = start, e = i;
-
-		if (i < n) {
-			if (a[i] == '(')
-				depth++;
-			else if (a[i] == ')' && depth)
-				depth--;
-			if (a[i] != ',' || depth)
-				continue;
-		}
-		while (b < e && (a[b] == ' ' || a[b] == '\t' || a[b] == '\n'))
-			b++;
-		while (e > b && (a[e - 1] == ' ' || a[e - 1] == '\t' || a[e - 1] == '\n'))
-			e--;
-		if (e > b)
-			ag_jsonw_str(w, NULL, a + b, e - b);
-		start = i + 1;
-	}
-	ag_jsonw_arr_end(w);
-}
-
-static void put_rule(struct ag_jsonw *w, const struct ag_alert_ctx *ac, const struct sgr_rule *r)
-{
-	const char *ver = str_set(r->modified) ? r->modified : r->date;
-
-	ag_jsonw_obj_begin(w, "rule");
-	ag_jsonw_str_begin(w, "id");
-	ag_jsonw_str_append(w, "sigma::", 7);
-	if (str_set(r->id))
-		ag_jsonw_str_append(w, r->id, strlen(r->id));
-	else if (str_set(r->file))
-		ag_jsonw_str_append(w, r->file, strlen(r->file));
-	else
-		ag_jsonw_str_append(w, "unknown", 7);
-	ag_jsonw_str_end(w);
-	if (str_set(r->title))
-		ag_jsonw_cstr(w, "name", r->title);
-	if (str_set(r->description))
-		ag_jsonw_cstr(w, "description", r->description);
-	if (r->nreferences && str_set(r->references[0]))
-		ag_jsonw_cstr(w, "reference", r->references[0]);
-	if (ac && str_set(ac->ruleset_digest))
-		ag_jsonw_cstr(w, "ruleset", ac->ruleset_digest);
-	if (str_set(r->author))
-		put_authors(w, r->author);
-	if (str_set(ver)) {
-		char buf[10];
-		size_t i;
-
-		/* Older rules write dates as 2020/01/31. */
-		if (strlen(ver) == 10 && ver[4] == '/' && ver[7] == '/') {
-			for (i = 0; i < 10; i++)
-				buf[i] = ver[i] == '/' ? '-' : ver[i];
-			ag_jsonw_str(w, "version", buf, 10);
-		} else {
-			ag_jsonw_cstr(w, "version", ver);
-		}
-	}
-	ag_jsonw_obj_end(w);
-}
-
 static void put_host_agent(struct ag_jsonw *w, const struct alert_in *in,
 			   const struct ag_alert_ctx *ac)
 {
-	const struct ag_kv *computer = field(in, AG_FIELD_COMPUTER);
+	const struct ag_kv *computer = al_field(in, AG_FIELD_COMPUTER);
 	const char *os = NULL;
 
 	if (os_type_valid(in->ev->product))
@@ -972,7 +445,7 @@ static void put_host_agent(struct ag_jsonw *w, const struct alert_in *in,
 	if (computer || (ac && str_set(ac->host_name)) || os) {
 		ag_jsonw_obj_begin(w, "host");
 		if (computer)
-			put_kv(w, "name", computer);
+			al_put_kv(w, "name", computer);
 		else if (ac && str_set(ac->host_name))
 			ag_jsonw_cstr(w, "name", ac->host_name);
 		if (os) {
@@ -986,273 +459,6 @@ static void put_host_agent(struct ag_jsonw *w, const struct alert_in *in,
 	ag_jsonw_cstr(w, "type", "sigmac-agent");
 	if (ac && str_set(ac->agent_version))
 		ag_jsonw_cstr(w, "version", ac->agent_version);
-	ag_jsonw_obj_end(w);
-}
-
-#define PID_MAX ((uint64_t)INT64_MAX)
-
-static void put_process(struct ag_jsonw *w, const struct alert_in *in, const struct cat_map *cm,
-			const struct hashes *h)
-{
-	const struct ag_kv *pid = field(in, AG_FIELD_PROCESSID);
-	const struct ag_kv *guid = field(in, AG_FIELD_PROCESSGUID);
-	const struct ag_kv *exe = field2(in, AG_FIELD_IMAGE, AG_FIELD_NEWPROCESSNAME);
-	const struct ag_kv *cmd = field(in, AG_FIELD_COMMANDLINE);
-	const struct ag_kv *cwd = field(in, AG_FIELD_CURRENTDIRECTORY);
-	const struct ag_kv *code = field(in, AG_FIELD_EXITCODE);
-	const struct ag_kv *ppid = field(in, AG_FIELD_PARENTPROCESSID);
-	const struct ag_kv *pguid = extra(in, X_PARENTPROCESSGUID);
-	const struct ag_kv *pexe = field2(in, AG_FIELD_PARENTIMAGE, AG_FIELD_PARENTPROCESSNAME);
-	const struct ag_kv *pcmd = field(in, AG_FIELD_PARENTCOMMANDLINE);
-	const struct ag_kv *ofn = field(in, AG_FIELD_ORIGINALFILENAME);
-	bool hp = cm->hash_target == HT_PROCESS && have_hash_pe(h, ofn);
-	uint64_t v;
-	bool parent;
-
-	if (!kv_uint(pid, PID_MAX, &v))
-		pid = NULL;
-	if (!kv_uint(ppid, PID_MAX, &v))
-		ppid = NULL;
-	if (!kv_uint(code, UINT32_MAX, &v))
-		code = NULL;
-	parent = ppid || pguid || pexe || pcmd;
-	if (!pid && !guid && !exe && !cmd && !cwd && !code && !hp && !parent)
-		return;
-	ag_jsonw_obj_begin(w, "process");
-	put_uint_kv(w, "pid", pid, PID_MAX);
-	put_kv(w, "entity_id", guid);
-	put_kv(w, "executable", exe);
-	put_basename(w, "name", exe);
-	put_kv(w, "command_line", cmd);
-	put_kv(w, "working_directory", cwd);
-	put_uint_kv(w, "exit_code", code, UINT32_MAX);
-	if (hp)
-		put_hash_pe(w, h, ofn);
-	if (parent) {
-		ag_jsonw_obj_begin(w, "parent");
-		put_uint_kv(w, "pid", ppid, PID_MAX);
-		put_kv(w, "entity_id", pguid);
-		put_kv(w, "executable", pexe);
-		put_basename(w, "name", pexe);
-		put_kv(w, "command_line", pcmd);
-		ag_jsonw_obj_end(w);
-	}
-	ag_jsonw_obj_end(w);
-}
-
-/* user.name and user.domain from "DOMAIN\user" (exactly one backslash). */
-static void put_user(struct ag_jsonw *w, const struct alert_in *in)
-{
-	const struct ag_kv *u = field(in, AG_FIELD_USER);
-	const struct ag_kv *dom = NULL;
-	const char *bs, *bs2 = NULL;
-
-	if (!u) {
-		u = field(in, AG_FIELD_SUBJECTUSERNAME);
-		dom = extra(in, X_SUBJECTDOMAINNAME);
-	}
-	if (!u)
-		return;
-	ag_jsonw_obj_begin(w, "user");
-	bs = memchr(u->val, '\\', u->val_len);
-	if (bs)
-		bs2 = memchr(bs + 1, '\\', u->val_len - (size_t)(bs + 1 - u->val));
-	if (bs && !bs2 && bs > u->val && bs + 1 < u->val + u->val_len) {
-		ag_jsonw_str(w, "name", bs + 1, u->val_len - (size_t)(bs + 1 - u->val));
-		ag_jsonw_str(w, "domain", u->val, (size_t)(bs - u->val));
-	} else {
-		put_kv(w, "name", u);
-		put_kv(w, "domain", dom);
-	}
-	ag_jsonw_obj_end(w);
-}
-
-static void put_files(struct ag_jsonw *w, const struct alert_in *in, const struct cat_map *cm,
-		      const struct hashes *h)
-{
-	const struct ag_kv *ofn = field(in, AG_FIELD_ORIGINALFILENAME);
-	const struct ag_kv *target = field(in, AG_FIELD_TARGETFILENAME);
-	const struct ag_kv *loaded = field(in, AG_FIELD_IMAGELOADED);
-	const struct ag_kv *fpath = target;
-	bool fh = cm->hash_target == HT_FILE && have_hash_pe(h, ofn);
-	bool dh = cm->hash_target == HT_DLL && have_hash_pe(h, ofn);
-
-	/* A loaded image is a dll, except for drivers, which are files. */
-	if (!fpath && loaded && cm->hash_target != HT_DLL)
-		fpath = loaded;
-	if (fpath || fh) {
-		ag_jsonw_obj_begin(w, "file");
-		if (fpath)
-			put_path_parts(w, fpath);
-		if (fh)
-			put_hash_pe(w, h, ofn);
-		ag_jsonw_obj_end(w);
-	}
-	if ((loaded && cm->hash_target == HT_DLL) || dh) {
-		ag_jsonw_obj_begin(w, "dll");
-		if (loaded && cm->hash_target == HT_DLL) {
-			put_kv(w, "path", loaded);
-			put_basename(w, "name", loaded);
-		}
-		if (dh)
-			put_hash_pe(w, h, ofn);
-		ag_jsonw_obj_end(w);
-	}
-}
-
-/* An IP address field that inet_pton accepts: 4 or 6, else 0. */
-static int ip_family(const struct ag_kv *kv)
-{
-	unsigned char addr[16];
-	char buf[64];
-
-	if (!kv || kv->val_len >= sizeof(buf))
-		return 0;
-	memcpy(buf, kv->val, kv->val_len);
-	buf[kv->val_len] = '\0';
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		return 4;
-	if (inet_pton(AF_INET6, buf, addr) == 1)
-		return 6;
-	return 0;
-}
-
-static void put_endpoint(struct ag_jsonw *w, const char *key, const struct ag_kv *ip,
-			 const struct ag_kv *port, const struct ag_kv *domain)
-{
-	uint64_t v;
-
-	if (!ip_family(ip))
-		ip = NULL;
-	if (!kv_uint(port, 65535, &v))
-		port = NULL;
-	if (!ip && !port && !domain)
-		return;
-	ag_jsonw_obj_begin(w, key);
-	put_kv(w, "ip", ip);
-	put_uint_kv(w, "port", port, 65535);
-	put_kv(w, "domain", domain);
-	ag_jsonw_obj_end(w);
-}
-
-static void put_network(struct ag_jsonw *w, const struct alert_in *in)
-{
-	const struct ag_kv *dip = field(in, AG_FIELD_DESTINATIONIP);
-	const struct ag_kv *sip = field(in, AG_FIELD_SOURCEIP);
-	const struct ag_kv *proto = field(in, AG_FIELD_PROTOCOL);
-	const struct ag_kv *init = field(in, AG_FIELD_INITIATED);
-	const struct ag_kv *qname = field(in, AG_FIELD_QUERYNAME);
-	const char *dir = NULL, *type = NULL;
-	char tbuf[16];
-	size_t i, tn = 0;
-	int fam;
-
-	put_endpoint(w, "source", sip, field(in, AG_FIELD_SOURCEPORT), extra(in, X_SOURCEHOSTNAME));
-	put_endpoint(w, "destination", dip, field(in, AG_FIELD_DESTINATIONPORT),
-		     field(in, AG_FIELD_DESTINATIONHOSTNAME));
-	/* network.transport: a short protocol name, lower case ("tcp", "ipv6-icmp"). */
-	if (proto && proto->val_len <= sizeof(tbuf)) {
-		for (i = 0; i < proto->val_len; i++) {
-			char c = lower(proto->val[i]);
-
-			if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-'))
-				break;
-			tbuf[i] = c;
-		}
-		if (i == proto->val_len)
-			tn = i;
-	}
-	fam = ip_family(dip);
-	if (!fam)
-		fam = ip_family(sip);
-	if (fam)
-		type = fam == 4 ? "ipv4" : "ipv6";
-	if (init && eq_fold(init->val, init->val_len, "true", 4, false))
-		dir = "egress";
-	else if (init && eq_fold(init->val, init->val_len, "false", 5, false))
-		dir = "ingress";
-	if (tn || type || dir) {
-		ag_jsonw_obj_begin(w, "network");
-		if (tn)
-			ag_jsonw_str(w, "transport", tbuf, tn);
-		if (type)
-			ag_jsonw_cstr(w, "type", type);
-		if (dir)
-			ag_jsonw_cstr(w, "direction", dir);
-		ag_jsonw_obj_end(w);
-	}
-	if (qname) {
-		ag_jsonw_obj_begin(w, "dns");
-		ag_jsonw_obj_begin(w, "question");
-		put_kv(w, "name", qname);
-		ag_jsonw_obj_end(w);
-		ag_jsonw_obj_end(w);
-	}
-}
-
-static const struct {
-	struct sv prefix; /* first path component, case-insensitive */
-	const char *hive;
-} hives[] = {
-	{SV("HKLM"), "HKLM"},
-	{SV("HKEY_LOCAL_MACHINE"), "HKLM"},
-	{SV("HKU"), "HKU"},
-	{SV("HKEY_USERS"), "HKU"},
-	{SV("HKCU"), "HKCU"},
-	{SV("HKEY_CURRENT_USER"), "HKCU"},
-	{SV("HKCR"), "HKCR"},
-	{SV("HKEY_CLASSES_ROOT"), "HKCR"},
-	{SV("HKCC"), "HKCC"},
-	{SV("HKEY_CURRENT_CONFIG"), "HKCC"},
-	{SV("\\REGISTRY\\MACHINE"), "HKLM"},
-	{SV("\\REGISTRY\\USER"), "HKU"},
-};
-
-/*
- * registry.hive, path, key (without the hive), value and data.strings. Only
- * value events (registry_set) name a value: their last path component.
- */
-static void put_registry(struct ag_jsonw *w, const struct alert_in *in)
-{
-	const struct ag_kv *obj = field(in, AG_FIELD_TARGETOBJECT);
-	const struct ag_kv *details = extra(in, X_DETAILS);
-	bool value_ev = in->ev->ncategory && in->ev->category[0] &&
-			strcmp(in->ev->category[0], "registry_set") == 0;
-	const char *hive = NULL, *p;
-	size_t i, n, key = 0, sep;
-
-	if (!obj)
-		return;
-	p = obj->val;
-	n = obj->val_len;
-	for (i = 0; i < sizeof(hives) / sizeof(hives[0]); i++) {
-		size_t hn = hives[i].prefix.n;
-
-		if (n >= hn && eq_fold(p, hn, hives[i].prefix.p, hn, false) &&
-		    (n == hn || p[hn] == '\\')) {
-			hive = hives[i].hive;
-			key = n == hn ? n : hn + 1;
-			break;
-		}
-	}
-	ag_jsonw_obj_begin(w, "registry");
-	if (hive)
-		ag_jsonw_cstr(w, "hive", hive);
-	ag_jsonw_str(w, "path", p, n);
-	sep = value_ev ? last_sep(p, n) : n;
-	if (hive && sep > key && sep != n)
-		ag_jsonw_str(w, "key", p + key, sep - key);
-	else if (hive && !value_ev && key < n)
-		ag_jsonw_str(w, "key", p + key, n - key);
-	if (value_ev && sep != n && sep + 1 < n)
-		ag_jsonw_str(w, "value", p + sep + 1, n - sep - 1);
-	if (value_ev && details) {
-		ag_jsonw_obj_begin(w, "data");
-		ag_jsonw_arr_begin(w, "strings");
-		put_kv(w, NULL, details);
-		ag_jsonw_arr_end(w);
-		ag_jsonw_obj_end(w);
-	}
 	ag_jsonw_obj_end(w);
 }
 
@@ -1286,7 +492,7 @@ static struct sv kv_key(const struct ag_kv *kv)
  */
 static void put_fields(struct ag_jsonw *w, const struct ag_event *ev)
 {
-	uint16_t table[FT_SIZE]; /* first kv index + 1 of a name, 0 = empty */
+	uint16_t table[FT_SIZE];	    /* first kv index + 1 of a name, 0 = empty */
 	uint16_t next[AG_MAX_EVENT_FIELDS]; /* next kv index + 1 with the same name */
 	uint16_t last[AG_MAX_EVENT_FIELDS]; /* (first occurrences) last index + 1 in the chain */
 	bool dup[AG_MAX_EVENT_FIELDS];	    /* not a first occurrence */
@@ -1375,7 +581,7 @@ static uint64_t event_time(const struct alert_in *in, uint64_t now_ns)
 	if (in->ev->ts_ns)
 		return in->ev->ts_ns;
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		const struct ag_kv *kv = field(in, ids[i]);
+		const struct ag_kv *kv = al_field(in, ids[i]);
 
 		if (kv && parse_time(kv->val, kv->val_len, &t))
 			return t;
@@ -1390,18 +596,16 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 	struct alert_in in = {.ev = ev};
 	struct hashes h = {0};
 	const struct ag_kv *hk;
-	struct attack att;
 	size_t mark;
 	char ts[32];
 	uint16_t i;
 
 	find_extras(&in);
-	hk = field(&in, AG_FIELD_HASHES);
+	hk = al_field(&in, AG_FIELD_HASHES);
 	if (!hk)
-		hk = extra(&in, X_HASH);
+		hk = al_extra(&in, X_HASH);
 	if (hk)
-		parse_hashes(hk->val, hk->val_len, &h);
-	parse_attack(r, &att);
+		al_parse_hashes(hk->val, hk->val_len, &h);
 
 	mark = ag_jsonw_line_begin(out);
 	ag_jsonw_obj_begin(out, NULL);
@@ -1412,8 +616,15 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 		      ac && str_set(ac->ecs_version) ? ac->ecs_version : AG_ECS_VERSION);
 	ag_jsonw_obj_end(out);
 	put_event(out, &in, r, cm, now_ns);
-	put_rule(out, ac, r);
-	put_attack(out, &att);
+	if (ac && str_set(ac->source_path)) {
+		ag_jsonw_obj_begin(out, "log");
+		ag_jsonw_obj_begin(out, "file");
+		ag_jsonw_cstr(out, "path", ac->source_path);
+		ag_jsonw_obj_end(out);
+		ag_jsonw_obj_end(out);
+	}
+	al_put_rule(out, ac, r);
+	al_put_attack(out, r);
 	if (r->ntags) {
 		ag_jsonw_arr_begin(out, "tags");
 		for (i = 0; i < r->ntags; i++)
@@ -1422,11 +633,11 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 		ag_jsonw_arr_end(out);
 	}
 	put_host_agent(out, &in, ac);
-	put_process(out, &in, cm, &h);
-	put_user(out, &in);
-	put_files(out, &in, cm, &h);
-	put_network(out, &in);
-	put_registry(out, &in);
+	al_put_process(out, &in, cm, &h);
+	al_put_user(out, &in);
+	al_put_files(out, &in, cm, &h);
+	al_put_network(out, &in);
+	al_put_registry(out, &in);
 	put_sigma(out, r, ev);
 	ag_jsonw_obj_end(out);
 	return ag_jsonw_line_end(out, mark);

@@ -11,6 +11,7 @@
  *   @timestamp, ecs.version,
  *   event.{kind, category[], type[], code, provider, module, dataset,
  *          severity, created, sequence, original},
+ *   log.file.path (replay: the input file the event came from),
  *   rule.{id, name, description, reference, ruleset, author[], version},
  *   threat.{framework, tactic.{id[], name[], reference[]},
  *           technique.{id[], reference[], subtechnique.{id[], reference[]}},
@@ -51,6 +52,7 @@ struct ag_alert_ctx {
 	const char *agent_version;  /* agent.version */
 	const char *ruleset_digest; /* rule.ruleset */
 	const char *ecs_version;    /* ecs.version (NULL: AG_ECS_VERSION) */
+	const char *source_path;    /* log.file.path: the replayed file, or NULL */
 };
 
 /*

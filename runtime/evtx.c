@@ -5,9 +5,9 @@
  * Design. libevtx renders each record as the XML text Windows would show
  * (libevtx_record_get_utf8_xml_string). We copy it into one reused buffer
  * and parse it with a small tokenizer that only knows what that renderer
- * emits: start tags with attributes, end tags, empty-element tags, text,
- * the five named entities and numeric character references (comments,
- * processing instructions and CDATA are skipped or taken as text). Text and
+ * emits: start tags with attributes, end tags, empty-element tags, text
+ * and the five named entities (comments, processing instructions and CDATA
+ * sections are skipped). Text and
  * attribute values are entity-decoded in place (decoding only shrinks them,
  * and never writes past the end of the text being decoded, so the tokenizer
  * can go on); NULs are written after the values only once the whole record
@@ -152,6 +152,11 @@ static void set_err(char *errbuf, size_t errlen, const char *what, const char *p
 	snprintf(errbuf, errlen, "%s '%s'%s%s", what, path, *detail ? ": " : "", detail);
 }
 
+/*
+ * Open path with libevtx (see evtx.h). Checks the file exists and has the
+ * EVTX signature first, so that the common failures get a clear errno and
+ * message. Returns 0 or -errno; *ret is owned by the caller.
+ */
 int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_opts *opts,
 		 uint32_t (*lookup)(void *ctx, const char *name, size_t len), void *ctx,
 		 char *errbuf, size_t errlen)
@@ -179,23 +184,21 @@ int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_op
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
+	err = -ENOMEM;
 	x->ents = calloc(ENT_MAX, sizeof(*x->ents));
 	x->leaves = calloc(ENT_MAX, sizeof(*x->leaves));
-	if (!x->ents || !x->leaves)
-		goto err_nomem;
+	if (!x->ents || !x->leaves || libevtx_file_initialize(&x->file, &e) != 1)
+		goto err_free;
 	x->lookup = lookup;
 	x->ctx = ctx;
-	if (libevtx_file_initialize(&x->file, &e) != 1)
-		goto err_nomem;
+	err = -EIO;
 	if (libevtx_file_open(x->file, path, LIBEVTX_OPEN_READ, &e) != 1) {
 		set_err(errbuf, errlen, "cannot read EVTX file", path, e);
-		err = -EIO;
 		goto err_free;
 	}
 	if (libevtx_file_get_number_of_records(x->file, &x->nrec, &e) != 1 ||
 	    libevtx_file_get_number_of_recovered_records(x->file, &x->nrecov, &e) != 1) {
 		set_err(errbuf, errlen, "cannot read EVTX file", path, e);
-		err = -EIO;
 		goto err_close;
 	}
 	if (libevtx_file_get_flags(x->file, &fflags, &e) != 1) {
@@ -208,17 +211,9 @@ int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_op
 	x->st.corrupted = rc == 1;
 	x->st.records = (uint64_t)x->nrec;
 	x->st.recovered = (uint64_t)x->nrecov;
-	switch (opts ? opts->recovered : AG_EVTX_RECOVERED_AUTO) {
-	case AG_EVTX_RECOVERED_ALWAYS:
-		x->recovered = true;
-		break;
-	case AG_EVTX_RECOVERED_NEVER:
-		x->recovered = false;
-		break;
-	default:
-		x->recovered = x->st.dirty || x->st.corrupted;
-		break;
-	}
+	rc = opts ? (int)opts->recovered : AG_EVTX_RECOVERED_AUTO;
+	x->recovered = rc == AG_EVTX_RECOVERED_ALWAYS ||
+		       (rc == AG_EVTX_RECOVERED_AUTO && (x->st.dirty || x->st.corrupted));
 	*ret = x;
 	return 0;
 
@@ -226,21 +221,15 @@ err_close:
 	libevtx_file_close(x->file, NULL);
 err_free:
 	libevtx_error_free(&e);
-	libevtx_file_free(&x->file, NULL);
-	free(x->leaves);
-	free(x->ents);
-	free(x);
-	return err;
-err_nomem:
-	libevtx_error_free(&e);
 	if (x->file)
 		libevtx_file_free(&x->file, NULL);
 	free(x->leaves);
 	free(x->ents);
 	free(x);
-	return -ENOMEM;
+	return err;
 }
 
+/* Close the file and free x. Accepts NULL. */
 void ag_evtx_close(struct ag_evtx *x)
 {
 	if (!x)
@@ -255,6 +244,7 @@ void ag_evtx_close(struct ag_evtx *x)
 	free(x);
 }
 
+/* Copy the counters into *ret. */
 void ag_evtx_stats(const struct ag_evtx *x, struct ag_evtx_stats *ret)
 {
 	*ret = x->st;
@@ -284,36 +274,9 @@ static int hexval(int ch)
 	return -1;
 }
 
-/* UTF-8 of code point u into o; returns the bytes written (0 if invalid). */
-static size_t put_utf8(char *o, unsigned long u)
-{
-	if (u < 0x80) {
-		o[0] = (char)u;
-		return 1;
-	}
-	if (u < 0x800) {
-		o[0] = (char)(0xc0 | (u >> 6));
-		o[1] = (char)(0x80 | (u & 0x3f));
-		return 2;
-	}
-	if ((u >= 0xd800 && u <= 0xdfff) || u > 0x10ffff)
-		return 0;
-	if (u < 0x10000) {
-		o[0] = (char)(0xe0 | (u >> 12));
-		o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (u & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (u >> 18));
-	o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (u & 0x3f));
-	return 4;
-}
-
 /*
- * Decode the entities of [s, s + n) in place; returns the new length. An
- * unknown or malformed reference is kept as written.
+ * Decode the five named entities of [s, s + n) in place (libevtx writes no
+ * other references); returns the new length. Anything else is kept.
  */
 static uint32_t xml_unescape(char *s, uint32_t n)
 {
@@ -329,43 +292,15 @@ static uint32_t xml_unescape(char *s, uint32_t n)
 	if (!q)
 		return n;
 	for (o = q; q < e;) {
-		char *semi;
-
-		if (*q != '&') {
-			*o++ = *q++;
-			continue;
-		}
-		for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		for (i = 0; *q == '&' && i < sizeof(named) / sizeof(named[0]); i++)
 			if ((size_t)(e - q) >= named[i].len && !memcmp(q, named[i].ent, named[i].len))
 				break;
-		if (i < sizeof(named) / sizeof(named[0])) {
+		if (*q == '&' && i < sizeof(named) / sizeof(named[0])) {
 			*o++ = named[i].ch;
 			q += named[i].len;
-			continue;
+		} else {
+			*o++ = *q++;
 		}
-		semi = memchr(q, ';', (size_t)(e - q) < 12 ? (size_t)(e - q) : 12);
-		if (q + 2 < e && q[1] == '#' && semi && semi > q + 2) {
-			unsigned long u = 0;
-			bool hex = q[2] == 'x' || q[2] == 'X', ok = true;
-			char *d;
-			size_t k;
-
-			for (d = q + 2 + hex; d < semi && ok; d++) {
-				int v = hex ? hexval((unsigned char)*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
-
-				ok = v >= 0 && u <= 0x10ffff;
-				u = u * (hex ? 16 : 10) + (unsigned long)(v < 0 ? 0 : v);
-			}
-			if (ok && d > q + 2 + hex) {
-				k = put_utf8(o, u);
-				if (k) {
-					o += k;
-					q = semi + 1;
-					continue;
-				}
-			}
-		}
-		*o++ = *q++;
 	}
 	return (uint32_t)(o - s);
 }
@@ -793,6 +728,18 @@ static void fill(struct ag_evtx *x, struct ag_event *ev)
 	}
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t u = *(const uint64_t *)a, v = *(const uint64_t *)b;
+
+	return u < v ? -1 : u > v;
+}
+
+/*
+ * Next record into ev: allocated records, then (when enabled) recovered
+ * ones that are not copies of allocated ones. Unreadable records are
+ * skipped and counted. Returns 0, -ENODATA at the end, or -ENOMEM.
+ */
 int ag_evtx_next(struct ag_evtx *x, struct ag_event *ev)
 {
 	libevtx_error_t *e = NULL;
@@ -808,16 +755,8 @@ int ag_evtx_next(struct ag_evtx *x, struct ag_event *ev)
 			return -ENODATA;
 		x->next++;
 		if (recov && !x->ids_sorted) {
-			/* insertion sort is fine: ids are nearly sorted already */
-			size_t i, j;
-
-			for (i = 1; i < x->nids; i++) {
-				uint64_t v = x->ids[i];
-
-				for (j = i; j > 0 && x->ids[j - 1] > v; j--)
-					x->ids[j] = x->ids[j - 1];
-				x->ids[j] = v;
-			}
+			if (x->nids)
+				qsort(x->ids, x->nids, sizeof(*x->ids), cmp_id);
 			x->ids_sorted = true;
 		}
 		rc = recov ? libevtx_file_get_recovered_record_by_index(x->file, idx, &rec, &e)
@@ -830,17 +769,7 @@ int ag_evtx_next(struct ag_evtx *x, struct ag_event *ev)
 		if (libevtx_record_get_identifier(rec, &id, &e) != 1)
 			libevtx_error_free(&e);
 		if (recov) {
-			size_t lo = 0, hi = x->nids;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (x->ids[mid] < id)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < x->nids && x->ids[lo] == id) {
+			if (x->nids && bsearch(&id, x->ids, x->nids, sizeof(*x->ids), cmp_id)) {
 				libevtx_record_free(&rec, NULL);
 				x->st.duplicates++;
 				continue;

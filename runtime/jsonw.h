@@ -7,10 +7,13 @@
  * the Unicode standard recommends), control characters, '"' and '\\' are
  * escaped, and so are U+2028/U+2029 (valid JSON, but not valid JavaScript).
  *
- * Errors are sticky: after the first failure (-ENOMEM, or -E2BIG when the
- * buffer would pass its limit or nesting passes AG_JSONW_MAX_DEPTH) every
- * call is a no-op, and ag_jsonw_line_end() reports it and removes the
- * partial line, so the buffer only ever holds whole lines.
+ * Errors are sticky: after the first failure (-ENOMEM; -E2BIG when the
+ * buffer would pass its limit or nesting passes AG_JSONW_MAX_DEPTH; -EINVAL
+ * for a value where JSON allows none: a member outside an object, an
+ * element without a key in an object, two values at the top level, a
+ * mismatched close) every call is a no-op, and ag_jsonw_line_end() reports
+ * it and removes the partial line, so the buffer only ever holds whole
+ * lines of valid JSON.
  *
  * Ownership: the writer owns buf; callers may read buf[0 .. len) between
  * calls (e.g. write(2) it) and then ag_jsonw_reset() to reuse the memory.
@@ -35,6 +38,7 @@ struct ag_jsonw {
 	int err;	/* first error since the last reset or line end, 0 if none */
 	uint32_t depth; /* open objects and arrays */
 	uint64_t more;	/* bit d: the container at depth d has a member already */
+	uint64_t obj;	/* bit d: the container at depth d is an object */
 	bool keyed;	/* ag_jsonw_key() wrote a key: the next value belongs to it */
 };
 
@@ -54,17 +58,19 @@ void ag_jsonw_reset(struct ag_jsonw *w);
 /*
  * Lines. ag_jsonw_line_begin() returns a mark (the current length) and
  * clears the nesting state; ag_jsonw_line_end() appends '\n' and returns 0
- * when everything since the mark was written and every container closed;
+ * when everything since the mark was written and makes one complete value;
  * otherwise it truncates the buffer back to the mark, clears the error and
- * returns it (-ENOMEM, -E2BIG, or -EINVAL for unbalanced containers).
+ * returns it (-ENOMEM, -E2BIG, or -EINVAL for misplaced or unbalanced
+ * values, or none at all).
  */
 size_t ag_jsonw_line_begin(struct ag_jsonw *w);
 int ag_jsonw_line_end(struct ag_jsonw *w, size_t mark);
 
 /*
  * Values. key is the member name inside an object (a NUL-terminated
- * string, escaped like any string), or NULL for array elements, top-level
- * values and the value after ag_jsonw_key().
+ * string, escaped like any string), and must be NULL for array elements,
+ * the top-level value and the value after ag_jsonw_key(). A line holds one
+ * top-level value (for NDJSON, an object).
  */
 void ag_jsonw_obj_begin(struct ag_jsonw *w, const char *key);
 void ag_jsonw_obj_end(struct ag_jsonw *w);

@@ -269,6 +269,7 @@ static uint64_t parse_time(const struct ag_kv *kv)
 	return ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000000000ull) + ns;
 }
 
+/* Resolve the ids of the non-core mapping targets (AG_FIELD_NONE if unused). */
 void ag_route_fields_init(struct ag_route_fields *rf,
 			  uint32_t (*lookup)(void *ctx, const char *name, size_t len), void *ctx)
 {
@@ -293,6 +294,10 @@ static void map_field(struct ag_event *ev, uint32_t to, const char *to_name, con
 			     to);
 }
 
+/*
+ * Route by Channel and EventID (static strings only); apply the class's
+ * field mapping; set ts_ns from TimeCreated when 0. rf may be NULL.
+ */
 void ag_route_windows_fields(struct ag_event *ev, const struct ag_route_fields *rf)
 {
 	const struct ag_kv *ch = find(ev, AG_FIELD_CHANNEL, "Channel"), *kv;
@@ -342,6 +347,7 @@ void ag_route_windows_fields(struct ag_event *ev, const struct ag_route_fields *
 	}
 }
 
+/* ag_route_windows_fields() without the non-core field mappings. */
 void ag_route_windows(struct ag_event *ev)
 {
 	ag_route_windows_fields(ev, NULL);
@@ -366,6 +372,7 @@ static const char *intern(const struct ag_kv *kv)
 	return kv->val;
 }
 
+/* Windows routing when there is a Channel, else the logsource.* keys. */
 void ag_route_generic(struct ag_event *ev)
 {
 	const struct ag_kv *kv;

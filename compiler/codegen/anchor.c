@@ -34,7 +34,8 @@ static bool indexable(const struct sc_atom *a)
 			return a->match == SC_MATCH_CONTAINS && !(a->flags & SC_AF_CASED);
 		return a->match != SC_MATCH_GLOB;
 	case SC_ATOM_NUM:
-		return a->cmp == SC_CMP_EQ && a->field != SC_FIELD_KEYWORD;
+		/* The numeric index fires on numeric values; "inf" text needs the lazy path. */
+		return a->cmp == SC_CMP_EQ && a->field != SC_FIELD_KEYWORD && isfinite(a->num);
 	default:
 		return false;
 	}

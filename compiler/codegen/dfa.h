@@ -23,14 +23,24 @@ struct sc_dfa_out {
 	struct sc_u32v out;	/* output items */
 };
 
+/* A sparse anchored trie (struct sgr_trie). */
+struct sc_trie_out {
+	uint32_t nstates, nedges;
+	uint32_t *edge_off; /* [nstates + 1] */
+	uint8_t *edge_byte; /* [nedges], sorted per state */
+	uint32_t *edge_to;  /* [nedges] */
+	uint32_t *out_off;  /* [nstates + 1] */
+	struct sc_u32v out; /* hit indices */
+};
+
 /*
  * Anchored trie over the n patterns (reversed when reverse is set, for
- * endswith). Output items are the patterns' hit indices. Returns 0 or
- * -E2BIG when more than 65,534 states would be needed. Free with
- * sc_dfa_done().
+ * endswith); ASCII folded unless cased. Output items are the patterns'
+ * hit indices. Returns 0. Free with sc_trie_done().
  */
-int sc_dfa_trie(struct sc_dfa_out *d, const struct sc_cg_lit *p, uint32_t n, bool cased,
-		bool reverse);
+int sc_trie_build(struct sc_trie_out *t, const struct sc_cg_lit *p, uint32_t n, bool cased,
+		  bool reverse);
+void sc_trie_done(struct sc_trie_out *t);
 
 /*
  * Truncated Aho-Corasick automaton over the patterns. head[i] receives the

@@ -19,39 +19,60 @@
 #include "ir.h"
 #include "phash.h"
 
-static void emit_dfa(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
+/* name + suffix in one of a few rotating buffers (generated names are short). */
+static const char *nm(const char *name, const char *suffix)
 {
-	char nm[160];
+	static char buf[16][256];
+	static unsigned next;
+	size_t a = strlen(name), b = strlen(suffix);
+	char *out = buf[next++ % 16];
 
-	snprintf(nm, sizeof(nm), "%s_cls", name);
-	sc_emit_u8s(b, nm, d->cls, 256);
-	snprintf(nm, sizeof(nm), "%s_delta", name);
-	sc_emit_u16s(b, nm, d->delta, (size_t)d->nstates * d->nclass);
-	snprintf(nm, sizeof(nm), "%s_out_off", name);
-	sc_emit_u32s(b, nm, d->out_off, d->nstates - d->first_out + 1);
-	snprintf(nm, sizeof(nm), "%s_out", name);
-	sc_emit_u32s(b, nm, d->out.v, d->out.n);
-	sc_buf_printf(b,
-		      "static const struct sgr_dfa %s = {\n\t%s_cls, %s_delta, %s_out_off, %s_out,\n"
-		      "\t%u, %u, %u,\n};\n",
-		      name, name, name, name, name, d->nclass, d->nstates, d->first_out);
+	if (a + b >= sizeof(buf[0]))
+		abort(); /* cannot happen: names are "g<N>_f<N>..." */
+	memcpy(out, name, a);
+	memcpy(out + a, suffix, b + 1);
+	return out;
 }
 
-/* Anchored trie (prefix or suffix); sets *ret to 0 on success. */
+static void emit_dfa(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
+{
+
+	sc_emit_u8s(b, nm(name, "_cls"), d->cls, 256);
+	sc_emit_u16s(b, nm(name, "_delta"), d->delta, (size_t)d->nstates * d->nclass);
+	sc_emit_u32s(b, nm(name, "_out_off"), d->out_off, d->nstates - d->first_out + 1);
+	sc_emit_u32s(b, nm(name, "_out"), d->out.v, d->out.n);
+}
+
+/* The initialiser of a struct sgr_dfa over the tables emit_dfa() wrote. */
+static void dfa_init(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
+{
+	sc_buf_printf(b, "{ %s_cls, %s_delta, %s_out_off, %s_out, %u, %u, %u }", name, name, name,
+		      name, d->nclass, d->nstates, d->first_out);
+}
+
+/* Anchored trie (startswith, or endswith walked from the end). */
 static int emit_trie(struct sc_buf *b, const char *name, const struct sc_cg_lit *p, uint32_t n,
 		     bool cased, bool reverse, struct sc_cg_stats *st)
 {
-	struct sc_dfa_out d;
-	int err = sc_dfa_trie(&d, p, n, cased, reverse);
+	struct sc_trie_out t;
+	int err = sc_trie_build(&t, p, n, cased, reverse);
 
 	if (err < 0)
 		return err;
-	sc_buf_printf(b, "/* %s: %u %s patterns, %u states, %u classes */\n", name, n,
-		      reverse ? "endswith" : "startswith", d.nstates, d.nclass);
-	emit_dfa(b, name, &d);
-	st->dfa_states += d.nstates;
-	st->table_bytes += (size_t)d.nstates * d.nclass * 2;
-	sc_dfa_done(&d);
+	sc_buf_printf(b, "/* %s: %u %s patterns, %u states */\n", name, n,
+		      reverse ? "endswith" : "startswith", t.nstates);
+	sc_emit_u32s(b, nm(name, "_edge_off"), t.edge_off, t.nstates + 1);
+	sc_emit_u8s(b, nm(name, "_edge_byte"), t.edge_byte, t.nedges);
+	sc_emit_u32s(b, nm(name, "_edge_to"), t.edge_to, t.nedges);
+	sc_emit_u32s(b, nm(name, "_out_off"), t.out_off, t.nstates + 1);
+	sc_emit_u32s(b, nm(name, "_out"), t.out.v, t.out.n);
+	sc_buf_printf(b,
+		      "static const struct sgr_trie %s = { %s_edge_off, %s_edge_byte, %s_edge_to, "
+		      "%s_out_off, %s_out, %u };\n",
+		      name, name, name, name, name, name, t.nstates);
+	st->dfa_states += t.nstates;
+	st->table_bytes += (size_t)t.nstates * 8 + (size_t)t.nedges * 5;
+	sc_trie_done(&t);
 	return 0;
 }
 
@@ -62,7 +83,6 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 	uint32_t *len = sc_xreallocarray(NULL, n, sizeof(*len));
 	uint32_t *hit = sc_xreallocarray(NULL, n, sizeof(*hit));
 	struct sc_dfa_out d;
-	char nm[160];
 	uint32_t i;
 	int err;
 
@@ -71,8 +91,7 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 		goto out;
 	sc_buf_printf(b, "/* %s: %u contains patterns, %u states, %u classes */\n", name, n,
 		      d.nstates, d.nclass);
-	snprintf(nm, sizeof(nm), "%s_dfa", name);
-	emit_dfa(b, nm, &d);
+	emit_dfa(b, nm(name, "_dfa"), &d);
 	sc_buf_printf(b, "static const uint8_t *const %s_pat[%u] = {", name, n ? n : 1);
 	for (i = 0; i < n; i++) {
 		sc_buf_puts(b, "\n\t(const uint8_t *)");
@@ -82,18 +101,13 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 		hit[i] = p[i].hit;
 	}
 	sc_buf_puts(b, "\n};\n");
-	snprintf(nm, sizeof(nm), "%s_len", name);
-	sc_emit_u32s(b, nm, len, n);
-	snprintf(nm, sizeof(nm), "%s_head", name);
-	sc_emit_u16s(b, nm, head, n);
-	snprintf(nm, sizeof(nm), "%s_hit", name);
-	sc_emit_u32s(b, nm, hit, n);
-	sc_buf_printf(b,
-		      "static const struct sgr_contains %s = {\n\t%s_dfa_cls, %s_dfa_delta, "
-		      "%s_dfa_out_off, %s_dfa_out, %u, %u, %u,\n\t%s_pat, %s_len, %s_head, %s_hit, "
-		      "%u,\n};\n",
-		      name, name, name, name, name, d.nclass, d.nstates, d.first_out, name, name,
-		      name, name, n);
+	sc_emit_u32s(b, nm(name, "_len"), len, n);
+	sc_emit_u16s(b, nm(name, "_head"), head, n);
+	sc_emit_u32s(b, nm(name, "_hit"), hit, n);
+	sc_buf_printf(b, "static const struct sgr_contains %s = {\n\t", name);
+	dfa_init(b, nm(name, "_dfa"), &d);
+	sc_buf_printf(b, ",\n\t%s_pat, %s_len, %s_head, %s_hit, %u,\n};\n", name, name, name, name,
+		      n);
 	st->dfa_states += d.nstates;
 	st->table_bytes += (size_t)d.nstates * d.nclass * 2;
 	sc_dfa_done(&d);
@@ -129,7 +143,6 @@ static int emit_eq(struct sc_buf *b, const char *name, struct sc_cg_lit *p, uint
 	uint32_t *hits = sc_xreallocarray(NULL, n, sizeof(*hits));
 	struct sc_phash_out ph;
 	uint32_t i, nk = 0;
-	char nm[160];
 	int err;
 
 	qsort(p, n, sizeof(*p), lit_cmp);
@@ -147,10 +160,8 @@ static int emit_eq(struct sc_buf *b, const char *name, struct sc_cg_lit *p, uint
 	if (err < 0)
 		goto out;
 	sc_buf_printf(b, "/* %s: %u equals values */\n", name, nk);
-	snprintf(nm, sizeof(nm), "%s_disp", name);
-	sc_emit_u32s(b, nm, ph.disp, ph.nbuckets);
-	snprintf(nm, sizeof(nm), "%s_slots", name);
-	sc_emit_u32s(b, nm, ph.slots, ph.nslots);
+	sc_emit_u32s(b, nm(name, "_disp"), ph.disp, ph.nbuckets);
+	sc_emit_u32s(b, nm(name, "_slots"), ph.slots, ph.nslots);
 	sc_buf_printf(b, "static const uint8_t *const %s_key[%u] = {", name, nk ? nk : 1);
 	for (i = 0; i < nk; i++) {
 		sc_buf_puts(b, "\n\t(const uint8_t *)");
@@ -158,12 +169,9 @@ static int emit_eq(struct sc_buf *b, const char *name, struct sc_cg_lit *p, uint
 		sc_buf_putc(b, ',');
 	}
 	sc_buf_puts(b, "\n};\n");
-	snprintf(nm, sizeof(nm), "%s_klen", name);
-	sc_emit_u32s(b, nm, klen, nk);
-	snprintf(nm, sizeof(nm), "%s_hit_off", name);
-	sc_emit_u32s(b, nm, off, nk + 1);
-	snprintf(nm, sizeof(nm), "%s_hits", name);
-	sc_emit_u32s(b, nm, hits, n);
+	sc_emit_u32s(b, nm(name, "_klen"), klen, nk);
+	sc_emit_u32s(b, nm(name, "_hit_off"), off, nk + 1);
+	sc_emit_u32s(b, nm(name, "_hits"), hits, n);
 	sc_buf_printf(b,
 		      "static const struct sgr_phash %s = {\n\t0x%016llxull, %u, %u, %s_disp, "
 		      "%s_slots, %s_key, %s_klen, %u,\n};\n",
@@ -217,43 +225,36 @@ static void emit_num(struct sc_buf *b, const char *name, const struct sc_cg_fmat
 static int emit_fmatch(struct sc_cg *cg, struct sc_buf *b, struct sc_buf *init, const char *name,
 		       struct sc_cg_fmatch *fm, struct sc_cg_stats *st)
 {
-	char nm[160];
 	int err = 0;
 
 	sc_buf_printf(b, "\n/* ---- %s: field '%s'%s ---- */\n", name,
 		      fm->field ? sc_ir_field_name(cg->ctx->ir, fm->field) : "(keywords)",
 		      fm->cased ? ", case-sensitive" : "");
 	if (fm->neq) {
-		snprintf(nm, sizeof(nm), "%s_eq", name);
-		err = emit_eq(b, nm, fm->eq, fm->neq);
+		err = emit_eq(b, nm(name, "_eq"), fm->eq, fm->neq);
 		if (err < 0)
 			return err;
 	}
 	if (fm->nprefix) {
-		snprintf(nm, sizeof(nm), "%s_pre", name);
-		err = emit_trie(b, nm, fm->prefix, fm->nprefix, fm->cased, false, st);
+		err = emit_trie(b, nm(name, "_pre"), fm->prefix, fm->nprefix, fm->cased, false, st);
 		if (err < 0)
 			return err;
 	}
 	if (fm->nsuffix) {
-		snprintf(nm, sizeof(nm), "%s_suf", name);
-		err = emit_trie(b, nm, fm->suffix, fm->nsuffix, fm->cased, true, st);
+		err = emit_trie(b, nm(name, "_suf"), fm->suffix, fm->nsuffix, fm->cased, true, st);
 		if (err < 0)
 			return err;
 	}
 	if (fm->ncontains) {
-		snprintf(nm, sizeof(nm), "%s_con", name);
-		err = emit_contains(b, nm, fm->contains, fm->ncontains, fm->cased, st);
+		err = emit_contains(b, nm(name, "_con"), fm->contains, fm->ncontains, fm->cased, st);
 		if (err < 0)
 			return err;
 	}
 	if (fm->nnum) {
-		snprintf(nm, sizeof(nm), "%s_num", name);
-		emit_num(b, nm, fm);
+		emit_num(b, nm(name, "_num"), fm);
 	}
 	if (fm->any.n) {
-		snprintf(nm, sizeof(nm), "%s_any", name);
-		sc_emit_u32s(b, nm, fm->any.v, fm->any.n);
+		sc_emit_u32s(b, nm(name, "_any"), fm->any.v, fm->any.n);
 	}
 	sc_buf_printf(init, "\t{ %u, %u, ", fm->field, fm->cased ? 1 : 0);
 	if (fm->neq)

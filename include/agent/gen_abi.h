@@ -102,13 +102,12 @@ struct sgr_hit {
 };
 
 /*
- * Byte-class DFA. cls[256] maps bytes to classes, folding ASCII case unless
- * the matcher is cased; delta[state * nclass + class] is the next state.
- * State 0 is the start. For anchored walks (prefix, suffix) state
- * SGR_DFA_DEAD ends the walk. States >= first_out have outputs:
+ * Byte-class DFA. cls[256] maps bytes to classes (ASCII case folded unless
+ * the matcher is cased; every byte >= 0x80 shares one class, so the DFA
+ * only narrows down candidates); delta[state * nclass + class] is the next
+ * state. State 0 is the start. States >= first_out have outputs:
  * out_off[s - first_out] .. out_off[s - first_out + 1] index out[], which
- * holds hit indices (anchored DFAs) or pattern indices (contains DFAs,
- * which verify before they fire).
+ * holds pattern indices to confirm.
  */
 #define SGR_DFA_DEAD 0xFFFFu
 
@@ -123,9 +122,25 @@ struct sgr_dfa {
 };
 
 /*
+ * Anchored trie (startswith from the front, endswith from the back of the
+ * value): state s has the edges edge_off[s] .. edge_off[s + 1], sorted by
+ * byte (ASCII folded unless cased); a byte without an edge ends the walk.
+ * Reaching state s fires the hits out[out_off[s] .. out_off[s + 1]).
+ */
+struct sgr_trie {
+	const uint32_t *edge_off; /* [nstates + 1] */
+	const uint8_t *edge_byte;
+	const uint32_t *edge_to;
+	const uint32_t *out_off;  /* [nstates + 1] */
+	const uint32_t *out;
+	uint32_t nstates;
+};
+
+/*
  * Contains patterns behind a truncated Aho-Corasick DFA: when the DFA
- * reports pattern p ending its head at position i, the whole pattern is
- * compared at i + 1 - head[p] and, when equal, hit[p] fires.
+ * reports pattern p at position i (the classes of its first head[p] bytes
+ * end there), the whole pattern is compared at i + 1 - head[p] and, when
+ * equal, hit[p] fires.
  */
 struct sgr_contains {
 	struct sgr_dfa dfa;
@@ -167,8 +182,8 @@ struct sgr_fmatch {
 	const struct sgr_phash *eq;   /* equals, or NULL; key k fires hits */
 	const uint32_t *eq_hit_off;   /*   eq_hits[eq_hit_off[k] .. eq_hit_off[k + 1]) */
 	const uint32_t *eq_hits;
-	const struct sgr_dfa *prefix; /* anchored at the start; outputs are hits */
-	const struct sgr_dfa *suffix; /* anchored at the end, walked backwards */
+	const struct sgr_trie *prefix; /* startswith */
+	const struct sgr_trie *suffix; /* endswith (walked from the end) */
 	const struct sgr_contains *contains;
 	const struct sgr_numidx *num;  /* numeric equality */
 	const uint32_t *any_hits;      /* hits that fire on any present string value */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The detection engine: runs the compiled rule set (struct sgr_ruleset)
+ * over normalised events. Per event: route to the rule groups of the
+ * event's logsource, run each group's literal matchers once per field
+ * (setting atoms and collecting candidate rules from the anchors that
+ * fired), then call the generated condition of each candidate, in rule
+ * order. Atoms the matchers do not set (regex, CIDR, numbers, ...) are
+ * computed on demand and memoised for the event.
+ *
+ * An engine is single-threaded state over a shared, immutable rule set;
+ * all per-event memory is allocated once, at ag_engine_init().
+ */
+#ifndef AG_DETECT_H
+#define AG_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "gen_abi.h"
+
+/* Largest field value the engine folds or scans whole (longer ones are cut). */
+#ifndef AG_MAX_VALUE
+#define AG_MAX_VALUE (1u << 20)
+#endif
+
+struct ag_group_cache; /* routing cache (detect.c) */
+
+struct ag_detect_stats {
+	uint64_t events;	/* events given to ag_detect() */
+	uint64_t routed;	/* events that reached at least one group */
+	uint64_t candidates;	/* rules evaluated (candidates) */
+	uint64_t matches;	/* rule matches */
+	uint64_t truncated;	/* values cut at AG_MAX_VALUE */
+	uint64_t rules_in_groups; /* rules of the groups events were routed to */
+};
+
+struct ag_engine {
+	const struct sgr_ruleset *rs;
+	struct ag_match m;	  /* astate for the condition functions */
+	uint32_t *touched;	  /* atoms set this event */
+	uint32_t ntouched;
+	uint8_t *is_cand;	  /* by rule */
+	uint32_t *cand;		  /* candidate rules this event */
+	uint32_t ncand;
+	uint8_t *fold;		  /* scratch: folded field value (2 * AG_MAX_VALUE) */
+	uint8_t *fold2;		  /* scratch: a second folded value (fieldref) */
+	uint8_t *text;		  /* scratch: sanitised text for regexes (3 * AG_MAX_VALUE + 1) */
+	const struct ag_event *ev; /* event being evaluated */
+	struct ag_group_cache *cache;
+	uint32_t *groups;	  /* groups of the current event */
+	uint32_t ngroups;
+	uint64_t *rule_hits;	  /* matches per rule */
+	struct ag_detect_stats st;
+};
+
+/*
+ * Prepare an engine for rule set rs (checks the ABI version). Returns 0,
+ * -EPROTO for an ABI mismatch, or -ENOMEM.
+ */
+int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs);
+void ag_engine_done(struct ag_engine *e);
+
+typedef void (*ag_match_cb)(void *arg, const struct ag_event *ev, uint32_t rule);
+
+/*
+ * Evaluate every rule of ev's logsource; call cb for each match, in rule
+ * order. Returns the number of matches.
+ */
+uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb cb, void *arg);
+
+/* True when group g's logsource covers event ev's routing. */
+bool ag_group_matches(const struct sgr_group *g, const struct ag_event *ev);
+
+/* The field id of a name in rule set rs, or AG_FIELD_NONE. */
+uint32_t ag_field_lookup(const struct sgr_ruleset *rs, const char *name, size_t len);
+
+/* Index of key in a perfect-hash set, or -1. */
+int32_t ag_phash_find(const struct sgr_phash *ph, const uint8_t *key, size_t len);
+
+#endif /* AG_DETECT_H */

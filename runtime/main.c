@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sigmac-agent: the command line of the agent (ARCHITECTURE.md section 1).
+ * This file holds the commands that need no live collection: replay of
+ * recorded events (JSONL, EVTX), the compiled rule list and the version.
+ * Input problems (unreadable files, malformed records) are counted and
+ * reported; they never stop the other inputs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "bench.h"
+#include "detect.h"
+#include "event.h"
+#include "evtx.h"
+#include "gen_abi.h"
+#include "jsonl.h"
+#include "jsonw.h"
+#include "route.h"
+
+#ifndef AG_VERSION
+#define AG_VERSION "0.0.0"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_INPUT = 1, /* some input could not be read */
+	EXIT_USAGE = 2,
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: sigmac-agent replay  [--format auto|jsonl|evtx] [--alerts FILE|-] [--stats] "
+	      "FILE...\n"
+	      "       sigmac-agent rules   [--format text|json]\n"
+	      "       sigmac-agent version\n"
+	      "\n"
+	      "replay reads recorded events (JSONL: one JSON object per event; EVTX: Windows\n"
+	      "event logs; '-' is standard input) and writes one ECS NDJSON alert per rule\n"
+	      "match. Malformed records are counted and skipped.\n",
+	      f);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint32_t lookup(void *arg, const char *name, size_t len)
+{
+	return ag_field_lookup(arg, name, len);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+struct replay {
+	struct ag_engine eng;
+	struct ag_jsonw out;
+	struct ag_alert_ctx ac;
+	int fd;		    /* alert output */
+	uint64_t alerts;
+	uint64_t write_errors;
+	uint64_t events;
+	uint64_t malformed;
+	uint64_t bytes;
+	char host[256];
+};
+
+static void flush_alerts(struct replay *rp, bool force)
+{
+	if (!rp->out.len || (!force && rp->out.len < (1u << 16)))
+		return;
+	if (write_all(rp->fd, rp->out.buf, rp->out.len) < 0)
+		rp->write_errors++;
+	ag_jsonw_reset(&rp->out);
+}
+
+static void on_match(void *arg, const struct ag_event *ev, uint32_t rule)
+{
+	struct replay *rp = arg;
+
+	if (ag_alert_sigma(&rp->out, &rp->ac, &rp->eng.rs->rules[rule], ev, now_ns()) == 0)
+		rp->alerts++;
+	flush_alerts(rp, false);
+}
+
+static bool is_evtx(const char *path)
+{
+	char magic[8] = {0};
+	size_t l = strlen(path);
+	FILE *f;
+
+	if (l > 5 && strcasecmp(path + l - 5, ".evtx") == 0)
+		return true;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	if (fread(magic, 1, 8, f) != 8)
+		magic[0] = 0;
+	fclose(f);
+	return memcmp(magic, "ElfFile", 8) == 0;
+}
+
+static int replay_file(struct replay *rp, const char *path, int format, struct ag_event *ev)
+{
+	const struct sgr_ruleset *rs = rp->eng.rs;
+	struct ag_route_fields rf;
+	char err[256] = "";
+	int r;
+
+	ag_route_fields_init(&rf, lookup, (void *)rs);
+	rp->ac.source_path = strcmp(path, "-") == 0 ? NULL : path;
+	if (format == 2 || (format == 0 && strcmp(path, "-") != 0 && is_evtx(path))) {
+		struct ag_evtx *x;
+		struct ag_evtx_stats st;
+
+		r = ag_evtx_open(&x, path, NULL, lookup, (void *)rs, err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "sigmac-agent: %s: %s\n", path, err[0] ? err : strerror(-r));
+			return r;
+		}
+		while (ag_evtx_next(x, ev) == 0) {
+			ag_route_windows_fields(ev, &rf);
+			ag_detect(&rp->eng, ev, on_match, rp);
+			rp->events++;
+		}
+		ag_evtx_stats(x, &st);
+		rp->malformed += st.bad;
+		ag_evtx_close(x);
+	} else {
+		struct ag_jsonl *j;
+		struct ag_jsonl_stats st;
+		FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+		if (!f) {
+			fprintf(stderr, "sigmac-agent: %s: %s\n", path, strerror(errno));
+			return -errno;
+		}
+		r = ag_jsonl_open_file(&j, f, NULL, lookup, (void *)rs);
+		if (r < 0) {
+			fprintf(stderr, "sigmac-agent: %s: %s\n", path, strerror(-r));
+			if (f != stdin)
+				fclose(f);
+			return r;
+		}
+		for (;;) {
+			r = ag_jsonl_next(j, ev);
+			if (r == -ENODATA)
+				break;
+			if (r < 0) {
+				fprintf(stderr, "sigmac-agent: %s: read error: %s\n", path,
+					strerror(-r));
+				break;
+			}
+			if (ag_event_get(ev, AG_FIELD_CHANNEL))
+				ag_route_windows_fields(ev, &rf);
+			else
+				ag_route_generic(ev);
+			ag_detect(&rp->eng, ev, on_match, rp);
+			rp->events++;
+		}
+		ag_jsonl_stats(j, &st);
+		rp->malformed += st.malformed;
+		rp->bytes += st.bytes;
+		if (st.malformed) {
+			struct ag_jsonl_problem pb[AG_JSONL_PROBLEMS];
+			size_t n = ag_jsonl_problems(j, pb, AG_JSONL_PROBLEMS), i;
+
+			fprintf(stderr, "sigmac-agent: %s: %llu malformed record(s) skipped\n", path,
+				(unsigned long long)st.malformed);
+			for (i = 0; i < n; i++)
+				fprintf(stderr, "sigmac-agent: %s:%llu: %s\n", path,
+					(unsigned long long)pb[i].line, pb[i].reason);
+		}
+		ag_jsonl_close(j);
+		if (f != stdin)
+			fclose(f);
+	}
+	flush_alerts(rp, true);
+	return 0;
+}
+
+static void print_stats(const struct replay *rp, double secs)
+{
+	const struct sgr_ruleset *rs = rp->eng.rs;
+	const struct ag_detect_stats *st = &rp->eng.st;
+	uint32_t r, nfired = 0;
+
+	fprintf(stderr, "events read:      %llu (%llu routed to rule groups)\n",
+		(unsigned long long)rp->events, (unsigned long long)st->routed);
+	fprintf(stderr, "malformed:        %llu skipped\n", (unsigned long long)rp->malformed);
+	fprintf(stderr, "alerts:           %llu\n", (unsigned long long)rp->alerts);
+	if (rp->write_errors)
+		fprintf(stderr, "write errors:     %llu\n", (unsigned long long)rp->write_errors);
+	fprintf(stderr, "rules evaluated:  %.2f per event (%.3f%% of the rule set)\n",
+		rp->events ? (double)st->candidates / (double)rp->events : 0.0,
+		rp->events && rs->nrules
+			? 100.0 * (double)st->candidates / (double)rp->events / rs->nrules
+			: 0.0);
+	fprintf(stderr, "time:             %.3f s, %.0f events/s", secs,
+		secs > 0 ? (double)rp->events / secs : 0.0);
+	if (rp->bytes)
+		fprintf(stderr, ", %.1f MB/s (JSONL)", secs > 0 ? rp->bytes / secs / 1e6 : 0.0);
+	fputc('\n', stderr);
+	{
+		struct rusage ru;
+
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(stderr, "peak RSS:         %.1f MiB\n", ru.ru_maxrss / 1024.0);
+	}
+	for (r = 0; r < rs->nrules; r++)
+		nfired += rp->eng.rule_hits[r] > 0;
+	fprintf(stderr, "alerts per rule (%u rules fired):\n", nfired);
+	for (r = 0; r < rs->nrules; r++)
+		if (rp->eng.rule_hits[r])
+			fprintf(stderr, "  %8llu  %s  %s\n",
+				(unsigned long long)rp->eng.rule_hits[r],
+				rs->rules[r].id[0] ? rs->rules[r].id : rs->rules[r].file,
+				rs->rules[r].title ? rs->rules[r].title : "");
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"alerts", required_argument, NULL, 'a'},
+		{"stats", no_argument, NULL, 's'},
+		{"bench-detect", required_argument, NULL, 'B'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *alerts = "-";
+	struct replay *rp;
+	struct ag_event ev;
+	int c, format = 0, i, ret = EXIT_OK, err, bench = 0;
+	bool stats = false;
+	double t0;
+
+	while ((c = getopt_long(argc, argv, "f:a:sh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "auto") == 0)
+				format = 0;
+			else if (strcmp(optarg, "jsonl") == 0)
+				format = 1;
+			else if (strcmp(optarg, "evtx") == 0)
+				format = 2;
+			else {
+				fprintf(stderr, "sigmac-agent: unknown --format '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			alerts = optarg;
+			break;
+		case 's':
+			stats = true;
+			break;
+		case 'B':
+			bench = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs("sigmac-agent: replay needs at least one FILE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (bench)
+		return ag_bench_detect(&sgr_ruleset, argv + optind, argc - optind, bench) < 0
+			       ? EXIT_USAGE
+			       : EXIT_OK;
+	rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return EXIT_USAGE;
+	err = ag_engine_init(&rp->eng, &sgr_ruleset);
+	if (err < 0) {
+		fprintf(stderr, "sigmac-agent: cannot start the engine: %s\n",
+			err == -EPROTO ? "rule set ABI mismatch" : strerror(-err));
+		free(rp);
+		return EXIT_USAGE;
+	}
+	if (ag_jsonw_init(&rp->out, 1u << 20, 64u << 20) < 0 ||
+	    ag_event_init(&ev, sgr_ruleset.nfields) < 0) {
+		fputs("sigmac-agent: out of memory\n", stderr);
+		ag_engine_done(&rp->eng);
+		free(rp);
+		return EXIT_USAGE;
+	}
+	rp->fd = strcmp(alerts, "-") == 0
+			 ? STDOUT_FILENO
+			 : open(alerts, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (rp->fd < 0) {
+		fprintf(stderr, "sigmac-agent: cannot open %s: %s\n", alerts, strerror(errno));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (gethostname(rp->host, sizeof(rp->host) - 1) < 0)
+		strcpy(rp->host, "localhost");
+	rp->ac.host_name = rp->host;
+	rp->ac.os_type = "linux";
+	rp->ac.agent_version = AG_VERSION;
+	rp->ac.ruleset_digest = sgr_ruleset.digest;
+	t0 = mono();
+	for (i = optind; i < argc; i++)
+		if (replay_file(rp, argv[i], format, &ev) < 0)
+			ret = EXIT_INPUT;
+	flush_alerts(rp, true);
+	if (stats)
+		print_stats(rp, mono() - t0);
+	if (rp->fd != STDOUT_FILENO)
+		close(rp->fd);
+out:
+	ag_event_done(&ev);
+	ag_jsonw_done(&rp->out);
+	ag_engine_done(&rp->eng);
+	free(rp);
+	return ret;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	const struct sgr_ruleset *rs = &sgr_ruleset;
+	bool json = false;
+	uint32_t i;
+
+	if (argc >= 3 && strcmp(argv[1], "--format") == 0)
+		json = strcmp(argv[2], "json") == 0;
+	for (i = 0; i < rs->nrules; i++) {
+		const struct sgr_rule *r = &rs->rules[i];
+		const struct sgr_group *g = &rs->groups[r->group];
+
+		if (json) {
+			struct ag_jsonw w;
+			size_t mark;
+
+			if (ag_jsonw_init(&w, 1024, 1u << 20) < 0)
+				return EXIT_USAGE;
+			mark = ag_jsonw_line_begin(&w);
+			ag_jsonw_obj_begin(&w, NULL);
+			ag_jsonw_cstr(&w, "id", r->id);
+			ag_jsonw_cstr(&w, "title", r->title);
+			ag_jsonw_cstr(&w, "level", r->level);
+			ag_jsonw_cstr(&w, "status", r->status);
+			ag_jsonw_cstr(&w, "file", r->file);
+			ag_jsonw_obj_begin(&w, "logsource");
+			if (g->product)
+				ag_jsonw_cstr(&w, "product", g->product);
+			if (g->category)
+				ag_jsonw_cstr(&w, "category", g->category);
+			if (g->service)
+				ag_jsonw_cstr(&w, "service", g->service);
+			ag_jsonw_obj_end(&w);
+			ag_jsonw_obj_end(&w);
+			if (ag_jsonw_line_end(&w, mark) < 0) {
+				fprintf(stderr, "sigmac-agent: rules: cannot encode rule %u\n", i);
+				ag_jsonw_done(&w);
+				return EXIT_USAGE;
+			}
+			fwrite(w.buf, 1, w.len, stdout);
+			ag_jsonw_done(&w);
+		} else {
+			printf("%-36s  %-13s  %s/%s/%s  %s\n", r->id[0] ? r->id : r->file,
+			       r->level ? r->level : "-", g->product ? g->product : "*",
+			       g->category ? g->category : "*", g->service ? g->service : "*",
+			       r->title ? r->title : "");
+		}
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("sigmac-agent %s\nruleset %s (%u rules, target %s, %s)\nABI %u\n", AG_VERSION,
+		       sgr_ruleset.digest, sgr_ruleset.nrules, sgr_ruleset.target,
+		       sgr_ruleset.compiler, sgr_ruleset.abi_version);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "sigmac-agent: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
