@@ -207,7 +207,8 @@ struct em {
 	/* emission */
 	uint32_t epoch;
 	struct rset anyset; /* every code point but the surrogates */
-	struct rx **bmemo;  /* byte-level forms, by rx id */
+	char peek[64];	    /* name prefix of the YYPEEK function (FN_c) */
+	struct rx **bmemo;  /* class-level forms, by rx id */
 	uint32_t nbmemo;
 };
 
@@ -1884,156 +1885,170 @@ static struct est dfa_estimate(struct rx *x)
 
 
 /* ---------------------------------------------------------------- */
-/* UTF-8: code point sets as byte-level expressions                  */
+/* Class alphabet: code point sets as sets of class ids              */
 
 /*
- * The text is valid UTF-8, so a set of code points only needs to be told
- * apart from other code points, never from invalid bytes: a byte prefix
- * whose every code point is in the set is written as that prefix followed
- * by [\x80-\xBF]* (which eats the rest of the code point, since what
- * follows a code point never starts with a continuation byte). '.' is
- * then [\x00-\x09\x0B-\x7F\xC2-\xF4][\x80-\xBF]*, where re2c's exact UTF-8
- * encoding would need a dozen states per use; only prefixes the set
- * splits are spelled out byte by byte.
+ * re2c does not read bytes here. Each function's YYPEEK decodes the code
+ * point at the cursor and maps it to a class id (1..nclass; 0 is the end
+ * of the text, the eof sentinel), YYSKIP steps over the code point. The
+ * classes are the elementary intervals of every code point set the
+ * function's expressions use, merged when no set tells them apart, so a
+ * set becomes a plain set of class ids and a DFA state has at most nclass
+ * transitions. Encoding sets as UTF-8 byte sequences instead multiplies
+ * the states by the decoding trees of Unicode classes (\w, \s, '.'): the
+ * SigmaHQ corpus then needs millions of lines of C.
+ *
+ * Invalid UTF-8 (which the readers do not produce) decodes as in
+ * tests/interp/re_match.c: one byte, U+FFFD.
  */
-
-enum cov { COV_NONE, COV_PART, COV_FULL };
-
-static enum cov coverage(struct rset s, uint32_t lo, uint32_t hi)
-{
-	uint32_t a = 0, z = s.n;
-
-	while (a < z) {
-		uint32_t mid = a + (z - a) / 2;
-
-		if (s.r[mid].hi < lo)
-			a = mid + 1;
-		else
-			z = mid;
-	}
-	if (a == s.n || s.r[a].lo > hi)
-		return COV_NONE;
-	if (s.r[a].lo <= lo && s.r[a].hi >= hi)
-		return COV_FULL;
-	return COV_PART;
-}
-
-static struct rx *byte_set(struct em *e, uint32_t lo, uint32_t hi)
-{
-	return rx_set(e, rs_range(e, lo, hi));
-}
-
-static struct rx *cont_star(struct em *e)
-{
-	return rx_rep(e, byte_set(e, 0x80, 0xBF), 0, SC_RE_INF);
-}
-
-/* Byte values grouped by the expression that follows them. */
-struct bgroup {
-	struct rx *sub;
-	struct rvec bytes;
+struct calpha {
+	uint32_t *lo;	/* start of elementary interval i; interval i ends at lo[i + 1] */
+	uint8_t *cls;	/* class id of interval i */
+	uint32_t n;	/* intervals (lo[n] = CP_MAX + 1) */
+	uint32_t nclass;
 };
 
-static void bg_add(struct bgroup *g, unsigned *ng, struct rx *sub, uint32_t byte)
+/* Collect the distinct SETs reachable from x (marked with the epoch). */
+static void collect_sets(struct em *e, struct rx *x, struct kidv *sets)
 {
-	unsigned i;
+	uint32_t i;
 
-	for (i = 0; i < *ng && g[i].sub != sub; i++)
-		;
-	if (i == *ng) {
-		g[i].sub = sub;
-		memset(&g[i].bytes, 0, sizeof(g[i].bytes));
-		(*ng)++;
-	}
-	rv_push(&g[i].bytes, byte, byte);
+	if (!x || x->mark == e->epoch)
+		return;
+	x->mark = e->epoch;
+	if (x->k == RX_SET)
+		kv_push(sets, x);
+	for (i = 0; i < x->nkids; i++)
+		collect_sets(e, x->kids[i], sets);
 }
 
-static struct rx *bg_finish(struct em *e, struct bgroup *g, unsigned ng, struct rx *acc)
+/*
+ * The alphabet of the expressions roots[0..nroots): -E2BIG (and e->failed)
+ * when they need more than 255 classes.
+ */
+static int calpha_build(struct em *e, struct calpha *ca, struct rx *const *roots, size_t nroots)
 {
-	unsigned i;
+	struct kidv sets = {0};
+	uint32_t *b, nb = 0, i, j, nwords, *sig, *rep, nrep = 0;
+	size_t k;
 
-	for (i = 0; i < ng; i++)
-		acc = rx_alt(e, acc, rx_cat(e, rx_set(e, rv_finish(e, &g[i].bytes)), g[i].sub));
-	return acc;
-}
+	memset(ca, 0, sizeof(*ca));
+	e->epoch++;
+	for (k = 0; k < nroots; k++)
+		collect_sets(e, roots[k], &sets);
+	b = sc_xreallocarray(NULL, 2, sizeof(*b));
+	b[nb++] = 0;
+	b[nb++] = CP_MAX + 1;
+	for (i = 0; i < sets.n; i++) {
+		const struct rset *s = &sets.v[i]->set;
 
-/* The members of s in [vlo, vhi], code points base.. that need k more continuation bytes. */
-static struct rx *enc_cont(struct em *e, struct rset s, uint32_t base, unsigned k, uint32_t vlo,
-			   uint32_t vhi)
-{
-	uint32_t span = 1u << (6 * (k - 1)), c;
-	struct rvec full = {0};
-	struct bgroup g[64];
-	unsigned ng = 0;
-	struct rx *acc = NULL, *fs;
-
-	for (c = 0x80; c <= 0xBF; c++) {
-		uint32_t lo = base + (c - 0x80) * span, hi = lo + span - 1;
-		enum cov cv;
-
-		if (lo < vlo)
-			lo = vlo;
-		if (hi > vhi)
-			hi = vhi;
-		if (lo > hi)
-			continue;
-		cv = coverage(s, lo, hi);
-		if (cv == COV_NONE)
-			continue;
-		if (cv == COV_FULL || k == 1)
-			rv_push(&full, c, c);
-		else
-			bg_add(g, &ng, enc_cont(e, s, base + (c - 0x80) * span, k - 1, lo, hi), c);
-	}
-	fs = full.n ? rx_set(e, rv_finish(e, &full)) : NULL;
-	free(full.r);
-	if (fs)
-		acc = k == 1 ? fs : rx_cat(e, fs, cont_star(e));
-	return bg_finish(e, g, ng, acc);
-}
-
-static struct rx *enc_set(struct em *e, struct rset s)
-{
-	struct rvec full = {0};
-	struct bgroup g[64];
-	unsigned ng = 0;
-	struct rx *acc;
-	uint32_t b;
-
-	acc = rx_set(e, rs_inter(e, s, rs_range(e, 0, 0x7F)));
-	for (b = 0xC2; b <= 0xF4; b++) {
-		uint32_t base, vlo, vhi;
-		unsigned k;
-		enum cov cv;
-
-		if (b < 0xE0) {
-			k = 1;
-			base = (b & 0x1F) << 6;
-			vhi = base + 0x3F;
-		} else if (b < 0xF0) {
-			k = 2;
-			base = (b & 0x0F) << 12;
-			vhi = b == 0xED ? 0xD7FF : base + 0xFFF;
-		} else {
-			k = 3;
-			base = (b & 0x07) << 18;
-			vhi = b == 0xF4 ? CP_MAX : base + 0x3FFFF;
+		b = sc_xreallocarray(b, nb + 2 * (size_t)s->n, sizeof(*b));
+		for (j = 0; j < s->n; j++) {
+			b[nb++] = s->r[j].lo;
+			b[nb++] = s->r[j].hi + 1;
 		}
-		vlo = b == 0xE0 ? 0x800 : b == 0xF0 ? 0x10000 : base;
-		cv = coverage(s, vlo, vhi);
-		if (cv == COV_FULL)
-			rv_push(&full, b, b);
-		else if (cv == COV_PART)
-			bg_add(g, &ng, enc_cont(e, s, base, k, vlo, vhi), b);
 	}
-	if (full.n)
-		acc = rx_alt(e, acc, rx_cat(e, rx_set(e, rv_finish(e, &full)), cont_star(e)));
-	free(full.r);
-	return bg_finish(e, g, ng, acc);
+	qsort(b, nb, sizeof(*b), cmp_u32);
+	for (i = j = 0; i < nb; i++)
+		if (j == 0 || b[j - 1] != b[i])
+			b[j++] = b[i];
+	nb = j; /* boundaries; intervals [b[i], b[i + 1]) for i < nb - 1 */
+	nwords = (uint32_t)(sets.n + 32) / 32;
+	sig = calloc((size_t)nb * nwords, sizeof(*sig));
+	rep = calloc(nb, sizeof(*rep));
+	ca->cls = calloc(nb, 1);
+	if (!sig || !rep || !ca->cls)
+		sc_oom();
+	for (i = 0; i < sets.n; i++) {
+		const struct rset *s = &sets.v[i]->set;
+		uint32_t lo = 0;
+
+		for (j = 0; j < s->n; j++) {
+			uint32_t hi = nb - 1, at;
+
+			/* first boundary >= s->r[j].lo */
+			while (lo < hi) {
+				uint32_t mid = lo + (hi - lo) / 2;
+
+				if (b[mid] < s->r[j].lo)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (at = lo; at + 1 < nb && b[at] <= s->r[j].hi; at++)
+				sig[(size_t)at * nwords + i / 32] |= 1u << (i % 32);
+		}
+	}
+	/* class ids in order of first appearance: deterministic output */
+	for (i = 0; i + 1 < nb; i++) {
+		uint32_t c;
+
+		for (c = 0; c < nrep; c++)
+			if (!memcmp(&sig[(size_t)rep[c] * nwords], &sig[(size_t)i * nwords],
+				    nwords * sizeof(*sig)))
+				break;
+		if (c == nrep) {
+			if (nrep == 255) {
+				fail(e, "regex needs more than 255 character classes");
+				break;
+			}
+			rep[nrep++] = i;
+		}
+		ca->cls[i] = (uint8_t)(c + 1);
+	}
+	ca->lo = b;
+	ca->n = nb - 1;
+	ca->nclass = nrep;
+	free(sig);
+	free(rep);
+	free(sets.v);
+	/* forms encoded under another alphabet are stale */
+	if (e->bmemo)
+		memset(e->bmemo, 0, e->nbmemo * sizeof(*e->bmemo));
+	return e->failed ? -E2BIG : 0;
 }
 
-/* The byte-level form of an assertion-free code point rx. */
-static struct rx *benc(struct em *e, struct rx *x)
+static void calpha_free(struct calpha *ca)
+{
+	free(ca->lo);
+	free(ca->cls);
+	memset(ca, 0, sizeof(*ca));
+}
+
+/* Index of the interval holding code point cp. */
+static uint32_t calpha_find(const struct calpha *ca, uint32_t cp)
+{
+	uint32_t lo = 0, hi = ca->n;
+
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ca->lo[mid] <= cp)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The class ids of the code points of s (every interval is in s or out of it). */
+static struct rset class_set(struct em *e, const struct calpha *ca, struct rset s)
+{
+	uint8_t in[256] = {0};
+	struct rvec v = {0};
+	uint32_t j, i, c;
+
+	for (j = 0; j < s.n; j++)
+		for (i = calpha_find(ca, s.r[j].lo); i < ca->n && ca->lo[i] <= s.r[j].hi; i++)
+			in[ca->cls[i]] = 1;
+	for (c = 1; c <= ca->nclass; c++)
+		if (in[c])
+			rv_push(&v, c, c);
+	return rv_finish(e, &v);
+}
+
+/* The class-level form of an assertion-free code point rx. */
+static struct rx *cenc(struct em *e, const struct calpha *ca, struct rx *x)
 {
 	struct kidv v = {0};
 	struct rx *y = NULL;
@@ -2052,17 +2067,17 @@ static struct rx *benc(struct em *e, struct rx *x)
 		y = rx_empty(e);
 		break;
 	case RX_SET:
-		y = enc_set(e, x->set);
+		y = rx_set(e, class_set(e, ca, x->set));
 		break;
 	case RX_CAT:
 	case RX_ALT:
 		for (i = 0; i < x->nkids; i++)
-			kv_push(&v, benc(e, x->kids[i]));
+			kv_push(&v, cenc(e, ca, x->kids[i]));
 		y = x->k == RX_CAT ? rx_catv(e, v.v, v.n) : rx_altv(e, v.v, v.n);
 		free(v.v);
 		break;
 	case RX_REP:
-		y = rx_rep(e, benc(e, x->kids[0]), x->min, x->max);
+		y = rx_rep(e, cenc(e, ca, x->kids[0]), x->min, x->max);
 		break;
 	}
 	if (x->id >= e->nbmemo) {
@@ -2076,8 +2091,100 @@ static struct rx *benc(struct em *e, struct rx *x)
 	return y;
 }
 
+/* First byte of the UTF-8 form of cp. */
+static uint32_t lead_byte(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp;
+	if (cp < 0x800)
+		return 0xC0 | (cp >> 6);
+	if (cp < 0x10000)
+		return 0xE0 | (cp >> 12);
+	return 0xF0 | (cp >> 18);
+}
+
+/* Bytes that can start a code point of a class in tab (class bitmap). */
+static void class_lead_bytes(const struct calpha *ca, const uint8_t ctab[32], uint8_t btab[32])
+{
+	uint32_t i, c, fffd = ca->cls[calpha_find(ca, 0xFFFD)];
+
+	for (i = 0; i < ca->n; i++) {
+		uint32_t lo = ca->lo[i], hi = ca->lo[i + 1] - 1;
+
+		if (!(ctab[ca->cls[i] >> 3] & (1u << (ca->cls[i] & 7))))
+			continue;
+		for (c = lead_byte(lo); c <= lead_byte(hi); c++)
+			btab[c >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	/* invalid bytes read as U+FFFD */
+	if (ctab[fffd >> 3] & (1u << (fffd & 7)))
+		for (c = 0x80; c < 0x100; c++)
+			if (c < 0xC2 || c > 0xF4)
+				btab[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+/*
+ * The static inline YYPEEK function FN_c of one alphabet: ASCII by a table,
+ * other code points by bisection of the intervals whose class differs from
+ * the most common non-ASCII one. The interval table is shared through the
+ * preprocessor by every function of the file with the same table.
+ */
+static void emit_peek(struct sc_buf *code, const char *fn, const struct calpha *ca)
+{
+	uint32_t count[256] = {0}, i, c, dflt = 0, first, nt = 0;
+	struct sc_buf t = SC_BUF_INIT;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	first = calpha_find(ca, 0x80);
+	for (i = first; i < ca->n; i++)
+		count[ca->cls[i]]++;
+	for (c = 1; c <= ca->nclass; c++)
+		if (count[c] > count[dflt])
+			dflt = c;
+	/* intervals from 0x80 on, merged, where the class is not the default */
+	for (i = first; i < ca->n; i++) {
+		uint32_t lo = i == first ? 0x80 : ca->lo[i];
+
+		if (i > first && ca->cls[i] == ca->cls[i - 1])
+			continue;
+		if (ca->cls[i] == dflt && (i == first || ca->cls[i - 1] == dflt))
+			continue;
+		sc_buf_printf(&t, "%s{0x%X, %u},", nt % 6 ? " " : "\n\t", lo, ca->cls[i]);
+		nt++;
+	}
+	for (i = 0; i < t.len; i++)
+		h = (h ^ (uint8_t)t.data[i]) * 0x100000001b3ull;
+	if (nt) {
+		sc_buf_printf(code,
+			      "#ifndef SC_RE_T_%016llX\n#define SC_RE_T_%016llX\n"
+			      "static const uint32_t sc_re_t_%016llX[][2] = {%s\n};\n#endif\n",
+			      (unsigned long long)h, (unsigned long long)h,
+			      (unsigned long long)h, sc_buf_cstr(&t));
+	}
+	sc_buf_printf(code,
+		      "static inline uint8_t %s_c(const uint8_t *p, const uint8_t *e)\n"
+		      "{\n"
+		      "\tstatic const uint8_t asc[128] = {",
+		      fn);
+	for (c = 0; c < 128; c++)
+		sc_buf_printf(code, "%s%u,", c % 16 ? " " : "\n\t\t", ca->cls[calpha_find(ca, c)]);
+	sc_buf_puts(code, "\n\t};\n");
+	if (nt)
+		sc_buf_puts(code, "\tuint32_t cp;\n");
+	sc_buf_puts(code, "\n\tif (p >= e)\n\t\treturn 0;\n\tif (*p < 0x80)\n\t\treturn asc[*p];\n");
+	if (nt)
+		sc_buf_printf(code,
+			      "\tcp = sc_re_cp(p, e, NULL);\n"
+			      "\treturn sc_re_class(sc_re_t_%016llX, %u, cp, %u);\n",
+			      (unsigned long long)h, nt, dflt);
+	else
+		sc_buf_printf(code, "\treturn %u;\n", dflt);
+	sc_buf_puts(code, "}\n\n");
+	sc_buf_done(&t);
+}
+
 /* ---------------------------------------------------------------- */
-/* re2c text of byte-level expressions                               */
+/* re2c text of class-level expressions                              */
 
 static void byte_esc(struct sc_buf *b, uint32_t c, bool in_class)
 {
@@ -2273,11 +2380,25 @@ static void block_names(struct em *e, struct rx *x, struct names *nm)
 	define_shared(e, x, nm);
 }
 
-static const char block_conf[] = "\tre2c:encoding:utf8 = 0;\n"
-				 "\tre2c:flags:case-ranges = 1;\n"
-				 "\tre2c:define:YYCTYPE = uint8_t;\n"
-				 "\tre2c:yyfill:enable = 0;\n"
-				 "\tre2c:eof = 0;\n";
+/* The configuration of every block: input through the function's class peek. */
+static void block_conf(struct sc_buf *b, const char *peek, const char *indent)
+{
+	sc_buf_printf(b,
+		      "%s\tre2c:encoding:utf8 = 0;\n"
+		      "%s\tre2c:flags:case-ranges = 1;\n"
+		      "%s\tre2c:flags:input = custom;\n"
+		      "%s\tre2c:api:style = free-form;\n"
+		      "%s\tre2c:define:YYCTYPE = uint8_t;\n"
+		      "%s\tre2c:define:YYPEEK = \"%s_c(YYCURSOR, YYLIMIT)\";\n"
+		      "%s\tre2c:define:YYSKIP = \"YYCURSOR += sc_re_len(YYCURSOR, YYLIMIT);\";\n"
+		      "%s\tre2c:define:YYBACKUP = \"YYMARKER = YYCURSOR;\";\n"
+		      "%s\tre2c:define:YYRESTORE = \"YYCURSOR = YYMARKER;\";\n"
+		      "%s\tre2c:define:YYLESSTHAN = \"YYCURSOR >= YYLIMIT\";\n"
+		      "%s\tre2c:yyfill:enable = 0;\n"
+		      "%s\tre2c:eof = 0;\n",
+		      indent, indent, indent, indent, indent, indent, peek, indent, indent, indent,
+		      indent, indent, indent);
+}
 
 /* Append one local re2c block: configuration, definitions, the rule. */
 static void emit_block(struct em *e, struct sc_buf *code, const char *prefix, struct rx *x,
@@ -2286,14 +2407,15 @@ static void emit_block(struct em *e, struct sc_buf *code, const char *prefix, st
 	struct names nm = {prefix, SC_BUF_INIT};
 
 	block_names(e, x, &nm);
-	sc_buf_printf(code, "%s/*!local:re2c\n%s%s\t", indent, block_conf,
-		      nm.defs.len ? sc_buf_cstr(&nm.defs) : "");
+	sc_buf_printf(code, "%s/*!local:re2c\n", indent);
+	block_conf(code, e->peek, "");
+	sc_buf_printf(code, "%s\t", nm.defs.len ? sc_buf_cstr(&nm.defs) : "");
 	rx_text(code, x, &nm);
 	sc_buf_printf(code, " { %s }\n\t* { %s }\n\t$ { %s }\n%s*/\n", action, other, other, indent);
 	sc_buf_done(&nm.defs);
 }
 
-/* Bytes that can start a match of byte-level x. */
+/* Classes that can start a match of class-level x (a bitmap). */
 static void first_bytes(const struct rx *x, uint8_t tab[32])
 {
 	uint32_t i, c;
@@ -2479,7 +2601,18 @@ static void emit_run(struct em *e, struct sc_buf *code, const char *fn, struct r
 	uint32_t m = r0->min;
 	unsigned k, in;
 	char prefix[256];
+	struct rx *parts[2 * 4 + 2];
+	size_t np = 0;
+	struct calpha ca;
 
+	/* the alphabet of every part the loop below writes */
+	for (k = 0; k < (pend == e->all ? 1u : e->nkinds); k++)
+		for (in = 0; in < 2; in++)
+			parts[np++] = rx_set(e, pend != e->all ? rs_inter(e, in ? c : notc, e->kset[k])
+							      : in ? c : notc);
+	if (calpha_build(e, &ca, parts, np))
+		return;
+	emit_peek(code, fn, &ca);
 	sc_buf_printf(code,
 		      "static bool %s(const uint8_t *s, size_t n)\n"
 		      "{\n"
@@ -2491,8 +2624,9 @@ static void emit_run(struct em *e, struct sc_buf *code, const char *fn, struct r
 		      "\tif (n == 0)\n"
 		      "\t\treturn %s;\n"
 		      "\tfor (;;) {\n"
-		      "\t\t/*!local:re2c\n%s",
-		      fn, empty_ans ? "true" : "false", block_conf);
+		      "\t\t/*!local:re2c\n",
+		      fn, empty_ans ? "true" : "false");
+	block_conf(code, e->peek, "");
 	for (k = 0; k < (pend == e->all ? 1u : e->nkinds); k++) {
 		for (in = 0; in < 2; in++) {
 			struct rset part = in ? c : notc;
@@ -2514,7 +2648,7 @@ static void emit_run(struct em *e, struct sc_buf *code, const char *fn, struct r
 				}
 			}
 			snprintf(prefix, sizeof(prefix), "%s_%u%u", fn, k, in);
-			bx = benc(e, rx_set(e, part));
+			bx = cenc(e, &ca, rx_set(e, part));
 			block_names(e, bx, &nm);
 			sc_buf_printf(code, "%s\t", nm.defs.len ? sc_buf_cstr(&nm.defs) : "");
 			rx_text(code, bx, &nm);
@@ -2544,6 +2678,7 @@ static void emit_run(struct em *e, struct sc_buf *code, const char *fn, struct r
 			      "}\n\n",
 			      eof);
 	}
+	calpha_free(&ca);
 }
 
 static void emit_dfa(struct em *e, struct sc_buf *code, const char *fn, struct rx *lb,
@@ -2565,17 +2700,18 @@ static void emit_dfa(struct em *e, struct sc_buf *code, const char *fn, struct r
 }
 
 static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
-			  const struct start *starts, unsigned nstarts, struct rx **ba,
-			  struct rx **bb, bool empty_ans)
+			  const struct calpha *ca, const struct start *starts, unsigned nstarts,
+			  struct rx **ba, struct rx **bb, bool empty_ans)
 {
-	uint8_t tab[32] = {0};
+	uint8_t ctab[32] = {0}, tab[32] = {0};
 	unsigned nbytes = 0, lastbyte = 0, c, i, k, part;
 	bool ctx = starts[0].c0 != PREV_UNK;
 
 	for (i = 0; i < nstarts; i++) {
-		first_bytes(ba[i], tab);
-		first_bytes(bb[i], tab);
+		first_bytes(ba[i], ctab);
+		first_bytes(bb[i], ctab);
 	}
+	class_lead_bytes(ca, ctab, tab);
 	for (c = 0; c < 256; c++)
 		if (tab[c >> 3] & (1u << (c & 7))) {
 			nbytes++;
@@ -2678,10 +2814,12 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	unsigned nstarts = 0, i, k, pend;
 	bool empty_ans, all_free = true, anch_ok = true, anch_loops = false, use_dfa;
 	struct sc_buf code = SC_BUF_INIT;
+	struct calpha ca = {0};
 	int rc = 0;
 
 	memset(starts, 0, sizeof(starts));
 	e.a = sc_arena_new();
+	snprintf(e.peek, sizeof(e.peek), "%s", fn);
 	e.anyset = rs_make(&e, anyr, 2);
 	if (re->cls == SC_RE_UNSUPPORTED) {
 		struct sc_buf f = SC_BUF_INIT;
@@ -2775,14 +2913,27 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	}
 	if (l->nullable)
 		l = nonempty(&e, l);
-	lb = benc(&e, l);
-	edfa = dfa_estimate(lb);
-
-	/* the anchored form */
-	for (i = 0; i < nstarts; i++) {
+	/* the anchored form, at code point level */
+	for (i = 0; i < nstarts; i++)
 		for (k = 0; k < starts[i].res.n; k++)
 			anchored_parts(&e, starts[i].res.v[k].r, ST_PEND(starts[i].res.v[k].st),
 				       &ra[i], &rb[i]);
+	/* one alphabet for both forms, then their class-level encodings */
+	{
+		struct rx *roots[1 + 2 * MAX_STARTS];
+		size_t nr = 0;
+
+		roots[nr++] = l;
+		for (i = 0; i < nstarts; i++) {
+			roots[nr++] = ra[i];
+			roots[nr++] = rb[i];
+		}
+		if (calpha_build(&e, &ca, roots, nr))
+			goto out;
+	}
+	lb = cenc(&e, &ca, l);
+	edfa = dfa_estimate(lb);
+	for (i = 0; i < nstarts; i++) {
 		for (k = 0; k < 2; k++) {
 			struct rx *r = k ? rb[i] : ra[i];
 			struct est es;
@@ -2792,9 +2943,9 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 			anch_ok &= !r->nullable;
 			anch_loops |= has_star(r);
 			if (k)
-				bb[i] = benc(&e, r);
+				bb[i] = cenc(&e, &ca, r);
 			else
-				ba[i] = benc(&e, r);
+				ba[i] = cenc(&e, &ca, r);
 			es = dfa_estimate(k ? bb[i] : ba[i]);
 			anch_ok &= !es.over;
 			ea.states = es.states > ea.states ? es.states : ea.states;
@@ -2822,12 +2973,14 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 		inf.strategy = SC_REGEX_DFA;
 		inf.dfa_states = edfa.states;
 		inf.dfa_cost = edfa.cost;
+		emit_peek(&code, fn, &ca);
 		emit_dfa(&e, &code, fn, lb, all_free, empty_ans);
 	} else {
 		inf.strategy = SC_REGEX_ANCHORED;
 		inf.dfa_states = ea.states;
 		inf.dfa_cost = ea.cost;
-		emit_anchored(&e, &code, fn, starts, nstarts, ba, bb, empty_ans);
+		emit_peek(&code, fn, &ca);
+		emit_anchored(&e, &code, fn, &ca, starts, nstarts, ba, bb, empty_ans);
 	}
 
 done:
@@ -2845,6 +2998,7 @@ out:
 		*info = inf;
 	for (i = 0; i < nstarts; i++)
 		ov_free(&starts[i].res);
+	calpha_free(&ca);
 	sc_buf_done(&code);
 	em_free(&e);
 	return rc;
@@ -2864,6 +3018,70 @@ void sc_regex_emit_prelude(struct sc_buf *out)
 	const uint32_t(*t)[2] = sc_ucd_ranges(SC_UCD_WORD, &n);
 
 	sc_buf_puts(out, "#include <string.h>\n"
+			 "\n"
+			 "/*\n"
+			 " * The code point at p < e and its length in *len (when len is not NULL):\n"
+			 " * invalid UTF-8 is one byte read as U+FFFD, as the reference matcher does.\n"
+			 " */\n"
+			 "static inline uint32_t sc_re_cp(const uint8_t *p, const uint8_t *e, size_t *len)\n"
+			 "{\n"
+			 "\tsize_t k, i, n = (size_t)(e - p);\n"
+			 "\tuint32_t cp, min;\n"
+			 "\n"
+			 "\tif (len)\n"
+			 "\t\t*len = 1;\n"
+			 "\tif (p[0] < 0x80)\n"
+			 "\t\treturn p[0];\n"
+			 "\tif ((p[0] & 0xE0) == 0xC0) {\n"
+			 "\t\tk = 2, cp = p[0] & 0x1Fu, min = 0x80;\n"
+			 "\t} else if ((p[0] & 0xF0) == 0xE0) {\n"
+			 "\t\tk = 3, cp = p[0] & 0x0Fu, min = 0x800;\n"
+			 "\t} else if ((p[0] & 0xF8) == 0xF0) {\n"
+			 "\t\tk = 4, cp = p[0] & 0x07u, min = 0x10000;\n"
+			 "\t} else {\n"
+			 "\t\treturn 0xFFFD;\n"
+			 "\t}\n"
+			 "\tif (n < k)\n"
+			 "\t\treturn 0xFFFD;\n"
+			 "\tfor (i = 1; i < k; i++) {\n"
+			 "\t\tif ((p[i] & 0xC0) != 0x80)\n"
+			 "\t\t\treturn 0xFFFD;\n"
+			 "\t\tcp = cp << 6 | (p[i] & 0x3Fu);\n"
+			 "\t}\n"
+			 "\tif (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))\n"
+			 "\t\treturn 0xFFFD;\n"
+			 "\tif (len)\n"
+			 "\t\t*len = k;\n"
+			 "\treturn cp;\n"
+			 "}\n"
+			 "\n"
+			 "/* YYSKIP: the length of the code point at p < e. */\n"
+			 "static inline size_t sc_re_len(const uint8_t *p, const uint8_t *e)\n"
+			 "{\n"
+			 "\tsize_t len;\n"
+			 "\n"
+			 "\tif (*p < 0x80)\n"
+			 "\t\treturn 1;\n"
+			 "\tsc_re_cp(p, e, &len);\n"
+			 "\treturn len;\n"
+			 "}\n"
+			 "\n"
+			 "/* The class of non-ASCII cp: the last run of t[0..n) starting at or before cp. */\n"
+			 "static inline uint8_t sc_re_class(const uint32_t (*t)[2], size_t n, uint32_t cp,\n"
+			 "\t\t\t\t   uint8_t dflt)\n"
+			 "{\n"
+			 "\tsize_t lo = 0, hi = n;\n"
+			 "\n"
+			 "\twhile (lo < hi) {\n"
+			 "\t\tsize_t mid = lo + (hi - lo) / 2;\n"
+			 "\n"
+			 "\t\tif (t[mid][0] <= cp)\n"
+			 "\t\t\tlo = mid + 1;\n"
+			 "\t\telse\n"
+			 "\t\t\thi = mid;\n"
+			 "\t}\n"
+			 "\treturn lo ? (uint8_t)t[lo - 1][1] : dflt;\n"
+			 "}\n"
 			 "\n"
 			 "/*\n"
 			 " * What precedes p (s < p, valid UTF-8): bit 0 a '\\n', bit 1 an ASCII word\n"

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "ctx.h"
 #include "ir.h"
+#include "regex.h"
 #include "regex_emit.h"
 #include "rule.h"
 #include "yaml_load.h"
@@ -98,6 +99,21 @@ static uint32_t find_group(struct sc_cg *cg, const struct sc_rule *r)
 	cg->groups[cg->ngroups].category = r->logsource.category;
 	cg->groups[cg->ngroups].service = r->logsource.service;
 	return cg->ngroups++;
+}
+
+/* The regex index of an earlier atom with the same pattern and flags, or nregex. */
+static uint32_t same_regex(const struct sc_cg *cg, const struct sc_atom *x)
+{
+	uint32_t j;
+
+	for (j = 0; j < cg->nregex; j++) {
+		const struct sc_atom *y = cg->atoms[cg->regex_atom[j]].ir;
+
+		if (y->len == x->len && !memcmp(y->val, x->val, x->len) &&
+		    y->re->flags == x->re->flags)
+			return j;
+	}
+	return cg->nregex;
 }
 
 /* Give every atom reachable from node a dense index (depth first, children in order). */
@@ -288,6 +304,12 @@ int sc_cg_build(struct sc_ctx *ctx, const struct sc_cg_opts *opts, struct sc_cg 
 		struct sc_cg_atom *a = &cg->atoms[k];
 
 		if (a->ir->kind == SC_ATOM_REGEX) {
+			uint32_t j = same_regex(cg, a->ir);
+
+			if (j < cg->nregex) {
+				a->regex = j; /* the same pattern on another field */
+				continue;
+			}
 			cg->regex_atom = sc_xreallocarray(cg->regex_atom, cg->nregex + 1,
 							  sizeof(*cg->regex_atom));
 			a->regex = cg->nregex;

@@ -8,7 +8,7 @@
 #
 # Usage: test-cli.sh SIGMAC_C SOURCE_ROOT
 set -u
-sc=$1
+sc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
