@@ -218,7 +218,21 @@ static bool in_network(const uint8_t *ip, const uint8_t *net, unsigned prefix)
 	return true;
 }
 
-static bool atom(const struct sc_ctx *ctx, const struct sc_atom *a, const struct ag_event *ev)
+/*
+ * The value of the field called name (the last occurrence, as slots keep),
+ * found by name: a field only a fieldref names may have no id.
+ */
+static const struct ag_kv *by_name(const struct ag_event *ev, const char *name, size_t len)
+{
+	uint32_t i;
+
+	for (i = ev->nkv; i-- > 0;)
+		if (ev->kv[i].name_len == len && memcmp(ev->kv[i].name, name, len) == 0)
+			return ev->kv[i].flags & AG_V_NULL ? NULL : &ev->kv[i];
+	return NULL;
+}
+
+static bool atom(const struct sc_atom *a, const struct ag_event *ev)
 {
 	const struct ag_kv *kv, *other;
 	uint8_t ip[16], fam;
@@ -249,13 +263,12 @@ static bool atom(const struct sc_ctx *ctx, const struct sc_atom *a, const struct
 	case SC_ATOM_EXISTS:
 		return ag_event_get(ev, a->field) != NULL;
 	case SC_ATOM_FIELDREF: {
-		uint32_t of = ti_field_lookup((void *)ctx, (const char *)a->val, a->len);
 		uint8_t *x, *y;
 		size_t xn, yn;
 		bool r;
 
 		kv = value(ev, a->field);
-		other = of ? value(ev, of) : NULL;
+		other = by_name(ev, (const char *)a->val, a->len);
 		if (!kv || !other)
 			return false;
 		x = fold_value(kv->val, kv->val_len, a->flags & SC_AF_CASED, &xn);
@@ -306,7 +319,7 @@ bool ti_eval(const struct sc_ctx *ctx, uint32_t root, const struct ag_event *ev)
 	case SC_IR_FALSE:
 		return false;
 	case SC_IR_ATOM:
-		return atom(ctx, sc_ir_get_atom(ctx->ir, n->atom), ev);
+		return atom(sc_ir_get_atom(ctx->ir, n->atom), ev);
 	case SC_IR_NOT:
 		return !ti_eval(ctx, n->kids[0], ev);
 	case SC_IR_AND:
