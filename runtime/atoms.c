@@ -39,25 +39,12 @@ static bool str_test(uint8_t match, const uint8_t *s, size_t n, const uint8_t *p
 	}
 }
 
-/* A value folded (unless cased) into buf; returns the bytes to test. */
-static const uint8_t *folded(const struct ag_kv *kv, bool cased, uint8_t *buf, size_t *n)
+/* The DFAs read invalid UTF-8 as U+FFFD byte by byte, as the reference does. */
+static bool regex_on(sgr_regex_fn fn, const struct ag_kv *kv)
 {
 	size_t len = kv->val_len > AG_MAX_VALUE ? AG_MAX_VALUE : kv->val_len;
 
-	if (cased) {
-		*n = len;
-		return (const uint8_t *)kv->val;
-	}
-	*n = ag_fold((const uint8_t *)kv->val, len, kv->flags & AG_V_NONASCII, buf);
-	return buf;
-}
-
-static bool regex_on(struct ag_engine *e, sgr_regex_fn fn, const struct ag_kv *kv)
-{
-	size_t len = kv->val_len > AG_MAX_VALUE ? AG_MAX_VALUE : kv->val_len;
-	size_t n = ag_utf8_sanitize((const uint8_t *)kv->val, len, e->text);
-
-	return fn(e->text, n);
+	return fn((const uint8_t *)kv->val, len);
 }
 
 static bool number_test(const struct sgr_atom *a, const struct ag_kv *kv)
@@ -133,19 +120,19 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 		kv = field(e, a->field);
 		if (!kv)
 			return false;
-		s = folded(kv, a->flags & SGR_AF_CASED, e->fold, &n);
+		s = ag_folded(e, kv, a->flags & SGR_AF_CASED, e->fold, &n);
 		return str_test(a->match, s, n, a->val, a->len);
 	case SGR_A_KEYWORD:
 		if (ev->raw) {
 			struct ag_kv raw = {NULL, ev->raw, 0, ev->raw_len, AG_V_NONASCII, 0};
 
-			s = folded(&raw, a->flags & SGR_AF_CASED, e->fold, &n);
+			s = ag_folded(e, &raw, a->flags & SGR_AF_CASED, e->fold, &n);
 			return str_test(a->match, s, n, a->val, a->len);
 		}
 		for (i = 0; i < ev->nkv; i++) {
 			if (ev->kv[i].flags & AG_V_NULL)
 				continue;
-			s = folded(&ev->kv[i], a->flags & SGR_AF_CASED, e->fold, &n);
+			s = ag_folded(e, &ev->kv[i], a->flags & SGR_AF_CASED, e->fold, &n);
 			if (str_test(a->match, s, n, a->val, a->len))
 				return true;
 		}
@@ -155,15 +142,15 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 		return kv && number_test(a, kv);
 	case SGR_A_REGEX:
 		if (a->field)
-			return (kv = field(e, a->field)) && regex_on(e, rs->regexes[a->aux], kv);
+			return (kv = field(e, a->field)) && regex_on(rs->regexes[a->aux], kv);
 		if (ev->raw) {
 			struct ag_kv raw = {NULL, ev->raw, 0, ev->raw_len, 0, 0};
 
-			return regex_on(e, rs->regexes[a->aux], &raw);
+			return regex_on(rs->regexes[a->aux], &raw);
 		}
 		for (i = 0; i < ev->nkv; i++)
 			if (!(ev->kv[i].flags & AG_V_NULL) &&
-			    regex_on(e, rs->regexes[a->aux], &ev->kv[i]))
+			    regex_on(rs->regexes[a->aux], &ev->kv[i]))
 				return true;
 		return false;
 	case SGR_A_CIDR: {
@@ -184,8 +171,8 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 		other = field(e, a->aux);
 		if (!kv || !other)
 			return false;
-		s = folded(kv, a->flags & SGR_AF_CASED, e->fold, &n);
-		t = folded(other, a->flags & SGR_AF_CASED, e->fold2, &tn);
+		s = ag_folded(e, kv, a->flags & SGR_AF_CASED, e->fold, &n);
+		t = ag_folded(e, other, a->flags & SGR_AF_CASED, e->fold2, &tn);
 		return str_test(a->match, s, n, t, tn);
 	case SGR_A_TIMEPART:
 		kv = field(e, a->field);

@@ -193,7 +193,8 @@ static inline void fire(struct ag_engine *e, const struct sgr_group *g, uint32_t
 	const struct sgr_hit *h = &g->hits[hit];
 	uint32_t i;
 
-	set_atom(e, h->atom, 2);
+	if (h->atom != SGR_NO_ATOM)
+		set_atom(e, h->atom, 2);
 	for (i = 0; i < h->nanc; i++) {
 		uint32_t r = g->anchors[h->anc + i];
 
@@ -243,29 +244,71 @@ static void run_trie(struct ag_engine *e, const struct sgr_group *g, const struc
 	}
 }
 
+/* Compare pattern p at s + start and fire it. */
+static inline void confirm(struct ag_engine *e, const struct sgr_group *g,
+			   const struct sgr_contains *c, uint32_t p, const uint8_t *s, size_t n,
+			   size_t start)
+{
+	uint32_t len = c->len[p], k;
+	const uint8_t *q = c->pat[p], *t = s + start;
+
+	e->st.confirms++;
+	if (start + len > n || t[0] != q[0] || t[len - 1] != q[len - 1])
+		return;
+	/* short patterns inline, long ones through memcmp */
+	if (len <= 16) {
+		for (k = 1; k + 1 < len; k++)
+			if (t[k] != q[k])
+				return;
+	} else if (memcmp(t + 1, q + 1, len - 2) != 0) {
+		return;
+	}
+	fire(e, g, c->hit[p]);
+}
+
+static inline uint32_t load32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * The gram filter of gen_abi.h (struct sgr_contains): one independent
+ * load and bit test per position, the rare positions that pass confirmed
+ * through the gram table.
+ */
 static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 			 const struct sgr_contains *c, const uint8_t *s, size_t n)
 {
-	const struct sgr_dfa *d = &c->dfa;
-	const uint16_t *delta = d->delta;
-	const uint8_t *cls = d->cls;
-	uint32_t nclass = d->nclass, first_out = d->first_out, st = 0, k;
 	size_t i;
+	uint32_t k;
 
-	for (i = 0; i < n; i++) {
-		st = delta[(size_t)st * nclass + cls[s[i]]];
-		if (__builtin_expect(st < first_out, 1))
-			continue;
-		for (k = d->out_off[st - first_out]; k < d->out_off[st + 1 - first_out]; k++) {
-			uint32_t p = d->out[k], len = c->len[p];
-			size_t start = i + 1 - c->head[p];
+	e->st.scanned += n;
+	if (c->nent && n >= 4) {
+		const uint64_t *filter = c->filter;
+		const unsigned fsh = 32 - c->filter_log2, tsh = 32 - c->tab_log2;
+		const uint32_t mask = (1u << c->tab_log2) - 1;
 
-			/* The DFA saw the head's classes: confirm every byte. */
-			if (start + len > n || memcmp(s + start, c->pat[p], len) != 0)
+		for (i = 0; i + 4 <= n; i++) {
+			uint32_t w = load32le(s + i), h = (w * 0x9E3779B1u) >> fsh, slot;
+
+			if (__builtin_expect(!((filter[h >> 6] >> (h & 63)) & 1), 1))
 				continue;
-			fire(e, g, c->hit[p]);
+			e->st.passed++;
+			for (slot = (w * 0x85EBCA77u) >> tsh; c->tab_n[slot];
+			     slot = (slot + 1) & mask) {
+				if (c->tab_gram[slot] != w)
+					continue;
+				for (k = c->tab_first[slot]; k < c->tab_first[slot] + c->tab_n[slot]; k++)
+					if (i >= c->ent_off[k])
+						confirm(e, g, c, c->ent_pat[k], s, n, i - c->ent_off[k]);
+				break;
+			}
 		}
 	}
+	if (c->nshort)
+		for (i = 0; i < n; i++)
+			for (k = c->short_off[s[i]]; k < c->short_off[s[i] + 1]; k++)
+				confirm(e, g, c, c->short_pat[k], s, n, i);
 }
 
 static void run_num(struct ag_engine *e, const struct sgr_group *g, const struct sgr_numidx *ni,
@@ -310,10 +353,13 @@ static void run_strings(struct ag_engine *e, const struct sgr_group *g,
 		fire(e, g, fm->any_hits[k]);
 }
 
-/* Bytes of a value to scan, folded unless cased; NULL when there is nothing to scan. */
-static const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool cased, size_t *n)
+const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased, uint8_t *scratch,
+			 size_t *n)
 {
-	size_t len = kv->val_len;
+	const struct ag_event *ev = e->ev;
+	size_t len = kv->val_len, idx;
+	struct ag_fold_slot *fs = NULL;
+	uint8_t *out = scratch;
 
 	if (len > AG_MAX_VALUE) {
 		len = AG_MAX_VALUE;
@@ -323,8 +369,32 @@ static const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool 
 		*n = len;
 		return (const uint8_t *)kv->val;
 	}
-	*n = ag_fold((const uint8_t *)kv->val, len, kv->flags & AG_V_NONASCII, e->fold);
-	return e->fold;
+	if (ev && kv >= ev->kv && kv < ev->kv + ev->nkv &&
+	    (idx = (size_t)(kv - ev->kv)) < AG_MAX_EVENT_FIELDS) {
+		fs = &e->fslot[idx];
+		if (fs->epoch == e->fepoch) {
+			*n = fs->len;
+			return e->farena + fs->off;
+		}
+		/* folding never more than doubles the length */
+		if (AG_FOLD_ARENA - e->fused >= 2 * len)
+			out = e->farena + e->fused;
+		else
+			fs = NULL;
+	}
+	*n = ag_fold((const uint8_t *)kv->val, len, kv->flags & AG_V_NONASCII, out);
+	if (fs) {
+		fs->epoch = e->fepoch;
+		fs->off = (uint32_t)e->fused;
+		fs->len = (uint32_t)*n;
+		e->fused += *n;
+	}
+	return out;
+}
+
+static const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool cased, size_t *n)
+{
+	return ag_folded(e, kv, cased, e->fold, n);
 }
 
 static void run_group(struct ag_engine *e, const struct sgr_group *g, const struct ag_event *ev)
@@ -391,6 +461,11 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 
 	e->st.events++;
 	e->ev = ev;
+	e->fused = 0;
+	if (++e->fepoch == 0) { /* wrapped: no slot may look current */
+		memset(e->fslot, 0, AG_MAX_EVENT_FIELDS * sizeof(*e->fslot));
+		e->fepoch = 1;
+	}
 	route(e, ev);
 	if (!e->ngroups)
 		return 0;
@@ -435,12 +510,13 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->cand = calloc(rs->nrules + 1, sizeof(*e->cand));
 	e->fold = malloc(2 * (size_t)AG_MAX_VALUE + 16);
 	e->fold2 = malloc(2 * (size_t)AG_MAX_VALUE + 16);
-	e->text = malloc(3 * (size_t)AG_MAX_VALUE + 16);
 	e->cache = calloc(1, sizeof(*e->cache));
+	e->fslot = calloc(AG_MAX_EVENT_FIELDS, sizeof(*e->fslot));
+	e->farena = malloc(AG_FOLD_ARENA);
 	e->groups = calloc(rs->ngroups + 1, sizeof(*e->groups));
 	e->rule_hits = calloc(rs->nrules + 1, sizeof(*e->rule_hits));
 	if (!e->m.astate || !e->touched || !e->is_cand || !e->cand || !e->fold || !e->fold2 ||
-	    !e->text || !e->cache || !e->groups || !e->rule_hits) {
+	    !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits) {
 		ag_engine_done(e);
 		return -ENOMEM;
 	}
@@ -457,13 +533,14 @@ void ag_engine_done(struct ag_engine *e)
 			free(e->cache->e[i].groups);
 		}
 	free(e->cache);
+	free(e->fslot);
+	free(e->farena);
 	free(e->m.astate);
 	free(e->touched);
 	free(e->is_cand);
 	free(e->cand);
 	free(e->fold);
 	free(e->fold2);
-	free(e->text);
 	free(e->groups);
 	free(e->rule_hits);
 	memset(e, 0, sizeof(*e));

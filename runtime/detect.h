@@ -28,6 +28,15 @@
 
 struct ag_group_cache; /* routing cache (detect.c) */
 
+/* Bytes of folded values kept per event; values beyond it are folded again. */
+#define AG_FOLD_ARENA (1u << 20)
+
+struct ag_fold_slot {
+	uint32_t epoch;
+	uint32_t off; /* in farena */
+	uint32_t len;
+};
+
 struct ag_detect_stats {
 	uint64_t events;	/* events given to ag_detect() */
 	uint64_t routed;	/* events that reached at least one group */
@@ -35,6 +44,9 @@ struct ag_detect_stats {
 	uint64_t matches;	/* rule matches */
 	uint64_t truncated;	/* values cut at AG_MAX_VALUE */
 	uint64_t rules_in_groups; /* rules of the groups events were routed to */
+	uint64_t scanned;	/* bytes the contains matchers scanned */
+	uint64_t passed;	/* positions that passed their gram filter */
+	uint64_t confirms;	/* pattern comparisons */
 };
 
 struct ag_engine {
@@ -47,7 +59,11 @@ struct ag_engine {
 	uint32_t ncand;
 	uint8_t *fold;		  /* scratch: folded field value (2 * AG_MAX_VALUE) */
 	uint8_t *fold2;		  /* scratch: a second folded value (fieldref) */
-	uint8_t *text;		  /* scratch: sanitised text for regexes (3 * AG_MAX_VALUE + 1) */
+	/* folded values of the current event, by kv index (see ag_folded) */
+	struct ag_fold_slot *fslot; /* [AG_MAX_EVENT_FIELDS] */
+	uint8_t *farena;	    /* AG_FOLD_ARENA bytes */
+	size_t fused;		    /* arena bytes used by the current event */
+	uint32_t fepoch;	    /* current event; a slot is valid when its epoch equals it */
 	const struct ag_event *ev; /* event being evaluated */
 	struct ag_group_cache *cache;
 	uint32_t *groups;	  /* groups of the current event */
@@ -62,6 +78,16 @@ struct ag_engine {
  */
 int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs);
 void ag_engine_done(struct ag_engine *e);
+
+/*
+ * The bytes the matchers test for kv of the current event: the value as it
+ * is when cased, else its case folding, computed once per event and value
+ * (kept in the engine's fold arena; scratch, 2 * AG_MAX_VALUE bytes, is
+ * used when the arena is full). Values are cut at AG_MAX_VALUE. The result
+ * stays valid until the event ends or scratch is reused.
+ */
+const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased, uint8_t *scratch,
+			 size_t *n);
 
 typedef void (*ag_match_cb)(void *arg, const struct ag_event *ev, uint32_t rule);
 

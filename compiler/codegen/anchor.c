@@ -24,6 +24,8 @@
 #include "cg.h"
 #include "ctx.h"
 #include "ir.h"
+#include "regex_lit.h"
+#include "utf8.h"
 
 /* Whether an atom can be set by a literal matcher (see matchers.c). */
 static bool indexable(const struct sc_atom *a)
@@ -103,7 +105,7 @@ static void compute(struct sc_cg *cg, uint32_t node, struct cover *out, int dept
 		uint32_t idx = cg->atom_index[n->atom] - 1;
 		struct sc_cg_atom *a = &cg->atoms[idx];
 
-		if (a->eval != SC_CG_INDEXED) {
+		if (a->eval != SC_CG_INDEXED && !a->npre) {
 			cover_none(out);
 			return;
 		}
@@ -147,6 +149,36 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A regex atom's prefilter: the required literals (regex_lit.c), always
+ * folded so they join the field's folded contains matcher; the weight is
+ * that of a contains test for each.
+ */
+static void prefilter(struct sc_cg *cg, struct sc_cg_atom *a)
+{
+	struct sc_rlit lit[SC_RLIT_ALTS];
+	bool folded;
+	uint32_t n = sc_regex_required(a->ir->re, lit, &folded), i;
+
+	(void)cg;
+	if (!n)
+		return;
+	a->pre = sc_xreallocarray(NULL, n, sizeof(*a->pre));
+	a->npre_len = sc_xreallocarray(NULL, n, sizeof(*a->npre_len));
+	a->weight = 0;
+	for (i = 0; i < n; i++) {
+		uint8_t *f = sc_xmalloc(2 * SC_RLIT_MAX + 4);
+
+		a->npre_len[i] = folded ? lit[i].n : (uint32_t)sc_utf8_fold(lit[i].b, lit[i].n, f);
+		if (folded)
+			memcpy(f, lit[i].b, lit[i].n);
+		a->pre[i] = f;
+		a->weight += fmin(1.0, 8.0 * pow(0.55, a->npre_len[i]));
+	}
+	a->npre = n;
+	a->weight = fmin(1.0, a->weight);
+}
+
 void sc_cg_choose_anchors(struct sc_cg *cg)
 {
 	struct cover c;
@@ -157,6 +189,8 @@ void sc_cg_choose_anchors(struct sc_cg *cg)
 
 		a->eval = indexable(a->ir) ? SC_CG_INDEXED : SC_CG_LAZY;
 		a->weight = a->eval == SC_CG_INDEXED ? weight(a->ir) : 1.0;
+		if (a->ir->kind == SC_ATOM_REGEX)
+			prefilter(cg, a);
 	}
 	memset(&c, 0, sizeof(c));
 	for (i = 0; i < cg->nrules; i++) {

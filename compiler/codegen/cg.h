@@ -19,6 +19,7 @@ struct sc_ctx;
 struct sc_rule;
 struct sc_atom;
 struct sc_arena;
+struct sc_gram_freq;
 
 /* Generic growable vector of uint32_t (heap). */
 struct sc_u32v {
@@ -42,7 +43,14 @@ struct sc_cg_atom {
 	uint32_t regex;	   /* REGEX: index in the regex table */
 	uint32_t cidr;	   /* CIDR: index in the cidr table */
 	double weight;	   /* estimated probability of being true (anchor choice) */
+	/* REGEX: folded literals one of which every match contains (prefilter) */
+	const uint8_t **pre;
+	uint32_t *npre_len;
+	uint32_t npre;
 };
+
+/* Hit atom of a prefilter hit: makes rules candidates, sets no atom. */
+#define SC_CG_NO_ATOM UINT32_MAX
 
 /* A literal pattern for a matcher: bytes (folded unless cased) and who fires. */
 struct sc_cg_lit {
@@ -120,6 +128,7 @@ struct sc_cg {
 	enum sc_rule_state *state; /* by ctx->rules index */
 	const char **why;	  /* excluded: reason (by ctx->rules index) */
 	char digest[33];	  /* hex digest of the inputs */
+	struct sc_gram_freq *gram_freq; /* gram counts for contains matchers (grams.c) */
 };
 
 /*

@@ -70,9 +70,20 @@ void sc_emit_cstr_or_null(struct sc_buf *b, const char *s)
 		sc_buf_puts(b, "\n};\n");                                                      \
 	}
 
-EMIT_ARRAY(sc_emit_u16s, uint16_t, "uint16_t", "%u")
 EMIT_ARRAY(sc_emit_u32s, uint32_t, "uint32_t", "%u")
 EMIT_ARRAY(sc_emit_u8s, uint8_t, "uint8_t", "%u")
+
+void sc_emit_u64s(struct sc_buf *b, const char *name, const uint64_t *v, size_t n)
+{
+	size_t i;
+
+	sc_buf_printf(b, "static const uint64_t %s[%zu] = {", name, n ? n : 1);
+	for (i = 0; i < n; i++)
+		sc_buf_printf(b, "%s0x%llxull,", i % 4 ? " " : "\n\t", (unsigned long long)v[i]);
+	if (!n)
+		sc_buf_puts(b, "0");
+	sc_buf_puts(b, "\n};\n");
+}
 
 void sc_emit_comment_text(struct sc_buf *b, const char *s, size_t max)
 {

@@ -23,8 +23,8 @@ void sc_emit_cstr(struct sc_buf *b, const void *p, size_t n);
 void sc_emit_cstr_or_null(struct sc_buf *b, const char *s);
 
 /* "static const TYPE name[] = {...};" for unsigned arrays (at least one element). */
-void sc_emit_u16s(struct sc_buf *b, const char *name, const uint16_t *v, size_t n);
 void sc_emit_u32s(struct sc_buf *b, const char *name, const uint32_t *v, size_t n);
+void sc_emit_u64s(struct sc_buf *b, const char *name, const uint64_t *v, size_t n);
 void sc_emit_u8s(struct sc_buf *b, const char *name, const uint8_t *v, size_t n);
 
 /* A text for a C comment: '*' '/' pairs broken, control characters dropped. */

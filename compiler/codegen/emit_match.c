@@ -13,11 +13,12 @@
 #include "arena.h"
 #include "cg.h"
 #include "ctx.h"
-#include "dfa.h"
+#include "grams.h"
 #include "emit.h"
 #include "emit_int.h"
 #include "ir.h"
 #include "phash.h"
+#include "trie.h"
 
 /* name + suffix in one of a few rotating buffers (generated names are short). */
 static const char *nm(const char *name, const char *suffix)
@@ -32,22 +33,6 @@ static const char *nm(const char *name, const char *suffix)
 	memcpy(out, name, a);
 	memcpy(out + a, suffix, b + 1);
 	return out;
-}
-
-static void emit_dfa(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
-{
-
-	sc_emit_u8s(b, nm(name, "_cls"), d->cls, 256);
-	sc_emit_u16s(b, nm(name, "_delta"), d->delta, (size_t)d->nstates * d->nclass);
-	sc_emit_u32s(b, nm(name, "_out_off"), d->out_off, d->nstates - d->first_out + 1);
-	sc_emit_u32s(b, nm(name, "_out"), d->out.v, d->out.n);
-}
-
-/* The initialiser of a struct sgr_dfa over the tables emit_dfa() wrote. */
-static void dfa_init(struct sc_buf *b, const char *name, const struct sc_dfa_out *d)
-{
-	sc_buf_printf(b, "{ %s_cls, %s_delta, %s_out_off, %s_out, %u, %u, %u }", name, name, name,
-		      name, d->nclass, d->nstates, d->first_out);
 }
 
 /* Anchored trie (startswith, or endswith walked from the end). */
@@ -77,21 +62,29 @@ static int emit_trie(struct sc_buf *b, const char *name, const struct sc_cg_lit 
 }
 
 static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_lit *p, uint32_t n,
-			 bool cased, struct sc_cg_stats *st)
+			 const struct sc_gram_freq *freq, struct sc_cg_stats *st)
 {
-	uint16_t *head = sc_xreallocarray(NULL, n, sizeof(*head));
-	uint32_t *len = sc_xreallocarray(NULL, n, sizeof(*len));
-	uint32_t *hit = sc_xreallocarray(NULL, n, sizeof(*hit));
-	struct sc_dfa_out d;
-	uint32_t i;
+	uint32_t *len = sc_xreallocarray(NULL, n ? n : 1, sizeof(*len));
+	uint32_t *hit = sc_xreallocarray(NULL, n ? n : 1, sizeof(*hit));
+	uint32_t i, slots, words;
+	struct sc_grams_out g;
 	int err;
 
-	err = sc_dfa_ac(&d, p, n, cased, head);
+	err = sc_grams_build(&g, p, n, freq);
 	if (err < 0)
 		goto out;
-	sc_buf_printf(b, "/* %s: %u contains patterns, %u states, %u classes */\n", name, n,
-		      d.nstates, d.nclass);
-	emit_dfa(b, nm(name, "_dfa"), &d);
+	slots = 1u << g.tab_log2;
+	words = (1u << g.filter_log2) / 64;
+	sc_buf_printf(b, "/* %s: %u contains patterns, %u grams, %u-bit filter, %u short */\n", name,
+		      n, g.ngrams, 1u << g.filter_log2, g.nshort);
+	sc_emit_u64s(b, nm(name, "_filter"), g.filter, words);
+	sc_emit_u32s(b, nm(name, "_tab_gram"), g.tab_gram, slots);
+	sc_emit_u32s(b, nm(name, "_tab_first"), g.tab_first, slots);
+	sc_emit_u32s(b, nm(name, "_tab_n"), g.tab_n, slots);
+	sc_emit_u32s(b, nm(name, "_ent_pat"), g.ent_pat, g.nent);
+	sc_emit_u32s(b, nm(name, "_ent_off"), g.ent_off, g.nent);
+	sc_emit_u32s(b, nm(name, "_short_off"), g.short_off, 257);
+	sc_emit_u32s(b, nm(name, "_short_pat"), g.short_pat, g.nshort);
 	sc_buf_printf(b, "static const uint8_t *const %s_pat[%u] = {", name, n ? n : 1);
 	for (i = 0; i < n; i++) {
 		sc_buf_puts(b, "\n\t(const uint8_t *)");
@@ -102,17 +95,18 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 	}
 	sc_buf_puts(b, "\n};\n");
 	sc_emit_u32s(b, nm(name, "_len"), len, n);
-	sc_emit_u16s(b, nm(name, "_head"), head, n);
 	sc_emit_u32s(b, nm(name, "_hit"), hit, n);
-	sc_buf_printf(b, "static const struct sgr_contains %s = {\n\t", name);
-	dfa_init(b, nm(name, "_dfa"), &d);
-	sc_buf_printf(b, ",\n\t%s_pat, %s_len, %s_head, %s_hit, %u,\n};\n", name, name, name, name,
-		      n);
-	st->dfa_states += d.nstates;
-	st->table_bytes += (size_t)d.nstates * d.nclass * 2;
-	sc_dfa_done(&d);
+	sc_buf_printf(b,
+		      "static const struct sgr_contains %s = {\n"
+		      "\t%s_filter, %s_tab_gram, %s_tab_first, %s_tab_n, %s_ent_pat, %s_ent_off,\n"
+		      "\t%s_short_off, %s_short_pat, %s_pat, %s_len, %s_hit,\n"
+		      "\t%u, %u, %u, %u, %u,\n};\n",
+		      name, name, name, name, name, name, name, name, name, name, name, name,
+		      g.filter_log2, g.tab_log2, g.nent, g.nshort, n);
+	st->dfa_states += g.ngrams;
+	st->table_bytes += (size_t)words * 8 + (size_t)slots * 12 + (size_t)g.nent * 8;
+	sc_grams_done(&g);
 out:
-	free(head);
 	free(len);
 	free(hit);
 	return err;
@@ -246,7 +240,8 @@ static int emit_fmatch(struct sc_cg *cg, struct sc_buf *b, struct sc_buf *init, 
 			return err;
 	}
 	if (fm->ncontains) {
-		err = emit_contains(b, nm(name, "_con"), fm->contains, fm->ncontains, fm->cased, st);
+		err = emit_contains(b, nm(name, "_con"), fm->contains, fm->ncontains, cg->gram_freq,
+				    st);
 		if (err < 0)
 			return err;
 	}
@@ -325,9 +320,14 @@ int sc_cg_emit_match(struct sc_cg *cg, struct sc_buf *b, struct sc_cg_stats *st)
 		hoff[g->nhits] = anchors.n;
 		sc_buf_printf(b, "static const struct sgr_hit g%u_hits[%u] = {", gi,
 			      g->nhits ? g->nhits : 1);
-		for (i = 0; i < g->nhits; i++)
-			sc_buf_printf(b, "%s{%u,%u,%u},", i % 6 ? " " : "\n\t", g->hits[i].atom,
-				      hoff[i], hoff[i + 1] - hoff[i]);
+		for (i = 0; i < g->nhits; i++) {
+			sc_buf_puts(b, i % 6 ? " {" : "\n\t{");
+			if (g->hits[i].atom == SC_CG_NO_ATOM)
+				sc_buf_puts(b, "SGR_NO_ATOM");
+			else
+				sc_buf_printf(b, "%u", g->hits[i].atom);
+			sc_buf_printf(b, ",%u,%u},", hoff[i], hoff[i + 1] - hoff[i]);
+		}
 		if (!g->nhits)
 			sc_buf_puts(b, "{0, 0, 0}");
 		sc_buf_puts(b, "\n};\n");

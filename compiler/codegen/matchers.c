@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "cg.h"
 #include "ctx.h"
+#include "grams.h"
 #include "ir.h"
 
 static void lit_push(struct sc_cg_lit **v, uint32_t *n, uint32_t *cap, const uint8_t *s,
@@ -81,8 +82,11 @@ static void add_literal(struct sc_cg_group *g, const struct sc_atom *a, uint32_t
 			g->kw = sc_xmalloc(sizeof(*g->kw));
 			memset(g->kw, 0, sizeof(*g->kw));
 		}
-		lit_push(&g->kw->contains, &g->kw->ncontains, &g->kw->capcontains, a->val, a->len,
-			 hit);
+		if (a->len == 0) /* contained in every value */
+			sc_u32v_push(&g->kw->any, hit);
+		else
+			lit_push(&g->kw->contains, &g->kw->ncontains, &g->kw->capcontains, a->val,
+				 a->len, hit);
 		return;
 	}
 	fm = get_fm(g, a->field, a->kind == SC_ATOM_STR && cased);
@@ -108,12 +112,58 @@ static void add_literal(struct sc_cg_group *g, const struct sc_atom *a, uint32_t
 		lit_push(&fm->suffix, &fm->nsuffix, &fm->capsuffix, a->val, a->len, hit);
 		break;
 	case SC_MATCH_CONTAINS:
-		lit_push(&fm->contains, &fm->ncontains, &fm->capcontains, a->val, a->len, hit);
+		if (a->len == 0) /* contained in every value */
+			sc_u32v_push(&fm->any, hit);
+		else
+			lit_push(&fm->contains, &fm->ncontains, &fm->capcontains, a->val, a->len,
+				 hit);
 		break;
 	case SC_MATCH_ANY:
 	default:
 		sc_u32v_push(&fm->any, hit);
 		break;
+	}
+}
+
+static uint32_t new_hit(struct sc_cg_group *g, uint32_t atom)
+{
+	struct sc_cg_hit *h;
+
+	if (g->nhits == g->caphits) {
+		g->caphits = g->caphits ? 2 * g->caphits : 16;
+		g->hits = sc_xreallocarray(g->hits, g->caphits, sizeof(*g->hits));
+	}
+	h = &g->hits[g->nhits];
+	memset(h, 0, sizeof(*h));
+	h->atom = atom;
+	return g->nhits++;
+}
+
+/*
+ * The prefilter of regex atom a (dense index k): one hit per required
+ * literal, consecutive, that sets no atom; its literals join the folded
+ * contains matcher of the regex's field (or the keyword matcher).
+ */
+static void add_prefilter(struct sc_cg_group *g, const struct sc_cg_atom *a, uint32_t k)
+{
+	struct sc_cg_fmatch *fm;
+	uint32_t j, h;
+
+	if (a->ir->field == SC_FIELD_KEYWORD) {
+		if (!g->kw) {
+			g->kw = sc_xmalloc(sizeof(*g->kw));
+			memset(g->kw, 0, sizeof(*g->kw));
+		}
+		fm = g->kw;
+	} else {
+		fm = get_fm(g, a->ir->field, false);
+	}
+	for (j = 0; j < a->npre; j++) {
+		h = new_hit(g, SC_CG_NO_ATOM);
+		if (j == 0)
+			g->hit_of_atom[k] = h + 1;
+		lit_push(&fm->contains, &fm->ncontains, &fm->capcontains, a->pre[j],
+			 a->npre_len[j], h);
 	}
 }
 
@@ -151,19 +201,33 @@ void sc_cg_build_matchers(struct sc_cg *cg)
 			g->hit_of_atom[k] = ++g->nhits;
 			add_literal(g, cg->atoms[k].ir, g->nhits - 1);
 		}
+		/* Prefilter hits of the regex atoms rules are anchored on. */
+		for (i = 0; i < g->rules.n; i++) {
+			const struct sc_cg_rule *r = &cg->rules[g->rules.v[i]];
+
+			for (k = 0; k < r->anchors.n; k++)
+				if (cg->atoms[r->anchors.v[k]].eval != SC_CG_INDEXED &&
+				    !g->hit_of_atom[r->anchors.v[k]])
+					add_prefilter(g, &cg->atoms[r->anchors.v[k]], r->anchors.v[k]);
+		}
 		/* Candidate rules of each hit: the group's rules anchored on its atom. */
 		for (i = 0; i < g->rules.n; i++) {
 			const struct sc_cg_rule *r = &cg->rules[g->rules.v[i]];
 
 			for (k = 0; k < r->anchors.n; k++) {
-				uint32_t h = g->hit_of_atom[r->anchors.v[k]];
+				const struct sc_cg_atom *a = &cg->atoms[r->anchors.v[k]];
+				uint32_t h = g->hit_of_atom[r->anchors.v[k]], j;
 
-				if (h)
-					sc_u32v_push(&g->hits[h - 1].rules, r->index);
+				if (!h)
+					continue;
+				for (j = 0; j < (a->eval == SC_CG_INDEXED ? 1 : a->npre); j++)
+					sc_u32v_push(&g->hits[h - 1 + j].rules, r->index);
 			}
 		}
 		qsort(g->fm, g->nfm, sizeof(*g->fm), fm_cmp);
 	}
 	free(seen);
 	free(used);
+	cg->gram_freq = sc_xmalloc(sizeof(*cg->gram_freq));
+	sc_gram_freq_build(cg->gram_freq, cg);
 }

@@ -207,7 +207,8 @@ struct em {
 	/* emission */
 	uint32_t epoch;
 	struct rset anyset; /* every code point but the surrogates */
-	char peek[64];	    /* name prefix of the YYPEEK function (FN_c) */
+	const char *peek;   /* name prefix of the YYPEEK function (FN_c) */
+	bool rev;	    /* blocks read backwards (SPLIT's prefix) */
 	struct rx **bmemo;  /* class-level forms, by rx id */
 	uint32_t nbmemo;
 };
@@ -2400,6 +2401,29 @@ static void block_conf(struct sc_buf *b, const char *peek, const char *indent)
 		      indent, indent, indent);
 }
 
+/*
+ * The configuration of a block that reads backwards from YYCURSOR down to
+ * YYLIMIT (the start of the text): the code point ending at YYCURSOR.
+ */
+static void block_conf_rev(struct sc_buf *b, const char *peek)
+{
+	sc_buf_printf(b,
+		      "\tre2c:encoding:utf8 = 0;\n"
+		      "\tre2c:flags:case-ranges = 1;\n"
+		      "\tre2c:flags:input = custom;\n"
+		      "\tre2c:api:style = free-form;\n"
+		      "\tre2c:define:YYCTYPE = uint8_t;\n"
+		      "\tre2c:define:YYPEEK = \"(YYCURSOR > YYLIMIT ? %s_c(sc_re_rstart(YYLIMIT, "
+		      "YYCURSOR), YYCURSOR) : 0)\";\n"
+		      "\tre2c:define:YYSKIP = \"YYCURSOR = sc_re_rstart(YYLIMIT, YYCURSOR);\";\n"
+		      "\tre2c:define:YYBACKUP = \"YYMARKER = YYCURSOR;\";\n"
+		      "\tre2c:define:YYRESTORE = \"YYCURSOR = YYMARKER;\";\n"
+		      "\tre2c:define:YYLESSTHAN = \"YYCURSOR <= YYLIMIT\";\n"
+		      "\tre2c:yyfill:enable = 0;\n"
+		      "\tre2c:eof = 0;\n",
+		      peek);
+}
+
 /* Append one local re2c block: configuration, definitions, the rule. */
 static void emit_block(struct em *e, struct sc_buf *code, const char *prefix, struct rx *x,
 		       const char *indent, const char *action, const char *other)
@@ -2408,7 +2432,10 @@ static void emit_block(struct em *e, struct sc_buf *code, const char *prefix, st
 
 	block_names(e, x, &nm);
 	sc_buf_printf(code, "%s/*!local:re2c\n", indent);
-	block_conf(code, e->peek, "");
+	if (e->rev)
+		block_conf_rev(code, e->peek);
+	else
+		block_conf(code, e->peek, "");
 	sc_buf_printf(code, "%s\t", nm.defs.len ? sc_buf_cstr(&nm.defs) : "");
 	rx_text(code, x, &nm);
 	sc_buf_printf(code, " { %s }\n\t* { %s }\n\t$ { %s }\n%s*/\n", action, other, other, indent);
@@ -2739,6 +2766,11 @@ static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
 	else
 		sc_buf_puts(code, "\t\tif (!(first[*p >> 3] & (1u << (*p & 7))))\n"
 				  "\t\t\tcontinue;\n");
+	for (c = 0x80; c < 0xC0; c++)
+		if (tab[c >> 3] & (1u << (c & 7))) {
+			sc_buf_puts(code, "\t\tif (!sc_re_isstart(s, p, YYLIMIT))\n\t\t\tcontinue;\n");
+			break;
+		}
 	if (ctx) {
 		sc_buf_puts(code, "\t\tm = p == s ? 0u : sc_re_ctx(s, p);\n"
 				  "\t\tc0 = p == s ? 99u : ");
@@ -2787,6 +2819,151 @@ static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
 	sc_buf_puts(code, "\t}\n\treturn false;\n}\n\n");
 }
 
+/* The mirror image of x: its matches read backwards. */
+static struct rx *rx_reverse(struct em *e, struct rx *x)
+{
+	struct kidv v = {0};
+	struct rx *y;
+	uint32_t i;
+
+	if (!x)
+		return NULL;
+	switch (x->k) {
+	case RX_CAT:
+		for (i = x->nkids; i-- > 0;)
+			kv_push(&v, rx_reverse(e, x->kids[i]));
+		y = rx_catv(e, v.v, v.n);
+		free(v.v);
+		return y;
+	case RX_ALT:
+		for (i = 0; i < x->nkids; i++)
+			kv_push(&v, rx_reverse(e, x->kids[i]));
+		y = rx_altv(e, v.v, v.n);
+		free(v.v);
+		return y;
+	case RX_REP:
+		return rx_rep(e, rx_reverse(e, x->kids[0]), x->min, x->max);
+	default:
+		return x;
+	}
+}
+
+/*
+ * SPLIT: R = X Y, tried at every split point r whose byte can start Y:
+ * Y forward from r, then X backward from r (both anchored at r, so a
+ * counted gap at the split starts at one place and the two DFAs stay
+ * small where the DFA of R is not).
+ */
+static void emit_split(struct em *e, struct sc_buf *code, const char *fn,
+		       const struct calpha *ca, struct rx *bx, struct rx *by, bool empty_ans)
+{
+	uint8_t ctab[32] = {0}, tab[32] = {0};
+	unsigned c, nbytes = 0, lastbyte = 0;
+	bool cont = false;
+	char prefix[256], label[300], action[400];
+
+	first_bytes(by, ctab);
+	class_lead_bytes(ca, ctab, tab);
+	for (c = 0; c < 256; c++)
+		if (tab[c >> 3] & (1u << (c & 7))) {
+			nbytes++;
+			lastbyte = c;
+			cont |= c >= 0x80 && c < 0xC0;
+		}
+	sc_buf_printf(code, "static bool %s(const uint8_t *s, size_t n)\n{\n", fn);
+	if (nbytes > 1) {
+		sc_buf_printf(code, "\tstatic const uint8_t first[32] = {");
+		for (c = 0; c < 32; c++)
+			sc_buf_printf(code, "%s0x%02X", c ? ", " : "", tab[c]);
+		sc_buf_puts(code, "};\n");
+	}
+	sc_buf_printf(code, "\tconst uint8_t *const e = s + n;\n"
+			    "\tconst uint8_t *r, *YYCURSOR, *YYMARKER, *YYLIMIT;\n"
+			    "\n\tif (n == 0)\n\t\treturn %s;\n"
+			    "\tfor (r = s + 1; r < e; r++) {\n",
+		      empty_ans ? "true" : "false");
+	if (nbytes == 1)
+		sc_buf_printf(code,
+			      "\t\tr = memchr(r, 0x%02X, (size_t)(e - r));\n"
+			      "\t\tif (!r)\n"
+			      "\t\t\tbreak;\n",
+			      lastbyte);
+	else
+		sc_buf_puts(code, "\t\tif (!(first[*r >> 3] & (1u << (*r & 7))))\n"
+				  "\t\t\tcontinue;\n");
+	if (cont)
+		sc_buf_puts(code, "\t\tif (!sc_re_isstart(s, r, e))\n\t\t\tcontinue;\n");
+	snprintf(label, sizeof(label), "%s_x", fn);
+	snprintf(action, sizeof(action), "goto %s;", label);
+	snprintf(prefix, sizeof(prefix), "%s_y", fn);
+	sc_buf_puts(code, "\t\tYYCURSOR = YYMARKER = r;\n"
+			  "\t\tYYLIMIT = e;\n"
+			  "\t\t(void)YYMARKER;\n");
+	emit_block(e, code, prefix, by, "\t\t", action, "continue;");
+	sc_buf_printf(code, "%s:\n"
+			    "\t\tYYCURSOR = YYMARKER = r;\n"
+			    "\t\tYYLIMIT = s;\n",
+		      label);
+	snprintf(prefix, sizeof(prefix), "%s_x", fn);
+	e->rev = true;
+	emit_block(e, code, prefix, bx, "\t\t", "return true;", "continue;");
+	e->rev = false;
+	sc_buf_puts(code, "\t}\n\treturn false;\n}\n\n");
+}
+
+/*
+ * The best split R = X Y for SPLIT (no assertions: one start, one end
+ * condition): both halves non-nullable, X reversed and Y within the DFA
+ * limits, fewest estimated code units with a penalty for split points a
+ * byte filter cannot single out. Sets *bx (X reversed) and *by, class
+ * level. False when there is none.
+ */
+static bool pick_split(struct em *e, const struct calpha *ca, const struct start *st,
+		       unsigned nstarts, struct rx **bx, struct rx **by, struct est *best)
+{
+	struct rx *r;
+	uint64_t score, best_score = UINT64_MAX;
+	uint32_t k;
+
+	if (nstarts != 1 || st[0].c0 != PREV_UNK || st[0].res.n != 1 ||
+	    ST_PEND(st[0].res.v[0].st) != e->all)
+		return false;
+	r = st[0].res.v[0].r;
+	if (r->k != RX_CAT)
+		return false;
+	for (k = 1; k < r->nkids && !e->failed; k++) {
+		struct rx *x = rx_catv(e, r->kids, k), *y = rx_catv(e, r->kids + k, r->nkids - k);
+		struct rx *cx, *cy;
+		struct est ex, ey;
+		uint8_t ctab[32] = {0}, tab[32] = {0};
+		unsigned c, nb = 0;
+
+		if (x->nullable || y->nullable)
+			continue;
+		cx = cenc(e, ca, rx_reverse(e, x));
+		cy = cenc(e, ca, y);
+		ex = dfa_estimate(cx);
+		if (ex.over)
+			continue;
+		ey = dfa_estimate(cy);
+		if (ey.over)
+			continue;
+		first_bytes(cy, ctab);
+		class_lead_bytes(ca, ctab, tab);
+		for (c = 0; c < 256; c++)
+			nb += (tab[c >> 3] >> (c & 7)) & 1;
+		score = ex.cost + ey.cost + 64 * (uint64_t)nb;
+		if (score < best_score) {
+			best_score = score;
+			*bx = cx;
+			*by = cy;
+			best->states = ex.states > ey.states ? ex.states : ey.states;
+			best->cost = ex.cost + ey.cost;
+		}
+	}
+	return best_score != UINT64_MAX && !e->failed;
+}
+
 static void em_free(struct em *e)
 {
 	size_t j;
@@ -2815,11 +2992,13 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	bool empty_ans, all_free = true, anch_ok = true, anch_loops = false, use_dfa;
 	struct sc_buf code = SC_BUF_INIT;
 	struct calpha ca = {0};
+	struct rx *sx = NULL, *sy = NULL;
+	struct est es = {0, 0, false};
 	int rc = 0;
 
 	memset(starts, 0, sizeof(starts));
 	e.a = sc_arena_new();
-	snprintf(e.peek, sizeof(e.peek), "%s", fn);
+	e.peek = fn;
 	e.anyset = rs_make(&e, anyr, 2);
 	if (re->cls == SC_RE_UNSUPPORTED) {
 		struct sc_buf f = SC_BUF_INIT;
@@ -2962,7 +3141,14 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 		use_dfa = false;
 	else if (!edfa.over)
 		use_dfa = true;
-	else {
+	else if (pick_split(&e, &ca, starts, nstarts, &sx, &sy, &es)) {
+		inf.strategy = SC_REGEX_SPLIT;
+		inf.dfa_states = es.states;
+		inf.dfa_cost = es.cost;
+		emit_peek(&code, fn, &ca);
+		emit_split(&e, &code, fn, &ca, sx, sy, empty_ans);
+		goto done;
+	} else {
 		fail(&e, "regex needs a DFA larger than the limits (%u states, %u code units)",
 		     DFA_LIMIT, DFA_COST_LIMIT);
 		goto out;
@@ -3064,6 +3250,43 @@ void sc_regex_emit_prelude(struct sc_buf *out)
 			 "\t\treturn 1;\n"
 			 "\tsc_re_cp(p, e, &len);\n"
 			 "\treturn len;\n"
+			 "}\n"
+			 "\n"
+			 "/*\n"
+			 " * The start of the code point that ends at p (s < p), as reading forwards\n"
+			 " * from s would decode it: a valid sequence, or one invalid byte.\n"
+			 " */\n"
+			 "static inline const uint8_t *sc_re_rstart(const uint8_t *s, const uint8_t *p)\n"
+			 "{\n"
+			 "\tconst uint8_t *q = p - 1;\n"
+			 "\tsize_t len;\n"
+			 "\n"
+			 "\tif ((*q & 0xC0) != 0x80)\n"
+			 "\t\treturn q;\n"
+			 "\twhile (q > s && q > p - 4 && (*q & 0xC0) == 0x80)\n"
+			 "\t\tq--;\n"
+			 "\tif ((*q & 0xC0) != 0x80) {\n"
+			 "\t\tsc_re_cp(q, p, &len);\n"
+			 "\t\tif (q + len == p)\n"
+			 "\t\t\treturn q;\n"
+			 "\t}\n"
+			 "\treturn p - 1;\n"
+			 "}\n"
+			 "\n"
+			 "/* Does a code point start at p (s <= p < e), reading forwards from s? */\n"
+			 "static inline bool sc_re_isstart(const uint8_t *s, const uint8_t *p, const uint8_t *e)\n"
+			 "{\n"
+			 "\tconst uint8_t *q = p;\n"
+			 "\tsize_t len;\n"
+			 "\n"
+			 "\tif ((*p & 0xC0) != 0x80)\n"
+			 "\t\treturn true;\n"
+			 "\twhile (q > s && q > p - 3 && (*q & 0xC0) == 0x80)\n"
+			 "\t\tq--;\n"
+			 "\tif ((*q & 0xC0) == 0x80)\n"
+			 "\t\treturn true;\n"
+			 "\tsc_re_cp(q, e, &len);\n"
+			 "\treturn q + len <= p;\n"
 			 "}\n"
 			 "\n"
 			 "/* The class of non-ASCII cp: the last run of t[0..n) starting at or before cp. */\n"

@@ -43,6 +43,7 @@ enum sc_regex_strategy {
 	SC_REGEX_DFA = 1,      /* one DFA pass over the text: [^]* R */
 	SC_REGEX_ANCHORED = 2, /* anchored DFA tried at candidate start positions */
 	SC_REGEX_RUN = 3,      /* a run of C{m} counted in C around a one-code-point DFA */
+	SC_REGEX_SPLIT = 4,    /* R = X Y: Y forward and X backward from candidate split points */
 };
 
 /* Facts about the last sc_regex_emit() call, for reports and tests. */

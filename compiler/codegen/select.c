@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "ctx.h"
+#include "grams.h"
 #include "ir.h"
 #include "regex.h"
 #include "regex_emit.h"
@@ -365,6 +366,16 @@ void sc_cg_free(struct sc_cg *cg)
 	for (i = 0; i < cg->nrules; i++) {
 		sc_u32v_done(&cg->rules[i].anchors);
 		sc_u32v_done(&cg->rules[i].filters);
+	}
+	for (i = 0; i < cg->natoms; i++) {
+		for (k = 0; k < cg->atoms[i].npre; k++)
+			free((void *)cg->atoms[i].pre[k]);
+		free(cg->atoms[i].pre);
+		free(cg->atoms[i].npre_len);
+	}
+	if (cg->gram_freq) {
+		sc_gram_freq_done(cg->gram_freq);
+		free(cg->gram_freq);
 	}
 	free(cg->groups);
 	free(cg->rules);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 1
+#define SGR_ABI_VERSION 2
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -95,30 +95,12 @@ typedef bool (*sgr_regex_fn)(const uint8_t *s, size_t n);
  * What fires when a matcher finds something: the atom becomes true and the
  * rules listed at anchors[anc .. anc + nanc) become candidates.
  */
+#define SGR_NO_ATOM UINT32_MAX /* a hit that only makes rules candidates (regex prefilters) */
+
 struct sgr_hit {
-	uint32_t atom;
+	uint32_t atom; /* or SGR_NO_ATOM */
 	uint32_t anc;  /* first index into the group's anchors[] */
 	uint32_t nanc; /* number of candidate rules */
-};
-
-/*
- * Byte-class DFA. cls[256] maps bytes to classes (ASCII case folded unless
- * the matcher is cased; every byte >= 0x80 shares one class, so the DFA
- * only narrows down candidates); delta[state * nclass + class] is the next
- * state. State 0 is the start. States >= first_out have outputs:
- * out_off[s - first_out] .. out_off[s - first_out + 1] index out[], which
- * holds pattern indices to confirm.
- */
-#define SGR_DFA_DEAD 0xFFFFu
-
-struct sgr_dfa {
-	const uint8_t *cls;	 /* [256] */
-	const uint16_t *delta;	 /* [nstates * nclass] */
-	const uint32_t *out_off; /* [nstates - first_out + 1] */
-	const uint32_t *out;
-	uint32_t nclass;
-	uint32_t nstates;
-	uint32_t first_out;
 };
 
 /*
@@ -137,17 +119,34 @@ struct sgr_trie {
 };
 
 /*
- * Contains patterns behind a truncated Aho-Corasick DFA: when the DFA
- * reports pattern p at position i (the classes of its first head[p] bytes
- * end there), the whole pattern is compared at i + 1 - head[p] and, when
- * equal, hit[p] fires.
+ * Contains patterns (compiler/codegen/grams.c). Patterns of four bytes or
+ * more: at each position i of the value with i + 4 <= n, let w be the
+ * little-endian value of bytes i..i+3. When bit
+ *     (w * 0x9E3779B1) >> (32 - filter_log2)
+ * of filter is set, the gram table is probed from slot
+ *     (w * 0x85EBCA77) >> (32 - tab_log2)
+ * (linearly, while tab_n[slot] != 0) for tab_gram[slot] == w, whose
+ * entries tab_first[slot] .. + tab_n[slot] name a pattern ent_pat[k] to
+ * compare at i - ent_off[k]. Patterns of one to three bytes starting with
+ * byte b are short_pat[short_off[b] .. short_off[b + 1]). A pattern p
+ * found fires hit[p]. All arithmetic is on uint32_t.
  */
 struct sgr_contains {
-	struct sgr_dfa dfa;
-	const uint8_t *const *pat; /* folded pattern bytes */
+	const uint64_t *filter;	   /* [(1 << filter_log2) / 64] */
+	const uint32_t *tab_gram;  /* [1 << tab_log2] */
+	const uint32_t *tab_first; /* [1 << tab_log2] */
+	const uint32_t *tab_n;	   /* [1 << tab_log2], 0: empty slot */
+	const uint32_t *ent_pat;
+	const uint32_t *ent_off;
+	const uint32_t *short_off; /* [257] */
+	const uint32_t *short_pat;
+	const uint8_t *const *pat; /* pattern bytes (folded unless the matcher is cased) */
 	const uint32_t *len;	   /* pattern lengths */
-	const uint16_t *head;	   /* bytes of each pattern the DFA checks */
 	const uint32_t *hit;	   /* hit index of each pattern */
+	uint32_t filter_log2;
+	uint32_t tab_log2;
+	uint32_t nent;
+	uint32_t nshort;
 	uint32_t npat;
 };
 

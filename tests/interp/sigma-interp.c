@@ -110,6 +110,7 @@ static int run_file(struct run *rn, const char *path, struct ag_event *ev)
 static int bench(struct run *rn, char *const *files, int nfiles, int rounds)
 {
 	struct ag_evstore st = {0};
+	struct ag_event ev;
 	double t[64];
 	struct timespec a, b;
 	uint64_t matches = 0;
@@ -119,16 +120,18 @@ static int bench(struct run *rn, char *const *files, int nfiles, int rounds)
 	if (rounds < 1 || rounds > 64)
 		rounds = 3;
 	if (ag_evstore_load(&st, files, nfiles, sc_ir_nfields(rn->ctx->ir), ti_field_lookup,
-			    rn->ctx) < 0)
+			    rn->ctx) < 0 ||
+	    ag_event_init(&ev, sc_ir_nfields(rn->ctx->ir)) < 0)
 		return 2;
 	for (k = 0; k < rounds; k++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		for (e = 0; e < st.n; e++) {
 			uint32_t r;
 
+			ag_evstore_get(&st, e, &ev);
 			for (r = 0; r < rn->cg->nrules; r++)
-				if (ti_logsource_matches(rn->cg->rules[r].r, &st.ev[e]) &&
-				    ti_eval(rn->ctx, rn->cg->rules[r].root, &st.ev[e]))
+				if (ti_logsource_matches(rn->cg->rules[r].r, &ev) &&
+				    ti_eval(rn->ctx, rn->cg->rules[r].root, &ev))
 					matches++;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &b);
@@ -145,6 +148,7 @@ static int bench(struct run *rn, char *const *files, int nfiles, int rounds)
 	       "= %.0f events/s (%llu matches per round)\n",
 	       st.n, rn->cg->nrules, rounds, t[rounds / 2], st.n / t[rounds / 2],
 	       (unsigned long long)(matches / (uint64_t)rounds));
+	ag_event_done(&ev);
 	ag_evstore_free(&st);
 	return 0;
 }
