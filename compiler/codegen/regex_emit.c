@@ -2162,22 +2162,33 @@ static void emit_peek(struct sc_buf *code, const char *fn, const struct calpha *
 			      (unsigned long long)h, (unsigned long long)h,
 			      (unsigned long long)h, sc_buf_cstr(&t));
 	}
+	/*
+	 * YYPEEK is expanded at every state of the DFA: only the ASCII test is
+	 * inline, the rest is one out-of-line function (inlining it everywhere
+	 * multiplies the code gcc has to compile).
+	 */
+	sc_buf_printf(code, "static const uint8_t %s_a[128] = {", fn);
+	for (c = 0; c < 128; c++)
+		sc_buf_printf(code, "%s%u,", c % 16 ? " " : "\n\t", ca->cls[calpha_find(ca, c)]);
+	sc_buf_puts(code, "\n};\n\n");
+	if (nt)
+		sc_buf_printf(code,
+			      "static __attribute__((noinline)) uint8_t %s_s(const uint8_t *p, "
+			      "const uint8_t *e)\n"
+			      "{\n"
+			      "\treturn sc_re_class(sc_re_t_%016llX, %u, sc_re_cp(p, e, NULL), %u);\n"
+			      "}\n\n",
+			      fn, (unsigned long long)h, nt, dflt);
 	sc_buf_printf(code,
 		      "static inline uint8_t %s_c(const uint8_t *p, const uint8_t *e)\n"
 		      "{\n"
-		      "\tstatic const uint8_t asc[128] = {",
-		      fn);
-	for (c = 0; c < 128; c++)
-		sc_buf_printf(code, "%s%u,", c % 16 ? " " : "\n\t\t", ca->cls[calpha_find(ca, c)]);
-	sc_buf_puts(code, "\n\t};\n");
+		      "\tif (p >= e)\n"
+		      "\t\treturn 0;\n"
+		      "\tif (*p < 0x80)\n"
+		      "\t\treturn %s_a[*p];\n",
+		      fn, fn);
 	if (nt)
-		sc_buf_puts(code, "\tuint32_t cp;\n");
-	sc_buf_puts(code, "\n\tif (p >= e)\n\t\treturn 0;\n\tif (*p < 0x80)\n\t\treturn asc[*p];\n");
-	if (nt)
-		sc_buf_printf(code,
-			      "\tcp = sc_re_cp(p, e, NULL);\n"
-			      "\treturn sc_re_class(sc_re_t_%016llX, %u, cp, %u);\n",
-			      (unsigned long long)h, nt, dflt);
+		sc_buf_printf(code, "\treturn %s_s(p, e);\n", fn);
 	else
 		sc_buf_printf(code, "\treturn %u;\n", dflt);
 	sc_buf_puts(code, "}\n\n");
@@ -2993,7 +3004,7 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	struct sc_buf code = SC_BUF_INIT;
 	struct calpha ca = {0};
 	struct rx *sx = NULL, *sy = NULL;
-	struct est es = {0, 0, false};
+	struct est esplit = {0, 0, false};
 	int rc = 0;
 
 	memset(starts, 0, sizeof(starts));
@@ -3090,8 +3101,23 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 		emit_const(&code, fn, empty_ans, false);
 		goto done;
 	}
-	if (l->nullable)
+	if (l->nullable) {
+		/*
+		 * Every non-empty text has a matching prefix (all_free), or the
+		 * whole-text language only gains the empty text, which n > 0 rules out.
+		 */
+		if (all_free) {
+			inf.strategy = SC_REGEX_CONST;
+			emit_const(&code, fn, empty_ans, true);
+			goto done;
+		}
 		l = nonempty(&e, l);
+		if (!l) {
+			inf.strategy = SC_REGEX_CONST;
+			emit_const(&code, fn, empty_ans, false);
+			goto done;
+		}
+	}
 	/* the anchored form, at code point level */
 	for (i = 0; i < nstarts; i++)
 		for (k = 0; k < starts[i].res.n; k++)
@@ -3141,10 +3167,10 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 		use_dfa = false;
 	else if (!edfa.over)
 		use_dfa = true;
-	else if (pick_split(&e, &ca, starts, nstarts, &sx, &sy, &es)) {
+	else if (pick_split(&e, &ca, starts, nstarts, &sx, &sy, &esplit)) {
 		inf.strategy = SC_REGEX_SPLIT;
-		inf.dfa_states = es.states;
-		inf.dfa_cost = es.cost;
+		inf.dfa_states = esplit.states;
+		inf.dfa_cost = esplit.cost;
 		emit_peek(&code, fn, &ca);
 		emit_split(&e, &code, fn, &ca, sx, sy, empty_ans);
 		goto done;
@@ -3241,22 +3267,27 @@ void sc_regex_emit_prelude(struct sc_buf *out)
 			 "\treturn cp;\n"
 			 "}\n"
 			 "\n"
-			 "/* YYSKIP: the length of the code point at p < e. */\n"
-			 "static inline size_t sc_re_len(const uint8_t *p, const uint8_t *e)\n"
+			 "static __attribute__((noinline, unused)) size_t sc_re_len_slow(const uint8_t *p,\n"
+			 "\t\t\t\t\t\t\t\t   const uint8_t *e)\n"
 			 "{\n"
 			 "\tsize_t len;\n"
 			 "\n"
-			 "\tif (*p < 0x80)\n"
-			 "\t\treturn 1;\n"
 			 "\tsc_re_cp(p, e, &len);\n"
 			 "\treturn len;\n"
+			 "}\n"
+			 "\n"
+			 "/* YYSKIP: the length of the code point at p < e. */\n"
+			 "static inline size_t sc_re_len(const uint8_t *p, const uint8_t *e)\n"
+			 "{\n"
+			 "\treturn *p < 0x80 ? 1 : sc_re_len_slow(p, e);\n"
 			 "}\n"
 			 "\n"
 			 "/*\n"
 			 " * The start of the code point that ends at p (s < p), as reading forwards\n"
 			 " * from s would decode it: a valid sequence, or one invalid byte.\n"
 			 " */\n"
-			 "static inline const uint8_t *sc_re_rstart(const uint8_t *s, const uint8_t *p)\n"
+			 "static __attribute__((noinline, unused)) const uint8_t *\n"
+			 "sc_re_rstart_slow(const uint8_t *s, const uint8_t *p)\n"
 			 "{\n"
 			 "\tconst uint8_t *q = p - 1;\n"
 			 "\tsize_t len;\n"
@@ -3271,6 +3302,11 @@ void sc_regex_emit_prelude(struct sc_buf *out)
 			 "\t\t\treturn q;\n"
 			 "\t}\n"
 			 "\treturn p - 1;\n"
+			 "}\n"
+			 "\n"
+			 "static inline const uint8_t *sc_re_rstart(const uint8_t *s, const uint8_t *p)\n"
+			 "{\n"
+			 "\treturn p[-1] < 0x80 ? p - 1 : sc_re_rstart_slow(s, p);\n"
 			 "}\n"
 			 "\n"
 			 "/* Does a code point start at p (s <= p < e), reading forwards from s? */\n"

@@ -219,12 +219,18 @@ static bool in_network(const uint8_t *ip, const uint8_t *net, unsigned prefix)
 }
 
 /*
- * The value of the field called name (the last occurrence, as slots keep),
- * found by name: a field only a fieldref names may have no id.
+ * The value of the field called name: through its id when the IR has one
+ * (slots also hold routing aliases, e.g. ParentImage of Security 4688),
+ * else by name, the last occurrence as slots keep (a field only a fieldref
+ * names has no id in the IR).
  */
-static const struct ag_kv *by_name(const struct ag_event *ev, const char *name, size_t len)
+static const struct ag_kv *by_name(const struct sc_ctx *ctx, const struct ag_event *ev,
+				   const char *name, size_t len)
 {
-	uint32_t i;
+	uint32_t i, id = ti_field_lookup((void *)ctx, name, len);
+
+	if (id != AG_FIELD_NONE)
+		return value(ev, id);
 
 	for (i = ev->nkv; i-- > 0;)
 		if (ev->kv[i].name_len == len && memcmp(ev->kv[i].name, name, len) == 0)
@@ -232,7 +238,7 @@ static const struct ag_kv *by_name(const struct ag_event *ev, const char *name, 
 	return NULL;
 }
 
-static bool atom(const struct sc_atom *a, const struct ag_event *ev)
+static bool atom(const struct sc_ctx *ctx, const struct sc_atom *a, const struct ag_event *ev)
 {
 	const struct ag_kv *kv, *other;
 	uint8_t ip[16], fam;
@@ -268,7 +274,7 @@ static bool atom(const struct sc_atom *a, const struct ag_event *ev)
 		bool r;
 
 		kv = value(ev, a->field);
-		other = by_name(ev, (const char *)a->val, a->len);
+		other = by_name(ctx, ev, (const char *)a->val, a->len);
 		if (!kv || !other)
 			return false;
 		x = fold_value(kv->val, kv->val_len, a->flags & SC_AF_CASED, &xn);
@@ -319,7 +325,7 @@ bool ti_eval(const struct sc_ctx *ctx, uint32_t root, const struct ag_event *ev)
 	case SC_IR_FALSE:
 		return false;
 	case SC_IR_ATOM:
-		return atom(sc_ir_get_atom(ctx->ir, n->atom), ev);
+		return atom(ctx, sc_ir_get_atom(ctx->ir, n->atom), ev);
 	case SC_IR_NOT:
 		return !ti_eval(ctx, n->kids[0], ev);
 	case SC_IR_AND:

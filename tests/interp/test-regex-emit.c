@@ -468,6 +468,8 @@ static const char *strategy_name(enum sc_regex_strategy s)
 		return "run";
 	case SC_REGEX_CONST:
 		return "const";
+	case SC_REGEX_SPLIT:
+		return "split";
 	}
 	return "?";
 }
@@ -480,7 +482,7 @@ int main(int argc, char **argv)
 	char dir[4096], cmd[16384], path[4096 + 64];
 	struct sc_buf src = SC_BUF_INIT;
 	size_t i, ncorpus = 0, nfn = 0, passed = 0, failed = 0, tapn = 0;
-	size_t counts[4] = {0}, ncmp = 0, nmatch = 0, nenotsup = 0;
+	size_t counts[5] = {0}, ncmp = 0, nmatch = 0, nenotsup = 0;
 	double t0, t_emit, t_re2c, t_cc, t_run;
 	void *so;
 	const re_fn *table;
@@ -692,9 +694,9 @@ int main(int argc, char **argv)
 	}
 	t_run = now() - t0;
 	printf("1..%zu\n", tapn);
-	printf("# strategies: %zu dfa, %zu anchored, %zu run, %zu const, %zu -ENOTSUP\n",
-	       counts[SC_REGEX_DFA], counts[SC_REGEX_ANCHORED], counts[SC_REGEX_RUN],
-	       counts[SC_REGEX_CONST], nenotsup);
+	printf("# strategies: %zu dfa, %zu anchored, %zu split, %zu run, %zu const, %zu -ENOTSUP\n",
+	       counts[SC_REGEX_DFA], counts[SC_REGEX_ANCHORED], counts[SC_REGEX_SPLIT],
+	       counts[SC_REGEX_RUN], counts[SC_REGEX_CONST], nenotsup);
 	printf("# generated: %zu bytes of re2c source; emit %.2fs, re2c %.2fs, cc %.2fs\n", src.len,
 	       t_emit, t_re2c, t_cc);
 	printf("# compared %zu texts (%zu matches), %.2fs\n", ncmp, nmatch, t_run);
