@@ -187,6 +187,7 @@ bool ag_atom_slow(struct ag_match *m, uint32_t atom)
 	struct ag_engine *e = m->priv;
 	bool v = eval(e, &e->rs->atoms[atom]);
 
+	e->st.lazy[e->rs->atoms[atom].kind < 16 ? e->rs->atoms[atom].kind : 0]++;
 	m->astate[atom] = v ? 2 : 1;
 	e->touched[e->ntouched++] = atom;
 	return v;

@@ -181,6 +181,16 @@ int ag_bench_detect(const struct sgr_ruleset *rs, char *const *files, int nfiles
 	       (double)eng.st.scanned / (double)eng.st.events,
 	       eng.st.scanned ? 100.0 * (double)eng.st.passed / (double)eng.st.scanned : 0.0,
 	       (double)eng.st.confirms / (double)eng.st.events);
+	printf("  atoms computed on demand per event: str %.2f, regex %.2f, num %.2f, cidr %.2f, "
+	       "keyword %.2f, other %.2f\n",
+	       (double)eng.st.lazy[SGR_A_STR] / (double)eng.st.events,
+	       (double)eng.st.lazy[SGR_A_REGEX] / (double)eng.st.events,
+	       (double)eng.st.lazy[SGR_A_NUM] / (double)eng.st.events,
+	       (double)eng.st.lazy[SGR_A_CIDR] / (double)eng.st.events,
+	       (double)eng.st.lazy[SGR_A_KEYWORD] / (double)eng.st.events,
+	       (double)(eng.st.lazy[SGR_A_NULL] + eng.st.lazy[SGR_A_EXISTS] +
+			eng.st.lazy[SGR_A_FIELDREF] + eng.st.lazy[SGR_A_TIMEPART]) /
+		       (double)eng.st.events);
 	printf("  matches per round: %llu (checksum %llu)\n",
 	       (unsigned long long)(eng.st.matches / (uint64_t)rounds),
 	       (unsigned long long)(sink & 0xff));

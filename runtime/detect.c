@@ -285,11 +285,12 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 	e->st.scanned += n;
 	if (c->nent && n >= 4) {
 		const uint64_t *filter = c->filter;
-		const unsigned fsh = 32 - c->filter_log2, tsh = 32 - c->tab_log2;
-		const uint32_t mask = (1u << c->tab_log2) - 1;
+		const unsigned tsh = 32 - c->tab_log2;
+		const uint32_t mask = (1u << c->tab_log2) - 1, fmask = (1u << c->filter_log2) - 1;
 
 		for (i = 0; i + 4 <= n; i++) {
-			uint32_t w = load32le(s + i), h = (w * 0x9E3779B1u) >> fsh, slot;
+			uint32_t w = load32le(s + i), slot;
+			uint32_t h = (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & fmask;
 
 			if (__builtin_expect(!((filter[h >> 6] >> (h & 63)) & 1), 1))
 				continue;

@@ -47,6 +47,7 @@ struct ag_detect_stats {
 	uint64_t scanned;	/* bytes the contains matchers scanned */
 	uint64_t passed;	/* positions that passed their gram filter */
 	uint64_t confirms;	/* pattern comparisons */
+	uint64_t lazy[16];	/* atoms computed on demand, by enum sgr_atom_kind */
 };
 
 struct ag_engine {

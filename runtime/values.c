@@ -294,9 +294,65 @@ static size_t cp_len(const uint8_t *s, size_t n)
 	return k;
 }
 
+/*
+ * Globs without '?' (most of them): the pieces between stars are found
+ * leftmost in order with memmem, the first anchored at the start and the
+ * last at the end unless a star frees them. Leftmost is enough: a later
+ * piece only gains room when an earlier one ends sooner. Byte positions
+ * suffice, since a piece of valid UTF-8 never starts on a continuation
+ * byte. Returns -1 when the pattern has a '?' (or a piece too long for
+ * the local buffer), for the general matcher.
+ */
+static int glob_stars(const uint8_t *pat, size_t pn, const uint8_t *s, size_t n)
+{
+	uint8_t piece[512];
+	size_t pi = 0, pos = 0, k;
+	bool star_before = false;
+
+	while (pi <= pn) {
+		/* the next piece, unescaped */
+		k = 0;
+		while (pi < pn && pat[pi] != '*') {
+			uint8_t c = pat[pi];
+
+			if (c == '?' || k == sizeof(piece))
+				return -1;
+			if (c == '\\' && pi + 1 < pn &&
+			    (pat[pi + 1] == '*' || pat[pi + 1] == '?' || pat[pi + 1] == '\\'))
+				c = pat[++pi];
+			piece[k++] = c;
+			pi++;
+		}
+		if (pi == pn) { /* the last piece: anchored at the end unless a star precedes */
+			if (!star_before)
+				return n - pos == k && memcmp(s + pos, piece, k) == 0;
+			return n - pos >= k && memcmp(s + n - k, piece, k) == 0;
+		}
+		/* a piece followed by a star */
+		if (!star_before) {
+			if (n - pos < k || memcmp(s + pos, piece, k) != 0)
+				return 0;
+			pos += k;
+		} else if (k) {
+			const uint8_t *f = memmem(s + pos, n - pos, piece, k);
+
+			if (!f)
+				return 0;
+			pos = (size_t)(f - s) + k;
+		}
+		star_before = true;
+		pi++; /* the star */
+	}
+	return 1;
+}
+
 bool ag_glob(const uint8_t *pat, size_t pn, const uint8_t *s, size_t n)
 {
 	size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
+	int fast = glob_stars(pat, pn, s, n);
+
+	if (fast >= 0)
+		return fast;
 
 	while (si < n) {
 		if (pi < pn && pat[pi] == '*') {

@@ -55,7 +55,7 @@ static uint32_t gram_at(const uint8_t *s)
 /* The hashes of gen_abi.h (struct sgr_contains). */
 static uint32_t filter_hash(uint32_t w, uint32_t log2)
 {
-	return (w * 0x9E3779B1u) >> (32 - log2);
+	return (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & ((1u << log2) - 1);
 }
 
 static uint32_t tab_hash(uint32_t w, uint32_t log2)
@@ -220,8 +220,12 @@ int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n
 		if (i == 0 || pk[i].gram != pk[i - 1].gram)
 			g->ngrams++;
 
-	/* the filter: about 32 bits per gram, 512 bits to 256 Kib */
-	for (g->filter_log2 = 9; g->filter_log2 < 18 && (1u << g->filter_log2) < 32 * g->ngrams;)
+	/*
+	 * the filter: about 32 bits per gram, 512 bits to 64 Kib (8 KiB, which
+	 * keeps several filters in L1; most positions that pass a larger one
+	 * are true gram hits anyway)
+	 */
+	for (g->filter_log2 = 9; g->filter_log2 < 16 && (1u << g->filter_log2) < 32 * g->ngrams;)
 		g->filter_log2++;
 	g->filter = calloc((1u << g->filter_log2) / 64, sizeof(*g->filter));
 	/* the gram table: a power of two at least twice the grams */

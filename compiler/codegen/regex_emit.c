@@ -1504,7 +1504,7 @@ static uint32_t nfa_new(struct nfa *f, uint8_t kind, struct rx *set, uint32_t o1
 /* Build x in front of state target; returns the entry state. */
 static uint32_t nfa_build(struct nfa *f, struct rx *x, uint32_t target)
 {
-	uint32_t i, entry, l;
+	uint32_t i, entry, l, body;
 
 	if (f->over)
 		return 0;
@@ -1529,7 +1529,9 @@ static uint32_t nfa_build(struct nfa *f, struct rx *x, uint32_t target)
 			l = nfa_new(f, 0, NULL, NONE, target);
 			if (f->over)
 				return 0;
-			f->s[l].out1 = nfa_build(f, x->kids[0], l);
+			/* f->s may move while the body is built */
+			body = nfa_build(f, x->kids[0], l);
+			f->s[l].out1 = body;
 			entry = l;
 		} else {
 			for (i = x->min; i < x->max && !f->over; i++)
@@ -2786,7 +2788,7 @@ static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
 		sc_buf_puts(code, "\t\tm = p == s ? 0u : sc_re_ctx(s, p);\n"
 				  "\t\tc0 = p == s ? 99u : ");
 		kind_expr(e, code);
-		sc_buf_puts(code, ";\n");
+		sc_buf_puts(code, ";\n\t\t(void)m;\n");
 	}
 	for (i = 0; i < nstarts; i++) {
 		bool dup = false;

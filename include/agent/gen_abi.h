@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 2
+#define SGR_ABI_VERSION 3
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -122,14 +122,14 @@ struct sgr_trie {
  * Contains patterns (compiler/codegen/grams.c). Patterns of four bytes or
  * more: at each position i of the value with i + 4 <= n, let w be the
  * little-endian value of bytes i..i+3. When bit
- *     (w * 0x9E3779B1) >> (32 - filter_log2)
+ *     ((w * 0x9E3779B97F4A7C15, as uint64_t) >> 32) & ((1 << filter_log2) - 1)
  * of filter is set, the gram table is probed from slot
  *     (w * 0x85EBCA77) >> (32 - tab_log2)
  * (linearly, while tab_n[slot] != 0) for tab_gram[slot] == w, whose
  * entries tab_first[slot] .. + tab_n[slot] name a pattern ent_pat[k] to
  * compare at i - ent_off[k]. Patterns of one to three bytes starting with
  * byte b are short_pat[short_off[b] .. short_off[b + 1]). A pattern p
- * found fires hit[p]. All arithmetic is on uint32_t.
+ * found fires hit[p]. Arithmetic is on uint32_t unless noted.
  */
 struct sgr_contains {
 	const uint64_t *filter;	   /* [(1 << filter_log2) / 64] */

@@ -4,16 +4,28 @@
 # Run one libFuzzer target for FUZZ_SECONDS (default 60) on a copy of its
 # seed corpus, with leak detection. Fails on any crash, timeout or leak.
 #
-# Usage: run-fuzzer.sh FUZZER SEED_DIR
+# Extra seed files (e.g. recorded data under ../shared, never committed) are
+# copied in too when they exist; MAX_LEN sets libFuzzer's -max_len (65536).
+#
+# Usage: run-fuzzer.sh FUZZER SEED_DIR [EXTRA_SEED...]
 set -eu
 fuzzer=$1
 seeds=$2
+shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$seeds"/. "$work/"
+n=0
+for f in "$@"; do
+	if [ -f "$f" ]; then
+		n=$((n + 1))
+		cp "$f" "$work/extra-seed-$n"
+	fi
+done
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 	"$fuzzer" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/" "$work" 2>&1 | tail -25
+	-max_len="${MAX_LEN:-65536}" -print_final_stats=1 -artifact_prefix="$work/" "$work" 2>&1 |
+	tail -25
 # libFuzzer exits non-zero on a finding; with pipefail-less sh, re-check artefacts.
 if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >/dev/null 2>&1; then
 	echo "fuzzer found a problem:" "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
