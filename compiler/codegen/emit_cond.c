@@ -164,7 +164,7 @@ void sc_cg_emit_cond(struct sc_cg *cg, unsigned file, struct sc_buf *b)
 	uint32_t i;
 
 	sc_emit_banner(b, cg, "rule conditions");
-	sc_buf_puts(b, "#include <stdbool.h>\n#include <stdint.h>\n\n#include \"gen_abi.h\"\n");
+	sc_buf_puts(b, "#include <stdbool.h>\n#include <stdint.h>\n\n#include \"sgr_ruleset.h\"\n");
 	for (i = file; i < cg->nrules; i += SC_COND_FILES) {
 		const struct sc_rule *r = cg->rules[i].r;
 		struct cond_emit ce = {cg, &pre, i, 0};
@@ -178,7 +178,6 @@ void sc_cg_emit_cond(struct sc_cg *cg, unsigned file, struct sc_buf *b)
 		sc_buf_puts(b, " */\n");
 		if (pre.len)
 			sc_buf_add(b, pre.data, pre.len);
-		sc_buf_printf(b, "bool sgr_c_%u(struct ag_match *m);\n", i);
 		sc_buf_printf(b, "bool sgr_c_%u(struct ag_match *m)\n{\n\t(void)m;\n\treturn %s;\n}\n",
 			      i, body.data);
 	}

@@ -24,6 +24,7 @@ struct sc_cg_stats {
 /* Number of condition files (fixed, so build systems know the outputs). */
 #define SC_COND_FILES 8
 
+void sc_cg_emit_header(struct sc_cg *cg, struct sc_buf *b);
 int sc_cg_emit_match(struct sc_cg *cg, struct sc_buf *b, struct sc_cg_stats *st);
 int sc_cg_emit_ruleset(struct sc_cg *cg, struct sc_buf *b);
 void sc_cg_emit_cond(struct sc_cg *cg, unsigned file, struct sc_buf *b);

@@ -276,7 +276,7 @@ int sc_cg_emit_match(struct sc_cg *cg, struct sc_buf *b, struct sc_cg_stats *st)
 	int err = 0;
 
 	sc_emit_banner(b, cg, "literal matchers and rule groups");
-	sc_buf_puts(b, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"gen_abi.h\"\n");
+	sc_buf_puts(b, "#include <stddef.h>\n#include <stdint.h>\n\n#include \"sgr_ruleset.h\"\n");
 	sc_buf_puts(&groups, "\nconst struct sgr_group sgr_groups[] = {\n");
 	for (gi = 0; gi < cg->ngroups; gi++) {
 		struct sc_cg_group *g = &cg->groups[gi];

@@ -31,7 +31,7 @@ int sc_cg_emit_regex(struct sc_cg *cg, struct sc_buf *b)
 
 	sc_emit_banner(b, cg, "regular expressions (re2c input)");
 	sc_buf_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-		       "#include \"gen_abi.h\"\n");
+		       "#include \"sgr_ruleset.h\"\n");
 	sc_regex_emit_prelude(b);
 	for (i = 0; i < cg->nregex && !err; i++) {
 		const struct sc_atom *a = cg->atoms[cg->regex_atom[i]].ir;

@@ -191,9 +191,6 @@ static void emit_rules(struct sc_cg *cg, struct sc_buf *b)
 	char name[64];
 	uint32_t i;
 
-	sc_buf_puts(b, "\n");
-	for (i = 0; i < cg->nrules; i++)
-		sc_buf_printf(b, "bool sgr_c_%u(struct ag_match *m);\n", i);
 	sc_buf_printf(&tab, "\nstatic const struct sgr_rule rules[%u] = {\n",
 		      cg->nrules ? cg->nrules : 1);
 	for (i = 0; i < cg->nrules; i++) {
@@ -235,15 +232,39 @@ static void emit_rules(struct sc_cg *cg, struct sc_buf *b)
 	sc_buf_done(&tab);
 }
 
+/*
+ * sgr_ruleset.h: what the generated files share, and the ABI they were
+ * generated for, checked when they are compiled against the runtime's
+ * gen_abi.h (the agent checks it again at start-up).
+ */
+void sc_cg_emit_header(struct sc_cg *cg, struct sc_buf *b)
+{
+	uint32_t i;
+
+	sc_emit_banner(b, cg, "declarations shared by the generated files");
+	sc_buf_printf(b,
+		      "#ifndef SGR_RULESET_H\n#define SGR_RULESET_H\n\n"
+		      "#include <stdbool.h>\n\n#include \"gen_abi.h\"\n\n"
+		      "/* The ABI version this rule set was generated for. */\n"
+		      "#define SGR_RULESET_ABI %u\n"
+		      "_Static_assert(SGR_RULESET_ABI == SGR_ABI_VERSION,\n"
+		      "\t       \"generated for another ABI: run sigmac-c compile again\");\n\n"
+		      "extern const struct sgr_group sgr_groups[];\n"
+		      "extern const sgr_regex_fn sgr_regex_table[];\n\n"
+		      "/* Rule conditions (sgr_cond_N.c), by rule index. */\n",
+		      SGR_ABI_VERSION);
+	for (i = 0; i < cg->nrules; i++)
+		sc_buf_printf(b, "bool sgr_c_%u(struct ag_match *m);\n", i);
+	sc_buf_puts(b, "\n#endif /* SGR_RULESET_H */\n");
+}
+
 int sc_cg_emit_ruleset(struct sc_cg *cg, struct sc_buf *b)
 {
 	int err;
 
 	sc_emit_banner(b, cg, "rule set tables");
 	sc_buf_puts(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-		       "#include \"gen_abi.h\"\n\n"
-		       "extern const struct sgr_group sgr_groups[];\n"
-		       "extern const sgr_regex_fn sgr_regex_table[];\n");
+		       "#include \"sgr_ruleset.h\"\n");
 	/* FIELDREF atoms may intern new field names: atoms first, fields after. */
 	emit_atoms(cg, b);
 	err = emit_fields(cg, b);

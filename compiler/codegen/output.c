@@ -85,6 +85,10 @@ int sc_cg_emit(struct sc_cg *cg, const char *outdir)
 		fprintf(stderr, "sigmac-c: cannot create %s: %s\n", outdir, strerror(errno));
 		return err;
 	}
+	sc_cg_emit_header(cg, &b);
+	err = write_file(outdir, "sgr_ruleset.h", &b);
+	if (err < 0)
+		goto out;
 	err = sc_cg_emit_match(cg, &b, &st);
 	if (err < 0) {
 		fprintf(stderr, "sigmac-c: cannot build the literal matchers: %s\n",

@@ -101,12 +101,13 @@
 /* Limits of the strategies (see above). */
 #define DFA_LIMIT	 4000u	  /* estimated DFA states */
 #define DFA_WORK_LIMIT	 2000000u /* sum of NFA positions over estimated DFA states */
-#define DFA_COST_LIMIT	 40000u	  /* estimated code: states plus byte ranges */
+#define DFA_COST_LIMIT	 12000u	  /* estimated code: states plus byte ranges */
 #define NFA_LIMIT	 60000u	  /* Thompson states of the estimate's NFA */
 #define UNROLL_LIMIT	 64u	  /* iterations unrolled by the assertion product */
 #define KLEENE_LIMIT	 12u	  /* states of a Kleene construction */
 #define WORK_LIMIT	 2000000u /* product construction steps */
 #define DEF_MIN_TEXT	 24u	  /* shared subexpressions longer than this get a name */
+#define BLOCK_COST_LIMIT 6000u	  /* one block of SPLIT */
 
 #define CP_MAX 0x10FFFFu
 
@@ -2861,78 +2862,310 @@ static struct rx *rx_reverse(struct em *e, struct rx *x)
 	}
 }
 
+/* Length in code points of every match of x, or -1 when matches differ in length. */
+static int64_t fixed_len(const struct rx *x)
+{
+	int64_t n = 0, k;
+	uint32_t i;
+
+	switch (x->k) {
+	case RX_EMPTY:
+		return 0;
+	case RX_SET:
+		return 1;
+	case RX_CAT:
+		for (i = 0; i < x->nkids; i++) {
+			k = fixed_len(x->kids[i]);
+			if (k < 0)
+				return -1;
+			n += k;
+		}
+		return n;
+	case RX_ALT:
+		n = fixed_len(x->kids[0]);
+		for (i = 1; i < x->nkids && n >= 0; i++)
+			if (fixed_len(x->kids[i]) != n)
+				return -1;
+		return n;
+	case RX_REP:
+		if (x->min != x->max)
+			return -1;
+		k = fixed_len(x->kids[0]);
+		return k < 0 ? -1 : k * x->min;
+	default:
+		return -1;
+	}
+}
+
 /*
- * SPLIT: R = X Y, tried at every split point r whose byte can start Y:
- * Y forward from r, then X backward from r (both anchored at r, so a
- * counted gap at the split starts at one place and the two DFAs stay
+ * One half of SPLIT, in the direction it is read (X is read backwards from
+ * the split point, so its rx is reversed): either one DFA (whole), or a
+ * fixed-length part, a gap C{gmin,gmax} walked in C one code point at a
+ * time, and the DFA of the rest tried after every admissible gap length.
+ * The gap's counter is then the loop variable: a DFA would have to track
+ * every place the gap may have started.
+ */
+struct half {
+	struct rx *whole, *fix, *gap, *rest; /* class level; NULL when absent */
+	uint32_t gmin, gmax;
+	uint32_t states;
+	uint64_t cost;
+};
+
+#define GAP_SPAN 8u /* C{m,n} with n - m >= GAP_SPAN (or unbounded) is walked as a gap */
+
+static bool est_ok(struct rx *x, struct half *h)
+{
+	struct est es;
+
+	if (!x)
+		return true;
+	es = dfa_estimate(x);
+	if (es.over || es.cost > BLOCK_COST_LIMIT)
+		return false;
+	h->states = es.states > h->states ? es.states : h->states;
+	h->cost += es.cost;
+	return true;
+}
+
+static bool plan_half(struct em *e, const struct calpha *ca, struct rx *x, struct half *h)
+{
+	uint32_t g, n = x->k == RX_CAT ? x->nkids : 1;
+	struct rx *const *kids = x->k == RX_CAT ? x->kids : &x;
+
+	memset(h, 0, sizeof(*h));
+	for (g = 0; g < n; g++) {
+		struct rx *k = kids[g];
+
+		if (k->k == RX_REP && k->kids[0]->k == RX_SET &&
+		    (k->max == SC_RE_INF || k->max - k->min >= GAP_SPAN))
+			break;
+		if (fixed_len(k) < 0) {
+			g = n;
+			break;
+		}
+	}
+	if (g < n) {
+		struct rx *fix = rx_catv(e, kids, g), *rest = rx_catv(e, kids + g + 1, n - g - 1);
+
+		h->fix = fix->k == RX_EMPTY ? NULL : cenc(e, ca, fix);
+		h->gap = cenc(e, ca, kids[g]->kids[0]);
+		h->gmin = kids[g]->min;
+		h->gmax = kids[g]->max;
+		h->rest = rest->k == RX_EMPTY ? NULL : cenc(e, ca, rest);
+		if (h->rest && h->rest->nullable) {
+			/* the rest can match empty: any admissible gap length will do */
+			h->rest = NULL;
+		}
+		if (!h->fix && !h->rest && h->gmin == 0)
+			return false; /* nullable half */
+		return est_ok(h->fix, h) && est_ok(h->rest, h);
+	}
+	h->whole = cenc(e, ca, x);
+	return !h->whole->nullable && est_ok(h->whole, h);
+}
+
+/* Bytes at p that can begin the half (fwd), or at p[-1] that can end it (!fwd). */
+static void half_bytes(const struct calpha *ca, const struct half *h, bool fwd, uint8_t tab[32])
+{
+	uint8_t ctab[32] = {0};
+	uint32_t i, c, fffd = ca->cls[calpha_find(ca, 0xFFFD)];
+
+	if (h->whole)
+		first_bytes(h->whole, ctab);
+	else if (h->fix)
+		first_bytes(h->fix, ctab);
+	else {
+		first_bytes(h->gap, ctab);
+		if (h->gmin == 0)
+			first_bytes(h->rest, ctab);
+	}
+	if (fwd) {
+		class_lead_bytes(ca, ctab, tab);
+		return;
+	}
+	/* the last byte of a code point: itself (ASCII), a continuation byte, or invalid */
+	for (i = 0; i < ca->n; i++) {
+		uint32_t lo = ca->lo[i], hi = ca->lo[i + 1] - 1;
+
+		if (!(ctab[ca->cls[i] >> 3] & (1u << (ca->cls[i] & 7))))
+			continue;
+		for (c = lo; c <= hi && c < 0x80; c++)
+			tab[c >> 3] |= (uint8_t)(1u << (c & 7));
+		if (hi >= 0x80)
+			for (c = 0x80; c < 0xC0; c++)
+				tab[c >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	if (ctab[fffd >> 3] & (1u << (fffd & 7)))
+		for (c = 0x80; c < 0x100; c++)
+			tab[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+/* Can matching the half run over the whole text (an unbounded loop or gap)? */
+static bool half_unbounded(const struct half *h)
+{
+	return (h->gap && h->gmax == SC_RE_INF) || (h->whole && has_star(h->whole)) ||
+	       (h->fix && has_star(h->fix)) || (h->rest && has_star(h->rest));
+}
+
+static unsigned count_bytes(const uint8_t tab[32])
+{
+	unsigned c, n = 0;
+
+	for (c = 0; c < 256; c++)
+		n += (tab[c >> 3] >> (c & 7)) & 1;
+	return n;
+}
+
+static void emit_table(struct sc_buf *code, const char *name, const uint8_t tab[32])
+{
+	unsigned c;
+
+	sc_buf_printf(code, "static const uint8_t %s[32] = {", name);
+	for (c = 0; c < 32; c++)
+		sc_buf_printf(code, "%s0x%02X", c ? ", " : "", tab[c]);
+	sc_buf_puts(code, "};\n");
+}
+
+/* The static function FN_<tag>(p, YYLIMIT) that matches half h from p. */
+static void emit_half(struct em *e, struct sc_buf *code, const char *fn, const char *tag,
+		      const struct half *h, bool fwd)
+{
+	char name[256], pre[300], lab[320], act[400];
+
+	snprintf(name, sizeof(name), "%s_%s", fn, tag);
+	if (h->gap) {
+		uint8_t gtab[32] = {0};
+
+		first_bytes(h->gap, gtab);
+		snprintf(pre, sizeof(pre), "%s_g", name);
+		emit_table(code, pre, gtab);
+	}
+	sc_buf_printf(code,
+		      "static bool %s(const uint8_t *p, const uint8_t *YYLIMIT)\n"
+		      "{\n"
+		      "\tconst uint8_t *YYCURSOR = p, *YYMARKER = p;\n",
+		      name);
+	if (h->gap)
+		sc_buf_puts(code, "\tuint32_t k;\n");
+	sc_buf_puts(code, "\n\t(void)YYMARKER;\n");
+	e->rev = !fwd;
+	if (h->whole) {
+		snprintf(pre, sizeof(pre), "%s_w", name);
+		emit_block(e, code, pre, h->whole, "\t", "return true;", "return false;");
+		sc_buf_puts(code, "}\n\n");
+		e->rev = false;
+		return;
+	}
+	if (h->fix) {
+		snprintf(pre, sizeof(pre), "%s_f", name);
+		snprintf(act, sizeof(act), "p = YYCURSOR; goto %s_g0;", name);
+		emit_block(e, code, pre, h->fix, "\t", act, "return false;");
+		sc_buf_printf(code, "%s_g0:\n", name);
+	}
+	sc_buf_puts(code, "\tfor (k = 0;; k++) {\n");
+	if (h->rest) {
+		snprintf(pre, sizeof(pre), "%s_r", name);
+		snprintf(lab, sizeof(lab), "%s_n", name);
+		snprintf(act, sizeof(act), "goto %s;", lab);
+		sc_buf_printf(code, "\t\tif (k >= %uu) {\n"
+				    "\t\t\tYYCURSOR = YYMARKER = p;\n",
+			      h->gmin);
+		emit_block(e, code, pre, h->rest, "\t\t\t", "return true;", act);
+		sc_buf_printf(code, "\t\t}\n%s:\n", lab);
+	} else {
+		sc_buf_printf(code, "\t\tif (k >= %uu)\n\t\t\treturn true;\n", h->gmin);
+	}
+	if (h->gmax != SC_RE_INF)
+		sc_buf_printf(code, "\t\tif (k == %uu)\n\t\t\treturn false;\n", h->gmax);
+	if (fwd)
+		sc_buf_printf(code,
+			      "\t\tif (p >= YYLIMIT || !((%s_g[%s_c(p, YYLIMIT) >> 3] >> "
+			      "(%s_c(p, YYLIMIT) & 7)) & 1))\n"
+			      "\t\t\treturn false;\n"
+			      "\t\tp += sc_re_len(p, YYLIMIT);\n",
+			      name, e->peek, e->peek);
+	else
+		sc_buf_printf(code,
+			      "\t\tif (p <= YYLIMIT || !((%s_g[%s_c(sc_re_rstart(YYLIMIT, p), p) >> 3] >> "
+			      "(%s_c(sc_re_rstart(YYLIMIT, p), p) & 7)) & 1))\n"
+			      "\t\t\treturn false;\n"
+			      "\t\tp = sc_re_rstart(YYLIMIT, p);\n",
+			      name, e->peek, e->peek);
+	sc_buf_puts(code, "\t}\n}\n\n");
+	e->rev = false;
+}
+
+/*
+ * SPLIT: R = X Y, tried at every split point r whose bytes can end X and
+ * start Y: Y forward from r, X backward from r (both anchored at r, so a
+ * counted gap next to the split starts at one place and the DFAs stay
  * small where the DFA of R is not).
  */
 static void emit_split(struct em *e, struct sc_buf *code, const char *fn,
-		       const struct calpha *ca, struct rx *bx, struct rx *by, bool empty_ans)
+		       const struct calpha *ca, const struct half *hx, const struct half *hy,
+		       bool empty_ans)
 {
-	uint8_t ctab[32] = {0}, tab[32] = {0};
-	unsigned c, nbytes = 0, lastbyte = 0;
+	uint8_t ty[32] = {0}, tx[32] = {0};
+	unsigned c, ny, nx, lastbyte = 0;
 	bool cont = false;
-	char prefix[256], label[300], action[400];
+	char name[300];
 
-	first_bytes(by, ctab);
-	class_lead_bytes(ca, ctab, tab);
+	emit_half(e, code, fn, "y", hy, true);
+	emit_half(e, code, fn, "x", hx, false);
+	half_bytes(ca, hy, true, ty);
+	half_bytes(ca, hx, false, tx);
+	ny = count_bytes(ty);
+	nx = count_bytes(tx);
 	for (c = 0; c < 256; c++)
-		if (tab[c >> 3] & (1u << (c & 7))) {
-			nbytes++;
+		if (ty[c >> 3] & (1u << (c & 7))) {
 			lastbyte = c;
 			cont |= c >= 0x80 && c < 0xC0;
 		}
 	sc_buf_printf(code, "static bool %s(const uint8_t *s, size_t n)\n{\n", fn);
-	if (nbytes > 1) {
-		sc_buf_printf(code, "\tstatic const uint8_t first[32] = {");
-		for (c = 0; c < 32; c++)
-			sc_buf_printf(code, "%s0x%02X", c ? ", " : "", tab[c]);
-		sc_buf_puts(code, "};\n");
+	if (ny > 1) {
+		snprintf(name, sizeof(name), "fy");
+		sc_buf_putc(code, '\t');
+		emit_table(code, name, ty);
+	}
+	if (nx < 256) {
+		sc_buf_putc(code, '\t');
+		emit_table(code, "fx", tx);
 	}
 	sc_buf_printf(code, "\tconst uint8_t *const e = s + n;\n"
-			    "\tconst uint8_t *r, *YYCURSOR, *YYMARKER, *YYLIMIT;\n"
+			    "\tconst uint8_t *r;\n"
 			    "\n\tif (n == 0)\n\t\treturn %s;\n"
 			    "\tfor (r = s + 1; r < e; r++) {\n",
 		      empty_ans ? "true" : "false");
-	if (nbytes == 1)
+	if (ny == 1)
 		sc_buf_printf(code,
 			      "\t\tr = memchr(r, 0x%02X, (size_t)(e - r));\n"
 			      "\t\tif (!r)\n"
 			      "\t\t\tbreak;\n",
 			      lastbyte);
-	else
-		sc_buf_puts(code, "\t\tif (!(first[*r >> 3] & (1u << (*r & 7))))\n"
+	else if (ny < 256)
+		sc_buf_puts(code, "\t\tif (!(fy[*r >> 3] & (1u << (*r & 7))))\n"
+				  "\t\t\tcontinue;\n");
+	if (nx < 256)
+		sc_buf_puts(code, "\t\tif (!(fx[r[-1] >> 3] & (1u << (r[-1] & 7))))\n"
 				  "\t\t\tcontinue;\n");
 	if (cont)
 		sc_buf_puts(code, "\t\tif (!sc_re_isstart(s, r, e))\n\t\t\tcontinue;\n");
-	snprintf(label, sizeof(label), "%s_x", fn);
-	snprintf(action, sizeof(action), "goto %s;", label);
-	snprintf(prefix, sizeof(prefix), "%s_y", fn);
-	sc_buf_puts(code, "\t\tYYCURSOR = YYMARKER = r;\n"
-			  "\t\tYYLIMIT = e;\n"
-			  "\t\t(void)YYMARKER;\n");
-	emit_block(e, code, prefix, by, "\t\t", action, "continue;");
-	sc_buf_printf(code, "%s:\n"
-			    "\t\tYYCURSOR = YYMARKER = r;\n"
-			    "\t\tYYLIMIT = s;\n",
-		      label);
-	snprintf(prefix, sizeof(prefix), "%s_x", fn);
-	e->rev = true;
-	emit_block(e, code, prefix, bx, "\t\t", "return true;", "continue;");
-	e->rev = false;
-	sc_buf_puts(code, "\t}\n\treturn false;\n}\n\n");
+	sc_buf_printf(code,
+		      "\t\tif (%s_y(r, e) && %s_x(r, s))\n"
+		      "\t\t\treturn true;\n"
+		      "\t}\n\treturn false;\n}\n\n",
+		      fn, fn);
 }
 
 /*
  * The best split R = X Y for SPLIT (no assertions: one start, one end
- * condition): both halves non-nullable, X reversed and Y within the DFA
- * limits, fewest estimated code units with a penalty for split points a
- * byte filter cannot single out. Sets *bx (X reversed) and *by, class
- * level. False when there is none.
+ * condition): both halves non-nullable and within the limits, fewest
+ * estimated code units, with a penalty for split points a byte filter
+ * cannot single out. False when there is none.
  */
 static bool pick_split(struct em *e, const struct calpha *ca, const struct start *st,
-		       unsigned nstarts, struct rx **bx, struct rx **by, struct est *best)
+		       unsigned nstarts, struct half *bx, struct half *by)
 {
 	struct rx *r;
 	uint64_t score, best_score = UINT64_MAX;
@@ -2946,32 +3179,23 @@ static bool pick_split(struct em *e, const struct calpha *ca, const struct start
 		return false;
 	for (k = 1; k < r->nkids && !e->failed; k++) {
 		struct rx *x = rx_catv(e, r->kids, k), *y = rx_catv(e, r->kids + k, r->nkids - k);
-		struct rx *cx, *cy;
-		struct est ex, ey;
-		uint8_t ctab[32] = {0}, tab[32] = {0};
-		unsigned c, nb = 0;
+		struct half hx, hy;
+		uint8_t tx[32] = {0}, ty[32] = {0};
+		unsigned nx, ny;
 
 		if (x->nullable || y->nullable)
 			continue;
-		cx = cenc(e, ca, rx_reverse(e, x));
-		cy = cenc(e, ca, y);
-		ex = dfa_estimate(cx);
-		if (ex.over)
+		if (!plan_half(e, ca, rx_reverse(e, x), &hx) || !plan_half(e, ca, y, &hy))
 			continue;
-		ey = dfa_estimate(cy);
-		if (ey.over)
-			continue;
-		first_bytes(cy, ctab);
-		class_lead_bytes(ca, ctab, tab);
-		for (c = 0; c < 256; c++)
-			nb += (tab[c >> 3] >> (c & 7)) & 1;
-		score = ex.cost + ey.cost + 64 * (uint64_t)nb;
+		half_bytes(ca, &hy, true, ty);
+		half_bytes(ca, &hx, false, tx);
+		nx = count_bytes(tx);
+		ny = count_bytes(ty);
+		score = hx.cost + hy.cost + 64 * (uint64_t)(nx < ny ? nx : ny);
 		if (score < best_score) {
 			best_score = score;
-			*bx = cx;
-			*by = cy;
-			best->states = ex.states > ey.states ? ex.states : ey.states;
-			best->cost = ex.cost + ey.cost;
+			*bx = hx;
+			*by = hy;
 		}
 	}
 	return best_score != UINT64_MAX && !e->failed;
@@ -3005,8 +3229,7 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	bool empty_ans, all_free = true, anch_ok = true, anch_loops = false, use_dfa;
 	struct sc_buf code = SC_BUF_INIT;
 	struct calpha ca = {0};
-	struct rx *sx = NULL, *sy = NULL;
-	struct est esplit = {0, 0, false};
+	struct half hx, hy;
 	int rc = 0;
 
 	memset(starts, 0, sizeof(starts));
@@ -3162,27 +3385,42 @@ int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
 	if (e.failed)
 		goto out;
 
-	/* the policy (see the top of the file) */
-	if (!edfa.over && edfa.cost <= CHEAP_COST)
-		use_dfa = true;
-	else if (anch_ok && (edfa.over || (!anch_loops && 3 * ea.cost < edfa.cost)))
-		use_dfa = false;
-	else if (!edfa.over)
-		use_dfa = true;
-	else if (pick_split(&e, &ca, starts, nstarts, &sx, &sy, &esplit)) {
-		inf.strategy = SC_REGEX_SPLIT;
-		inf.dfa_states = esplit.states;
-		inf.dfa_cost = esplit.cost;
-		emit_peek(&code, fn, &ca);
-		emit_split(&e, &code, fn, &ca, sx, sy, empty_ans);
-		goto done;
-	} else {
-		fail(&e, "regex needs a DFA larger than the limits (%u states, %u code units)",
-		     DFA_LIMIT, DFA_COST_LIMIT);
-		goto out;
-	}
+	/*
+	 * The policy (see the top of the file): the one-pass DFA when it is
+	 * small; otherwise the cheapest in estimated code of DFA, ANCHORED and
+	 * SPLIT, where the latter two must be three times cheaper than the DFA
+	 * (they try several start positions), and are only used instead of a
+	 * DFA within the limits when no match attempt can run to the end of the
+	 * text (no unbounded loop: bounded work per start position).
+	 */
 	inf.search_states = edfa.over ? 0 : edfa.states;
 	inf.search_cost = edfa.over ? 0 : edfa.cost;
+	if (!edfa.over && edfa.cost <= CHEAP_COST) {
+		use_dfa = true;
+	} else {
+		uint64_t cd = edfa.over ? UINT64_MAX : edfa.cost;
+		uint64_t cq = UINT64_MAX, cs = UINT64_MAX;
+
+		if (anch_ok && (!anch_loops || edfa.over))
+			cq = 3 * ea.cost;
+		if (pick_split(&e, &ca, starts, nstarts, &hx, &hy) &&
+		    (edfa.over || (!half_unbounded(&hx) && !half_unbounded(&hy))))
+			cs = 3 * (hx.cost + hy.cost + 50);
+		if (cs < cd && cs < cq) {
+			inf.strategy = SC_REGEX_SPLIT;
+			inf.dfa_states = hx.states > hy.states ? hx.states : hy.states;
+			inf.dfa_cost = hx.cost + hy.cost;
+			emit_peek(&code, fn, &ca);
+			emit_split(&e, &code, fn, &ca, &hx, &hy, empty_ans);
+			goto done;
+		}
+		if (cd == UINT64_MAX && cq == UINT64_MAX) {
+			fail(&e, "regex needs a DFA larger than the limits (%u states, %u code units)",
+			     DFA_LIMIT, DFA_COST_LIMIT);
+			goto out;
+		}
+		use_dfa = cd <= cq;
+	}
 	if (use_dfa) {
 		inf.strategy = SC_REGEX_DFA;
 		inf.dfa_states = edfa.states;

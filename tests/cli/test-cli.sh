@@ -139,7 +139,7 @@ assert m["summary"]["compiled"] == 1 and m["summary"]["rejected"] == 1
 ' "$tmp/out1/manifest.json"
 "$sc" compile -o "$tmp/good-out" "$tmp/good.yml" >/dev/null 2>&1
 check "compile exits 0 when every rule compiled" test $? -eq 0
-for f in sgr_ruleset.c sgr_match.c sgr_regex.re sgr_cond_0.c manifest.json; do
+for f in sgr_ruleset.h sgr_ruleset.c sgr_match.c sgr_regex.re sgr_cond_0.c manifest.json; do
 	head -3 "$tmp/good-out/$f" | grep -q 'DO NOT EDIT\|"compiler"' || echo "no banner: $f"
 done >"$tmp/banner.txt"
 check "generated sources carry the do-not-edit banner" test ! -s "$tmp/banner.txt"
