@@ -201,7 +201,8 @@ void sc_cg_choose_anchors(struct sc_cg *cg)
 			sc_u32v_push(&cg->groups[r->group].always, r->index);
 			continue;
 		}
-		qsort(c.atoms.v, c.atoms.n, sizeof(*c.atoms.v), u32_cmp);
+		if (c.atoms.n)
+			qsort(c.atoms.v, c.atoms.n, sizeof(*c.atoms.v), u32_cmp);
 		for (k = m = 0; k < c.atoms.n; k++)
 			if (m == 0 || c.atoms.v[m - 1] != c.atoms.v[k])
 				c.atoms.v[m++] = c.atoms.v[k];

@@ -224,7 +224,8 @@ void sc_cg_build_matchers(struct sc_cg *cg)
 					sc_u32v_push(&g->hits[h - 1 + j].rules, r->index);
 			}
 		}
-		qsort(g->fm, g->nfm, sizeof(*g->fm), fm_cmp);
+		if (g->nfm)
+			qsort(g->fm, g->nfm, sizeof(*g->fm), fm_cmp);
 	}
 	free(seen);
 	free(used);

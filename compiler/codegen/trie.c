@@ -110,7 +110,8 @@ int sc_trie_build(struct sc_trie_out *t, const struct sc_cg_lit *p, uint32_t n, 
 		if (!outs)
 			sc_oom();
 	}
-	qsort(e, ne, sizeof(*e), edge_cmp);
+	if (ne)
+		qsort(e, ne, sizeof(*e), edge_cmp);
 	t->nstates = nodes;
 	t->edge_off = calloc(nodes + 1, sizeof(*t->edge_off));
 	t->edge_byte = sc_xreallocarray(NULL, ne ? ne : 1, sizeof(*t->edge_byte));
