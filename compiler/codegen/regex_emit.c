@@ -45,10 +45,30 @@
  *    quirk that '\B' fails on an empty text is honoured by computing the
  *    answer for n == 0 at compile time.
  *
- * 4. Strategy (per pattern):
- *    CONST     the answer does not depend on the text (e.g. a nullable
- *              pattern without assertions, or an impossible one):
+ * 4. Alphabet. re2c does not read bytes here: every block uses re2c's
+ *    generic API, where YYPEEK (FN_c) decodes the UTF-8 code point at the
+ *    cursor and returns its class id, and YYSKIP steps over it. The
+ *    classes are the elementary intervals of the code point sets the
+ *    function uses, merged when no set tells them apart (at most 255), so
+ *    a DFA state has at most that many transitions whatever Unicode
+ *    classes (\w \s \d, folded letters) the pattern has. ASCII is mapped by
+ *    a 128-entry table inline; other code points by bisection of a table
+ *    shared between the functions of the file (out of line). Spelling the
+ *    sets as UTF-8 byte sequences instead multiplies the states by the
+ *    decoding trees of the Unicode classes: the SigmaHQ corpus then needs
+ *    millions of lines of C, which gcc -O2 does not compile in an hour.
+ *
+ * 5. Strategy (per pattern), chosen with our own subset construction of
+ *    each candidate automaton over the class alphabet (dfa_estimate(): DFA
+ *    states before minimization, and "code units", the states plus their
+ *    transition ranges, which track the size of re2c's output):
+ *    CONST     the answer does not depend on the text beyond n == 0 (a
+ *              nullable pattern without assertions, an impossible one):
  *              no automaton.
+ *    RUN       the search is for C{m} (m >= RUN_MIN) with an end condition
+ *              and no start one, e.g. ".{1000,}", "(.){200,}",
+ *              "[^/]{100,}$": a loop counts the current run of members of
+ *              C; re2c classifies one code point per iteration.
  *    DFA       one pass of re2c's DFA for
  *                  ( [^]* R | R_bot | [^]* K R_k ... ) S
  *              over the whole text, where the start context becomes a
@@ -57,34 +77,50 @@
  *              final '\n', or a code point of an allowed kind followed by
  *              anything); when end conditions exist the rule must match
  *              the whole text (re2c's longest match reaches YYLIMIT
- *              exactly when the text is in the language). Linear time.
- *              Chosen when our own subset construction over a position
- *              automaton of that expression (code point classes as the
- *              alphabet) stays within DFA_LIMIT states and the
- *              determinization work (sum of state sizes) within
- *              DFA_WORK_LIMIT: this is what keeps re2c fast, since `[^]*`
- *              in front of a counted repetition after a prefix that can
- *              recur (e.g. "\.exe\s+[^"]{0,64}werfault") is exponential.
- *    ANCHORED  otherwise: re2c's DFA for R alone (no `[^]*`), tried at
- *              every start position whose first byte can begin a match (a
- *              256-bit table, or memchr() for a single byte), with the
- *              start context computed in C (sc_re_ctx() of the prelude) and
- *              the end condition checked by one code point of look-ahead
+ *              exactly when the text is in the language). Linear time,
+ *              whatever the text. The default.
+ *    ANCHORED  re2c's DFA for R alone (no `[^]*`), tried at every start
+ *              position whose first byte can begin a match (a 256-bit
+ *              table, or memchr() for a single byte), with the start
+ *              context computed in C (sc_re_ctx() of the prelude) and the
+ *              end condition checked by one code point of look-ahead
  *              consumed by the rule, or, for end of text, by a second
- *              block whose match must reach YYLIMIT. Chosen when R's own
- *              DFA is within the same limits and R cannot match the empty
- *              string. Worst case O(n * m) where m is how far the DFA runs
- *              from one start; the search simplification removes the
- *              leading unbounded loops, so this needs an unbounded loop
- *              inside a pattern whose search DFA is too large (none in the
- *              SigmaHQ corpus).
- *    Otherwise -ENOTSUP ("regex needs a DFA larger than ..."), as for
- *    constructs no DFA expresses.
+ *              block whose match must reach YYLIMIT. R must not match "".
+ *    SPLIT     R = X Y (no assertions), tried at every split point r whose
+ *              byte can start Y and whose previous byte can end X: Y is
+ *              matched forwards from r and X backwards from r (re2c reads
+ *              backwards through the same generic API). A half that is a
+ *              fixed-length part, a gap C{m,n} and a rest has its gap
+ *              walked by a C loop (the rest's DFA tried after each
+ *              admissible length), so each half's DFA only tracks one
+ *              counter start. This is what `[^]*` in front of a counted
+ *              gap after a prefix that can recur needs: the DFA of
+ *              "(Get-Item|gci).{1,64}-Path.{1,64}\\(...)" has to track
+ *              every place each gap may have started (over 100000 states),
+ *              its halves need a few hundred.
+ *    The policy: DFA when its estimate is at most CHEAP_COST code units;
+ *    otherwise the cheapest of DFA, ANCHORED and SPLIT, the latter two
+ *    counted three times (several start positions per text), and used
+ *    instead of a DFA within the limits only when no attempt from one
+ *    start can run to the end of the text (no unbounded loop: then their
+ *    time is linear too, with a constant bounded by the pattern's
+ *    counts); an unbounded loop makes them O(n^2) in the worst case, so
+ *    they are then only a fallback for a pattern whose DFA is over the
+ *    limits (DFA_LIMIT states, DFA_COST_LIMIT code units, BLOCK_COST_LIMIT
+ *    for one block of SPLIT). Anything over every limit is -ENOTSUP ("regex
+ *    needs a DFA larger than the limits"), as are the constructs no DFA
+ *    expresses. The limits keep gcc's time per function to seconds (its
+ *    -O2 time grows faster than linearly with a function's size) and
+ *    re2c's under a second for the whole corpus.
  *
- * Every re2c block is a local block with its own configuration (YYCTYPE
- * uint8_t, no YYFILL, re2c:eof = 0 with YYLIMIT = s + n: NUL bytes in the
- * text are ordinary symbols, the sentinel s[n] ends it).
+ * Every re2c block is a local block with its own configuration (8-bit,
+ * no YYFILL, generic API, re2c:eof = 0 with the class peek returning 0 at
+ * the limit: NUL bytes in the text are ordinary code points), so the file
+ * may be processed with or without --utf8. Texts are valid UTF-8 by
+ * contract; invalid bytes still behave as in the reference matcher (one
+ * byte, U+FFFD).
  */
+
 #include "regex_emit.h"
 
 #include <errno.h>
@@ -3068,13 +3104,18 @@ static void emit_half(struct em *e, struct sc_buf *code, const char *fn, const c
 		snprintf(pre, sizeof(pre), "%s_r", name);
 		snprintf(lab, sizeof(lab), "%s_n", name);
 		snprintf(act, sizeof(act), "goto %s;", lab);
-		sc_buf_printf(code, "\t\tif (k >= %uu) {\n"
-				    "\t\t\tYYCURSOR = YYMARKER = p;\n",
-			      h->gmin);
+		if (h->gmin)
+			sc_buf_printf(code, "\t\tif (k >= %uu) {\n", h->gmin);
+		else
+			sc_buf_puts(code, "\t\t{\n");
+		sc_buf_puts(code, "\t\t\tYYCURSOR = YYMARKER = p;\n");
 		emit_block(e, code, pre, h->rest, "\t\t\t", "return true;", act);
 		sc_buf_printf(code, "\t\t}\n%s:\n", lab);
 	} else {
-		sc_buf_printf(code, "\t\tif (k >= %uu)\n\t\t\treturn true;\n", h->gmin);
+		if (h->gmin)
+			sc_buf_printf(code, "\t\tif (k >= %uu)\n\t\t\treturn true;\n", h->gmin);
+		else
+			sc_buf_puts(code, "\t\treturn true;\n");
 	}
 	if (h->gmax != SC_RE_INF)
 		sc_buf_printf(code, "\t\tif (k == %uu)\n\t\t\treturn false;\n", h->gmax);
