@@ -288,7 +288,9 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 		const unsigned tsh = 32 - c->tab_log2;
 		const uint32_t mask = (1u << c->tab_log2) - 1, fmask = (1u << c->filter_log2) - 1;
 
-		for (i = 0; i + 4 <= n; i++) {
+		const size_t stride = c->stride;
+
+		for (i = 0; i + 4 <= n; i += stride) {
 			uint32_t w = load32le(s + i), slot;
 			uint32_t h = (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & fmask;
 

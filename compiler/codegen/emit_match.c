@@ -75,8 +75,9 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 		goto out;
 	slots = 1u << g.tab_log2;
 	words = (1u << g.filter_log2) / 64;
-	sc_buf_printf(b, "/* %s: %u contains patterns, %u grams, %u-bit filter, %u short */\n", name,
-		      n, g.ngrams, 1u << g.filter_log2, g.nshort);
+	sc_buf_printf(b,
+		      "/* %s: %u contains patterns, %u grams, %u-bit filter, stride %u, %u short */\n",
+		      name, n, g.ngrams, 1u << g.filter_log2, g.stride, g.nshort);
 	sc_emit_u64s(b, nm(name, "_filter"), g.filter, words);
 	sc_emit_u32s(b, nm(name, "_tab_gram"), g.tab_gram, slots);
 	sc_emit_u32s(b, nm(name, "_tab_first"), g.tab_first, slots);
@@ -100,9 +101,9 @@ static int emit_contains(struct sc_buf *b, const char *name, const struct sc_cg_
 		      "static const struct sgr_contains %s = {\n"
 		      "\t%s_filter, %s_tab_gram, %s_tab_first, %s_tab_n, %s_ent_pat, %s_ent_off,\n"
 		      "\t%s_short_off, %s_short_pat, %s_pat, %s_len, %s_hit,\n"
-		      "\t%u, %u, %u, %u, %u,\n};\n",
+		      "\t%u, %u, %u, %u, %u, %u,\n};\n",
 		      name, name, name, name, name, name, name, name, name, name, name, name,
-		      g.filter_log2, g.tab_log2, g.nent, g.nshort, n);
+		      g.filter_log2, g.tab_log2, g.nent, g.nshort, n, g.stride);
 	st->dfa_states += g.ngrams;
 	st->table_bytes += (size_t)words * 8 + (size_t)slots * 12 + (size_t)g.nent * 8;
 	sc_grams_done(&g);

@@ -187,14 +187,43 @@ static int pick_cmp(const void *pa, const void *pb)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
+/*
+ * The scan stride: with every long pattern represented by `stride`
+ * consecutive grams, one of them starts at a multiple of the stride in any
+ * occurrence, so the scan tests one position in `stride`. Bounded by the
+ * shortest long pattern (its grams must fit), by 8, and by a budget of
+ * grams so that the filter stays sparse.
+ */
+static uint32_t choose_stride(const struct sc_cg_lit *p, uint32_t n)
+{
+	uint32_t i, minlen = UINT32_MAX, nlong = 0, s;
+
+	for (i = 0; i < n; i++)
+		if (p[i].n >= 4) {
+			nlong++;
+			if (p[i].n < minlen)
+				minlen = p[i].n;
+		}
+	if (!nlong)
+		return 1;
+	s = minlen - 3;
+	if (s > 8)
+		s = 8;
+	while (s > 1 && s * nlong > 2048)
+		s--;
+	return s;
+}
+
 int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n,
 		   const struct sc_gram_freq *freq)
 {
-	struct pick *pk = sc_xreallocarray(NULL, n ? n : 1, sizeof(*pk));
-	uint32_t i, j, np = 0, slots, b;
+	struct pick *pk;
+	uint32_t i, j, np = 0, slots, b, k;
 
 	memset(g, 0, sizeof(*g));
-	/* one gram per long pattern */
+	g->stride = choose_stride(p, n);
+	pk = sc_xreallocarray(NULL, (size_t)(n ? n : 1) * g->stride, sizeof(*pk));
+	/* `stride` consecutive grams per long pattern, the cheapest run */
 	for (i = 0; i < n; i++) {
 		uint32_t best = 0, best_w = UINT32_MAX, o;
 
@@ -202,18 +231,22 @@ int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n
 			g->nshort += p[i].n > 0;
 			continue;
 		}
-		for (o = 0; o + 4 <= p[i].n; o++) {
-			uint32_t w = gram_cost(p[i].s + o, freq);
+		for (o = 0; o + 3 + g->stride <= p[i].n; o++) {
+			uint32_t w = 0;
 
+			for (k = 0; k < g->stride; k++)
+				w += gram_cost(p[i].s + o + k, freq);
 			if (w < best_w) {
 				best_w = w;
 				best = o;
 			}
 		}
-		pk[np].gram = gram_at(p[i].s + best);
-		pk[np].pat = i;
-		pk[np].off = best;
-		np++;
+		for (k = 0; k < g->stride; k++) {
+			pk[np].gram = gram_at(p[i].s + best + k);
+			pk[np].pat = i;
+			pk[np].off = best + k;
+			np++;
+		}
 	}
 	qsort(pk, np, sizeof(*pk), pick_cmp);
 	for (i = 0; i < np; i++)

@@ -18,6 +18,7 @@
 #include "cg.h"
 
 struct sc_grams_out {
+	uint32_t stride;      /* the scan tests one position in stride */
 	uint32_t filter_log2; /* the filter has 1 << filter_log2 bits */
 	uint64_t *filter;     /* [(1 << filter_log2) / 64] */
 	uint32_t tab_log2;    /* the gram table has 1 << tab_log2 slots */

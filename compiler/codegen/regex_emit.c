@@ -3150,7 +3150,6 @@ static void emit_split(struct em *e, struct sc_buf *code, const char *fn,
 	uint8_t ty[32] = {0}, tx[32] = {0};
 	unsigned c, ny, nx, lastbyte = 0;
 	bool cont = false;
-	char name[300];
 
 	emit_half(e, code, fn, "y", hy, true);
 	emit_half(e, code, fn, "x", hx, false);
@@ -3164,10 +3163,9 @@ static void emit_split(struct em *e, struct sc_buf *code, const char *fn,
 			cont |= c >= 0x80 && c < 0xC0;
 		}
 	sc_buf_printf(code, "static bool %s(const uint8_t *s, size_t n)\n{\n", fn);
-	if (ny > 1) {
-		snprintf(name, sizeof(name), "fy");
+	if (ny > 1 && ny < 256) {
 		sc_buf_putc(code, '\t');
-		emit_table(code, name, ty);
+		emit_table(code, "fy", ty);
 	}
 	if (nx < 256) {
 		sc_buf_putc(code, '\t');

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 3
+#define SGR_ABI_VERSION 4
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -120,7 +120,9 @@ struct sgr_trie {
 
 /*
  * Contains patterns (compiler/codegen/grams.c). Patterns of four bytes or
- * more: at each position i of the value with i + 4 <= n, let w be the
+ * more are each represented by `stride` consecutive 4-byte grams, so that
+ * only positions i that are multiples of stride need testing: at each such
+ * position with i + 4 <= n, let w be the
  * little-endian value of bytes i..i+3. When bit
  *     ((w * 0x9E3779B97F4A7C15, as uint64_t) >> 32) & ((1 << filter_log2) - 1)
  * of filter is set, the gram table is probed from slot
@@ -148,6 +150,7 @@ struct sgr_contains {
 	uint32_t nent;
 	uint32_t nshort;
 	uint32_t npat;
+	uint32_t stride; /* positions tested: i = 0, stride, 2 * stride, ... */
 };
 
 /*

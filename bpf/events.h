@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The records the eBPF collectors (bpf/*.bpf.c) send to the agent
+ * (runtime/linux/) through one ring buffer, and the counters they keep.
+ * Shared by both sides: fixed-width types only, no pointers, sizes stated
+ * (STYLE.md rule 38). The BPF side gets its types from vmlinux.h, user
+ * space from <linux/types.h>.
+ *
+ * Every record is one struct ag_rec cut after its strings: a header (the
+ * acting task), a per-type fixed part, then up to AG_REC_NSTR strings packed
+ * one after the other in data[] (string i has slen[i] bytes, not
+ * NUL-terminated, and starts where string i - 1 ends). Only the used bytes
+ * are sent: hdr.size = offsetof(data) + the sum of slen[].
+ *
+ * Not here: what the fields mean to rules (runtime/linux/norm.c).
+ */
+#ifndef AG_BPF_EVENTS_H
+#define AG_BPF_EVENTS_H
+
+#ifndef __VMLINUX_H__ /* BPF side: types come from vmlinux.h */
+#include <linux/types.h>
+#endif
+
+/* Changes whenever a struct or enum below changes. */
+#define AG_REC_ABI 1
+
+/* Strings per record, and the bytes of string data one record can carry. */
+#define AG_REC_NSTR 4
+#define AG_REC_DATA 16384
+/* Each string starts below AG_REC_HALF and is shorter than AG_REC_HALF. */
+#define AG_REC_HALF (AG_REC_DATA / 2)
+/* Longest path sent (the kernel's PATH_MAX, less the NUL). */
+#define AG_PATH_MAX 4095
+/* Longest argv area sent. */
+#define AG_ARGS_MAX (AG_REC_HALF - 1)
+/* Bytes of a DNS message sent (two messages fit). */
+#define AG_DNS_MAX 512
+
+enum ag_rec_type {
+	AG_REC_EXEC = 1,	/* s0 exe path, s1 cwd, s2 exec filename, s3 argv (NUL-separated) */
+	AG_REC_FORK,		/* u.fork: the new process; the header is the parent */
+	AG_REC_EXIT,		/* u.exit */
+	AG_REC_CONNECT,		/* u.net: an outbound connect (ret 0 or -EINPROGRESS) */
+	AG_REC_ACCEPT,		/* u.net: an inbound connection accepted */
+	AG_REC_UDP_SEND,	/* u.net: first datagram of a socket to a new destination */
+	AG_REC_DNS,		/* u.net; s0, s1: DNS messages (payload) sent to port 53 */
+	AG_REC_FILE_CREATE,	/* u.file; s0 path: a regular file created or truncated */
+	AG_REC_FILE_CHANGE,	/* u.file; s0 path: a file open for writing was closed */
+	AG_REC_FILE_DELETE,	/* u.file; s0 path (relative: s1 is its base directory) */
+	AG_REC_FILE_RENAME,	/* u.file; s0 old path, s1 its base, s2 new path, s3 its base */
+	AG_REC_PTRACE,		/* u.ptrace */
+	AG_REC_SETID,		/* u.setid */
+	AG_REC_MEMFD,		/* u.memfd; s0 name */
+	AG_REC_BPF,		/* u.bpf; s0 program name */
+	AG_REC_MODULE,		/* u.module; s0 module path (finit_module) or "" */
+	AG_REC_TYPE_MAX,
+};
+
+/* Per-string flags (hdr.sflag[i]). */
+enum ag_str_flags {
+	AG_S_TRUNC = 1u << 0,	/* cut: longer than what was sent */
+	AG_S_PSEUDO = 1u << 1,	/* a path outside any mount tree (memfd:, pipe:, anon_inode:) */
+	AG_S_DELETED = 1u << 2, /* the path's dentry is unlinked */
+	AG_S_RELATIVE = 1u << 3, /* a path as the process gave it, not starting with '/' */
+	AG_S_FAULT = 1u << 4,	/* could not be read */
+};
+
+/*
+ * The counters (a per-CPU array; user space sums the CPUs). Each record
+ * type t counts emitted records at AG_STAT_EMIT + t and records lost
+ * because the ring buffer was full at AG_STAT_DROP + t.
+ */
+enum ag_stat {
+	AG_STAT_EMIT = 0,
+	AG_STAT_DROP = AG_STAT_EMIT + AG_REC_TYPE_MAX,
+	AG_STAT_PENDING_FULL = AG_STAT_DROP + AG_REC_TYPE_MAX, /* enter/exit stash full */
+	AG_STAT_PATH_TRUNC,	/* paths cut (too deep or too long) */
+	AG_STAT_TREE_FULL,	/* --pid-tree map full: a process was not followed */
+	AG_STAT_MAX,
+};
+
+struct ag_rec_hdr {
+	__u16 type;	  /* enum ag_rec_type */
+	__u16 _pad0;
+	__u32 size;	  /* bytes of the record */
+	__u64 ts_ns;	  /* CLOCK_BOOTTIME */
+	__u64 start_ns;	  /* start (CLOCK_BOOTTIME) of the process: tells reused pids apart */
+	__u32 tgid;	  /* process id */
+	__u32 tid;	  /* thread id */
+	__u32 ppid;	  /* real parent's process id */
+	__u32 uid;	  /* real uid */
+	__u32 gid;	  /* real gid */
+	__u32 euid;	  /* effective uid */
+	__u32 auid;	  /* login uid (audit), (__u32)-1 if unset */
+	__u32 sessionid;  /* audit session, (__u32)-1 if unset */
+	char comm[16];	  /* task name */
+	__u16 slen[AG_REC_NSTR];  /* bytes of each string in data[] */
+	__u16 sflag[AG_REC_NSTR]; /* enum ag_str_flags */
+};
+
+struct ag_rec_exec {
+	__u32 args_size; /* bytes of the whole argv area (more than sent: cut) */
+	__u32 _pad;
+};
+
+struct ag_rec_fork {
+	__u32 child;	   /* the new process's id */
+	__u32 _pad;
+	__u64 child_start; /* its start time (CLOCK_BOOTTIME) */
+};
+
+struct ag_rec_exit {
+	__s32 code;	/* wait status: code >> 8 exit status, code & 0x7f signal */
+	__u32 _pad;
+};
+
+struct ag_rec_net {
+	__u16 family;	/* AF_INET or AF_INET6 */
+	__u16 proto;	/* IPPROTO_TCP, IPPROTO_UDP */
+	__u16 sport;	/* local port, host order (0 if not bound yet) */
+	__u16 dport;	/* remote port, host order */
+	__s32 ret;	/* syscall result (connect) or messages sent (DNS sendmmsg) */
+	__u32 nmsg;	/* DNS: messages in s0.. (1 or 2) */
+	__u8 saddr[16]; /* local address (IPv4 in the first 4 bytes) */
+	__u8 daddr[16]; /* remote address */
+};
+
+struct ag_rec_file {
+	__s32 dfd;   /* directory fd of a relative path (-100: the cwd) */
+	__u32 flags; /* open flags, unlinkat/renameat2 flags */
+	__u32 mode;  /* inode mode */
+	__u32 _pad;
+};
+
+struct ag_rec_ptrace {
+	__s64 request; /* PTRACE_* */
+	__u32 target;  /* target process (thread) id */
+	__s32 ret;     /* result */
+};
+
+struct ag_rec_setid {
+	__u32 nr;	/* enum ag_setid_call */
+	__s32 ret;	/* result */
+	__u32 arg[3];	/* the ids asked for ((__u32)-1: unchanged) */
+	__u32 _pad;
+};
+
+enum ag_setid_call {
+	AG_SETUID = 1,
+	AG_SETGID,
+	AG_SETREUID,
+	AG_SETREGID,
+	AG_SETRESUID,
+	AG_SETRESGID,
+	AG_SETFSUID,
+	AG_SETFSGID,
+};
+
+struct ag_rec_memfd {
+	__u32 flags; /* MFD_* */
+	__s32 ret;   /* the new fd */
+};
+
+struct ag_rec_bpf {
+	__u32 cmd;	 /* BPF_PROG_LOAD */
+	__u32 prog_type; /* enum bpf_prog_type */
+	__s32 ret;	 /* new program fd, or -errno */
+	__u32 insn_cnt;
+};
+
+struct ag_rec_module {
+	__s32 fd;    /* finit_module's fd (-1: init_module from memory) */
+	__u32 flags;
+	__s32 ret;
+	__u32 _pad;
+};
+
+struct ag_rec {
+	struct ag_rec_hdr h;
+	union {
+		struct ag_rec_exec exec;
+		struct ag_rec_fork fork;
+		struct ag_rec_exit exit;
+		struct ag_rec_net net;
+		struct ag_rec_file file;
+		struct ag_rec_ptrace ptrace;
+		struct ag_rec_setid setid;
+		struct ag_rec_memfd memfd;
+		struct ag_rec_bpf bpf;
+		struct ag_rec_module module;
+		__u8 _size[48];
+	} u;
+	char data[AG_REC_DATA];
+};
+
+/* Bytes before data[] (the smallest record). */
+#define AG_REC_FIXED 136
+
+_Static_assert(sizeof(struct ag_rec_hdr) == 88, "ag_rec_hdr layout");
+_Static_assert(sizeof(struct ag_rec_net) == 48, "ag_rec_net layout");
+_Static_assert(sizeof(struct ag_rec) == AG_REC_FIXED + AG_REC_DATA, "ag_rec layout");
+_Static_assert(AG_STAT_MAX <= 64, "counters fit the stats map");
+
+#endif /* AG_BPF_EVENTS_H */
