@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The records the eBPF collectors (bpf/*.bpf.c) send to the agent
+ * The records the eBPF collectors (bpf/NAME.bpf.c) send to the agent
  * (runtime/linux/) through one ring buffer, and the counters they keep.
  * Shared by both sides: fixed-width types only, no pointers, sizes stated
  * (STYLE.md rule 38). The BPF side gets its types from vmlinux.h, user
@@ -128,8 +128,8 @@ struct ag_rec_net {
 struct ag_rec_file {
 	__s32 dfd;   /* directory fd of a relative path (-100: the cwd) */
 	__u32 flags; /* open flags, unlinkat/renameat2 flags */
-	__u32 mode;  /* inode mode */
-	__u32 _pad;
+	__u32 mode;  /* inode mode (create, change) */
+	__u32 fmode; /* the open file's f_mode (create, change): FMODE_CREATED 0x100000 */
 };
 
 struct ag_rec_ptrace {

@@ -185,10 +185,19 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 bool ag_atom_slow(struct ag_match *m, uint32_t atom)
 {
 	struct ag_engine *e = m->priv;
-	bool v = eval(e, &e->rs->atoms[atom]);
+	const struct sgr_atom *a = &e->rs->atoms[atom];
+	bool maybe = m->astate[atom] == 3;
+	bool v;
 
-	e->st.lazy[e->rs->atoms[atom].kind < 16 ? e->rs->atoms[atom].kind : 0]++;
+	/* a prefiltered atom none of whose literals was seen cannot match */
+	if ((a->flags & SGR_AF_PREFILTER) && !maybe) {
+		v = false;
+	} else {
+		v = eval(e, a);
+		e->st.lazy[a->kind < 16 ? a->kind : 0]++;
+	}
+	if (!maybe) /* a maybe atom is on the touched list already */
+		e->touched[e->ntouched++] = atom;
 	m->astate[atom] = v ? 2 : 1;
-	e->touched[e->ntouched++] = atom;
 	return v;
 }

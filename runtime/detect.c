@@ -193,7 +193,9 @@ static inline void fire(struct ag_engine *e, const struct sgr_group *g, uint32_t
 	const struct sgr_hit *h = &g->hits[hit];
 	uint32_t i;
 
-	if (h->atom != SGR_NO_ATOM)
+	if (h->atom & SGR_HIT_MAYBE)
+		set_atom(e, h->atom & ~SGR_HIT_MAYBE, 3);
+	else
 		set_atom(e, h->atom, 2);
 	for (i = 0; i < h->nanc; i++) {
 		uint32_t r = g->anchors[h->anc + i];

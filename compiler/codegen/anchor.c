@@ -150,17 +150,54 @@ static int u32_cmp(const void *a, const void *b)
 }
 
 /*
- * A regex atom's prefilter: the required literals (regex_lit.c), always
- * folded so they join the field's folded contains matcher; the weight is
- * that of a contains test for each.
+ * A regex or glob atom's prefilter: literals one of which every match
+ * contains (regex_lit.c; a glob's longest piece), always folded so they
+ * join the field's folded contains matcher; the weight is that of a
+ * contains test for each. When none of them is found in an event, the
+ * atom is false without running the regex or the glob (gen_abi.h,
+ * SGR_HIT_MAYBE), and rules anchored on it are not candidates.
  */
+/*
+ * The longest piece of a glob between its wildcards (unescaped), which
+ * every match contains: its only literal when at least SC_RLIT_MIN bytes.
+ */
+static uint32_t glob_required(const struct sc_atom *at, struct sc_rlit *out)
+{
+	const uint8_t *p = at->val;
+	uint32_t i = 0, n = at->len;
+	struct sc_rlit cur = {.n = 0};
+
+	out->n = 0;
+	while (i <= n) {
+		if (i == n || p[i] == '*' || p[i] == '?') {
+			if (cur.n > out->n)
+				*out = cur;
+			cur.n = 0;
+			i++;
+			continue;
+		}
+		if (p[i] == '\\' && i + 1 < n && (p[i + 1] == '*' || p[i + 1] == '?' || p[i + 1] == '\\'))
+			i++;
+		if (cur.n < SC_RLIT_MAX)
+			cur.b[cur.n++] = p[i];
+		i++;
+	}
+	return out->n >= SC_RLIT_MIN ? 1 : 0;
+}
+
 static void prefilter(struct sc_cg *cg, struct sc_cg_atom *a)
 {
 	struct sc_rlit lit[SC_RLIT_ALTS];
 	bool folded;
-	uint32_t n = sc_regex_required(a->ir->re, lit, &folded), i;
+	uint32_t n, i;
 
 	(void)cg;
+	if (a->ir->kind == SC_ATOM_REGEX) {
+		n = sc_regex_required(a->ir->re, lit, &folded);
+	} else {
+		n = glob_required(a->ir, lit);
+		folded = !(a->ir->flags & SC_AF_CASED); /* the value is folded already */
+	}
 	if (!n)
 		return;
 	a->pre = sc_xreallocarray(NULL, n, sizeof(*a->pre));
@@ -189,7 +226,8 @@ void sc_cg_choose_anchors(struct sc_cg *cg)
 
 		a->eval = indexable(a->ir) ? SC_CG_INDEXED : SC_CG_LAZY;
 		a->weight = a->eval == SC_CG_INDEXED ? weight(a->ir) : 1.0;
-		if (a->ir->kind == SC_ATOM_REGEX)
+		if (a->ir->kind == SC_ATOM_REGEX ||
+		    (a->ir->kind == SC_ATOM_STR && a->ir->match == SC_MATCH_GLOB))
 			prefilter(cg, a);
 	}
 	memset(&c, 0, sizeof(c));

@@ -43,14 +43,14 @@ struct sc_cg_atom {
 	uint32_t regex;	   /* REGEX: index in the regex table */
 	uint32_t cidr;	   /* CIDR: index in the cidr table */
 	double weight;	   /* estimated probability of being true (anchor choice) */
-	/* REGEX: folded literals one of which every match contains (prefilter) */
+	/* REGEX, glob STR: folded literals one of which every match contains (prefilter) */
 	const uint8_t **pre;
 	uint32_t *npre_len;
 	uint32_t npre;
 };
 
-/* Hit atom of a prefilter hit: makes rules candidates, sets no atom. */
-#define SC_CG_NO_ATOM UINT32_MAX
+/* Hit atom flag of a prefilter hit: the atom becomes "maybe", not true. */
+#define SC_CG_MAYBE 0x80000000u
 
 /* A literal pattern for a matcher: bytes (folded unless cased) and who fires. */
 struct sc_cg_lit {

@@ -323,8 +323,8 @@ int sc_cg_emit_match(struct sc_cg *cg, struct sc_buf *b, struct sc_cg_stats *st)
 			      g->nhits ? g->nhits : 1);
 		for (i = 0; i < g->nhits; i++) {
 			sc_buf_puts(b, i % 6 ? " {" : "\n\t{");
-			if (g->hits[i].atom == SC_CG_NO_ATOM)
-				sc_buf_puts(b, "SGR_NO_ATOM");
+			if (g->hits[i].atom & SC_CG_MAYBE)
+				sc_buf_printf(b, "%u | SGR_HIT_MAYBE", g->hits[i].atom & ~SC_CG_MAYBE);
 			else
 				sc_buf_printf(b, "%u", g->hits[i].atom);
 			sc_buf_printf(b, ",%u,%u},", hoff[i], hoff[i + 1] - hoff[i]);

@@ -138,6 +138,8 @@ static void emit_atoms(struct sc_cg *cg, struct sc_buf *b)
 			flags |= SGR_AF_CASED;
 		if (ca->eval == SC_CG_INDEXED)
 			flags |= SGR_AF_INDEXED;
+		if (ca->eval != SC_CG_INDEXED && ca->npre)
+			flags |= SGR_AF_PREFILTER;
 		if ((a->kind == SC_ATOM_NUM || a->kind == SC_ATOM_TIMEPART) && a->is_int)
 			flags |= SGR_AF_INT;
 		sc_buf_printf(b, "\t/* %u */ { %u, %u, %u, %u, %u, %u, %u, (const uint8_t *)", i, kind,

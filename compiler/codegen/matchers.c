@@ -140,9 +140,10 @@ static uint32_t new_hit(struct sc_cg_group *g, uint32_t atom)
 }
 
 /*
- * The prefilter of regex atom a (dense index k): one hit per required
- * literal, consecutive, that sets no atom; its literals join the folded
- * contains matcher of the regex's field (or the keyword matcher).
+ * The prefilter of atom a (dense index k): one hit per required literal,
+ * consecutive, that makes the atom "maybe" (SC_CG_MAYBE); its literals
+ * join the folded contains matcher of the atom's field (or the keyword
+ * matcher).
  */
 static void add_prefilter(struct sc_cg_group *g, const struct sc_cg_atom *a, uint32_t k)
 {
@@ -159,7 +160,7 @@ static void add_prefilter(struct sc_cg_group *g, const struct sc_cg_atom *a, uin
 		fm = get_fm(g, a->ir->field, false);
 	}
 	for (j = 0; j < a->npre; j++) {
-		h = new_hit(g, SC_CG_NO_ATOM);
+		h = new_hit(g, k | SC_CG_MAYBE);
 		if (j == 0)
 			g->hit_of_atom[k] = h + 1;
 		lit_push(&fm->contains, &fm->ncontains, &fm->capcontains, a->pre[j],
@@ -201,15 +202,10 @@ void sc_cg_build_matchers(struct sc_cg *cg)
 			g->hit_of_atom[k] = ++g->nhits;
 			add_literal(g, cg->atoms[k].ir, g->nhits - 1);
 		}
-		/* Prefilter hits of the regex atoms rules are anchored on. */
-		for (i = 0; i < g->rules.n; i++) {
-			const struct sc_cg_rule *r = &cg->rules[g->rules.v[i]];
-
-			for (k = 0; k < r->anchors.n; k++)
-				if (cg->atoms[r->anchors.v[k]].eval != SC_CG_INDEXED &&
-				    !g->hit_of_atom[r->anchors.v[k]])
-					add_prefilter(g, &cg->atoms[r->anchors.v[k]], r->anchors.v[k]);
-		}
+		/* Prefilter hits of every lazy atom with required literals, in atom order. */
+		for (k = 0; k < cg->natoms; k++)
+			if (used[k] && cg->atoms[k].eval != SC_CG_INDEXED && cg->atoms[k].npre)
+				add_prefilter(g, &cg->atoms[k], k);
 		/* Candidate rules of each hit: the group's rules anchored on its atom. */
 		for (i = 0; i < g->rules.n; i++) {
 			const struct sc_cg_rule *r = &cg->rules[g->rules.v[i]];

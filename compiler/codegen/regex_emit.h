@@ -15,17 +15,19 @@
  *
  * The file the caller writes is, in order: a banner; the includes
  * <stdbool.h> <stddef.h> <stdint.h>; sc_regex_emit_prelude() once; one
- * sc_regex_emit() per regex; code that references every FN. It is
- * processed with
+ * sc_regex_emit() per regex; code that references every FN. Besides FN,
+ * sc_regex_emit() may write file-scope statics whose names start with FN
+ * (FN_a, FN_c, FN_s, FN_x, FN_y ...; all used by FN) and shared class
+ * tables guarded by #ifndef SC_RE_T_<hash>. The file is processed with
  *
- *     re2c --utf8 -W --no-generation-date --no-version -i IN.re -o OUT.c
+ *     re2c -W -Werror --no-generation-date --no-version -i IN.re -o OUT.c
  *
- * (-Werror may be added: the output is warning-free) and compiles cleanly
- * with gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Wmissing-prototypes
- * -Wstrict-prototypes -Wundef -Wshadow. Every re2c block is a
- * /\*!local:re2c block that carries its own configuration, so blocks of
- * other code in the same file neither affect nor are affected by them.
- * regex_emit.c explains the translation and the strategy policy.
+ * (--utf8 may be given or not: every block sets its own encoding) and
+ * compiles cleanly with gcc or clang -std=gnu11 -O2 -Wall -Wextra -Werror
+ * -Wmissing-prototypes -Wstrict-prototypes -Wundef -Wshadow. Every re2c
+ * block is a local block (!local:re2c) carrying its whole configuration,
+ * so other blocks in the same file neither affect nor are affected by
+ * them. regex_emit.c explains the translation and the strategy policy.
  */
 #ifndef SC_REGEX_EMIT_H
 #define SC_REGEX_EMIT_H
@@ -50,7 +52,7 @@ enum sc_regex_strategy {
 struct sc_regex_emit_info {
 	enum sc_regex_strategy strategy;
 	uint32_t dfa_states;	  /* estimated DFA states of the chosen automaton(s) */
-	uint64_t dfa_cost;	  /* estimated code (states plus byte ranges) of them */
+	uint64_t dfa_cost;	  /* estimated code (states plus transition ranges) */
 	uint32_t search_states;	  /* estimated states of [^]* R (0: above the limits) */
 	uint64_t search_cost;	  /* and its code */
 	bool has_assertions;	  /* ^ $ \A \Z \b \B were resolved */

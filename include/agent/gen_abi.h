@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 4
+#define SGR_ABI_VERSION 5
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -65,6 +65,7 @@ enum sgr_atom_flags {
 	SGR_AF_CASED = 1u << 0,	  /* STR/FIELDREF/KEYWORD: exact case */
 	SGR_AF_INDEXED = 1u << 1, /* set by the group matchers when true; never evaluated lazily */
 	SGR_AF_INT = 1u << 2,	  /* NUM/TIMEPART: inum is exact */
+	SGR_AF_PREFILTER = 1u << 3, /* REGEX/glob STR: false unless a prefilter hit fired */
 };
 
 struct sgr_atom {
@@ -95,10 +96,16 @@ typedef bool (*sgr_regex_fn)(const uint8_t *s, size_t n);
  * What fires when a matcher finds something: the atom becomes true and the
  * rules listed at anchors[anc .. anc + nanc) become candidates.
  */
-#define SGR_NO_ATOM UINT32_MAX /* a hit that only makes rules candidates (regex prefilters) */
+/*
+ * A prefilter hit (a literal every match of a regex or glob atom contains)
+ * marks its atom "maybe" (SGR_M_STATE_MAYBE) instead of true: the atom is
+ * then evaluated on demand; a prefiltered atom whose hit did not fire is
+ * false without evaluation.
+ */
+#define SGR_HIT_MAYBE 0x80000000u
 
 struct sgr_hit {
-	uint32_t atom; /* or SGR_NO_ATOM */
+	uint32_t atom; /* atom index, | SGR_HIT_MAYBE for a prefilter */
 	uint32_t anc;  /* first index into the group's anchors[] */
 	uint32_t nanc; /* number of candidate rules */
 };
@@ -258,8 +265,8 @@ extern const struct sgr_ruleset sgr_ruleset;
 
 /*
  * Atom results for condition functions. The runtime memoises every atom it
- * evaluates for the current event in m->astate (0 unknown, 1 false, 2 true);
- * ag_atom_slow() computes an unknown one.
+ * evaluates for the current event in m->astate (0 unknown, 1 false, 2 true,
+ * 3 maybe: a prefilter fired); ag_atom_slow() computes the others.
  */
 struct ag_match {
 	uint8_t *astate; /* by atom index */
@@ -272,7 +279,7 @@ static inline bool sgr_atom(struct ag_match *m, uint32_t atom)
 {
 	uint8_t s = m->astate[atom];
 
-	if (s)
+	if (s == 1 || s == 2)
 		return s == 2;
 	return ag_atom_slow(m, atom);
 }

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Collectors for single syscalls worth a record of their own (telemetry.md
+ * 1.5): ptrace (attach, seize, traceme, and writes into the tracee),
+ * set*id (uid/gid changes), memfd_create, bpf(BPF_PROG_LOAD), and kernel
+ * module loads where the kernel has them. Each syscall's arguments are
+ * stashed at sys_enter and the record is sent at sys_exit with the
+ * result, so a failed attempt and a successful one can be told apart.
+ *
+ * Not here: exec/fork/exit (proc.bpf.c), files (file.bpf.c).
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+enum {
+	K_PTRACE = 1,
+	K_SETID,
+	K_MEMFD,
+	K_BPF,
+	K_FINIT_MODULE,
+	K_INIT_MODULE,
+};
+
+/* ---- ptrace ---- */
+
+static __always_inline bool ptrace_wanted(long req)
+{
+	switch (req) {
+	case 0:		/* PTRACE_TRACEME */
+	case 4:		/* PTRACE_POKETEXT */
+	case 5:		/* PTRACE_POKEDATA */
+	case 6:		/* PTRACE_POKEUSER */
+	case 13:	/* PTRACE_SETREGS */
+	case 16:	/* PTRACE_ATTACH */
+	case 0x4206:	/* PTRACE_SEIZE */
+		return true;
+	}
+	return false;
+}
+
+/* One record per (tracer, target, request): pokes come by the thousand. */
+struct ptrace_key {
+	__u32 tgid;
+	__u32 target;
+	__s64 request;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct ptrace_key);
+	__type(value, __u8);
+} ag_ptrace_seen SEC(".maps");
+
+SEC("tp/syscalls/sys_enter_ptrace")
+int ag_ptrace_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long req = (long)ctx->args[0];
+
+	if (!ptrace_wanted(req) || ag_skip_current())
+		return 0;
+	pend_put(K_PTRACE, req, ctx->args[1], 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_ptrace")
+int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct ptrace_key k = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	__u8 one = 1;
+
+	if (!pend_take(K_PTRACE, &p))
+		return 0;
+	k.tgid = bpf_get_current_pid_tgid() >> 32;
+	k.target = (__u32)p.a[1];
+	k.request = (__s64)p.a[0];
+	if (ret == 0 && bpf_map_lookup_elem(&ag_ptrace_seen, &k))
+		return 0;
+	if (ret == 0)
+		bpf_map_update_elem(&ag_ptrace_seen, &k, &one, BPF_ANY);
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_PTRACE);
+	r->u.ptrace.request = (__s64)p.a[0];
+	r->u.ptrace.target = (__u32)p.a[1];
+	r->u.ptrace.ret = (__s32)ret;
+	ag_emit(r, 0);
+	return 0;
+}
+
+/* ---- set*id ---- */
+
+static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u32 nr)
+{
+	if (ag_skip_current())
+		return 0;
+	pend_put(K_SETID, nr, ctx->args[0], ctx->args[1], ctx->args[2]);
+	return 0;
+}
+
+static __always_inline int setid_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+
+	if (!pend_take(K_SETID, &p))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_SETID);
+	r->u.setid.nr = (__u32)p.a[0];
+	r->u.setid.ret = (__s32)ret;
+	r->u.setid.arg[0] = (__u32)p.a[1];
+	r->u.setid.arg[1] = (__u32)p.a[2];
+	r->u.setid.arg[2] = (__u32)p.a[3];
+	ag_emit(r, 0);
+	return 0;
+}
+
+#define SETID_PROGS(name, nr)                                                                  \
+	SEC("tp/syscalls/sys_enter_" #name)                                                    \
+	int ag_##name##_enter(struct trace_event_raw_sys_enter *ctx)                           \
+	{                                                                                      \
+		return setid_enter(ctx, nr);                                                   \
+	}                                                                                      \
+	SEC("tp/syscalls/sys_exit_" #name)                                                     \
+	int ag_##name##_exit(struct trace_event_raw_sys_exit *ctx)                             \
+	{                                                                                      \
+		return setid_exit(ctx);                                                        \
+	}
+
+SETID_PROGS(setuid, AG_SETUID)
+SETID_PROGS(setgid, AG_SETGID)
+SETID_PROGS(setreuid, AG_SETREUID)
+SETID_PROGS(setregid, AG_SETREGID)
+SETID_PROGS(setresuid, AG_SETRESUID)
+SETID_PROGS(setresgid, AG_SETRESGID)
+SETID_PROGS(setfsuid, AG_SETFSUID)
+SETID_PROGS(setfsgid, AG_SETFSGID)
+
+/* ---- memfd_create ---- */
+
+SEC("tp/syscalls/sys_enter_memfd_create")
+int ag_memfd_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ag_skip_current())
+		return 0;
+	pend_put(K_MEMFD, ctx->args[0], ctx->args[1], 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_memfd_create")
+int ag_memfd_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	__u32 off = 0;
+
+	if (!pend_take(K_MEMFD, &p))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_MEMFD);
+	r->u.memfd.flags = (__u32)p.a[1];
+	r->u.memfd.ret = (__s32)ret;
+	put_ustr(r, 0, &off, (const char *)p.a[0], 256);
+	ag_emit(r, off);
+	return 0;
+}
+
+/* ---- bpf(BPF_PROG_LOAD) ---- */
+
+SEC("tp/syscalls/sys_enter_bpf")
+int ag_bpf_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->args[0] != BPF_PROG_LOAD || ag_skip_current())
+		return 0;
+	pend_put(K_BPF, ctx->args[0], ctx->args[1], 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_bpf")
+int ag_bpf_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	union bpf_attr *attr;
+	struct ag_pending p = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	__u32 off = 0;
+
+	if (!pend_take(K_BPF, &p))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_BPF);
+	attr = (union bpf_attr *)p.a[1];
+	r->u.bpf.cmd = (__u32)p.a[0];
+	r->u.bpf.ret = (__s32)ret;
+	bpf_probe_read_user(&r->u.bpf.prog_type, sizeof(__u32), &attr->prog_type);
+	bpf_probe_read_user(&r->u.bpf.insn_cnt, sizeof(__u32), &attr->insn_cnt);
+	put_ubuf(r, 0, &off, attr->prog_name, sizeof(attr->prog_name), sizeof(attr->prog_name));
+	ag_emit(r, off);
+	return 0;
+}
+
+/* ---- kernel modules (absent where the kernel has no module support) ---- */
+
+SEC("tp/syscalls/sys_enter_finit_module")
+int ag_finit_module_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	if (ag_skip_current())
+		return 0;
+	/* the file now: the fd may be closed by the time the syscall returns */
+	pend_put(K_FINIT_MODULE, ctx->args[0], ctx->args[2], (__u64)fd_file(t, (long)ctx->args[0]),
+		 0);
+	return 0;
+}
+
+static __always_inline int module_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct file *f;
+	__u32 off = 0;
+
+	if (!pend_take(kind, &p))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_MODULE);
+	r->u.module.fd = kind == K_FINIT_MODULE ? (__s32)p.a[0] : -1;
+	r->u.module.flags = (__u32)p.a[1];
+	r->u.module.ret = (__s32)ret;
+	f = (struct file *)p.a[2];
+	if (f)
+		put_file_path(r, 0, &off, s->pbuf, f);
+	ag_emit(r, off);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_finit_module")
+int ag_finit_module_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return module_exit(ctx, K_FINIT_MODULE);
+}
+
+SEC("tp/syscalls/sys_enter_init_module")
+int ag_init_module_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ag_skip_current())
+		return 0;
+	pend_put(K_INIT_MODULE, 0, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_init_module")
+int ag_init_module_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return module_exit(ctx, K_INIT_MODULE);
+}
