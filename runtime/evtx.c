@@ -791,6 +791,10 @@ int ag_evtx_next(struct ag_evtx *x, struct ag_event *ev)
 		libevtx_record_free(&rec, NULL);
 		if (err == -ENOMEM)
 			return err;
+		if (err) { /* no XML: scratch may not even exist yet */
+			x->st.bad++;
+			continue;
+		}
 		memset(x->sys, 0, sizeof(x->sys));
 		x->nents = 0;
 		x->nleaves = 0;
@@ -798,7 +802,7 @@ int ag_evtx_next(struct ag_evtx *x, struct ag_event *ev)
 		/* scratch[0] is the empty string of a missing Channel. */
 		x->scratch[0] = '\0';
 		x->sc_used = 1;
-		if (err || parse_xml(x, x->xml)) {
+		if (parse_xml(x, x->xml)) {
 			x->st.bad++;
 			continue;
 		}

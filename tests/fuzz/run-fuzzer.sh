@@ -26,11 +26,16 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 	"$fuzzer" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
 	-max_len="${MAX_LEN:-65536}" -print_final_stats=1 -artifact_prefix="$work/" "$work" 2>&1 |
 	tail -25
-# libFuzzer exits non-zero on a finding; with pipefail-less sh, re-check artefacts.
-if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >/dev/null 2>&1; then
-	echo "fuzzer found a problem:" "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
-	for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
-		[ -f "$f" ] && od -c "$f" | head -20
+# libFuzzer exits non-zero on a finding, but the pipe hides its status:
+# look for its artefacts instead.
+found=
+for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+	[ -f "$f" ] && found="$found $f"
+done
+if [ -n "$found" ]; then
+	echo "fuzzer found a problem:$found"
+	for f in $found; do
+		od -c "$f" | head -20
 	done
 	exit 1
 fi
