@@ -46,7 +46,7 @@
  *    answer for n == 0 at compile time.
  *
  * 4. Alphabet. re2c does not read bytes here: every block uses re2c's
- *    generic API, where YYPEEK (FN_c) decodes the UTF-8 code point at the
+ *    generic API, where YYPEEK (FN_p) decodes the UTF-8 code point at the
  *    cursor and returns its class id, and YYSKIP steps over it. The
  *    classes are the elementary intervals of the code point sets the
  *    function uses, merged when no set tells them apart (at most 255), so
@@ -137,7 +137,7 @@
 /* Limits of the strategies (see above). */
 #define DFA_LIMIT	 4000u	  /* estimated DFA states */
 #define DFA_WORK_LIMIT	 2000000u /* sum of NFA positions over estimated DFA states */
-#define DFA_COST_LIMIT	 12000u	  /* estimated code: states plus byte ranges */
+#define DFA_COST_LIMIT	 12000u	  /* estimated code: states plus transition ranges */
 #define NFA_LIMIT	 60000u	  /* Thompson states of the estimate's NFA */
 #define UNROLL_LIMIT	 64u	  /* iterations unrolled by the assertion product */
 #define KLEENE_LIMIT	 12u	  /* states of a Kleene construction */
@@ -1588,7 +1588,7 @@ struct alpha {
 	uint32_t **cls; /* per set: class ids */
 	uint32_t *ncls;
 	uint32_t nclasses;
-	int32_t byteclass[256]; /* class of each byte value, or -1 (byte-level sets) */
+	int32_t byteclass[256]; /* class of each symbol (0..255), or -1 */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -1811,12 +1811,12 @@ static uint32_t ds_find(struct subset *ss, uint32_t *pos, uint32_t n, bool *adde
 
 struct est {
 	uint32_t states; /* DFA states (before minimization) */
-	uint64_t cost;	 /* sum over states of 1 + byte ranges with a transition */
+	uint64_t cost;	 /* sum over states of 1 + symbol ranges with a transition */
 	bool over;	 /* a limit was reached: the figures are lower bounds */
 };
 
 /*
- * Subset construction of the byte-level rx x as re2c does it (longest
+ * Subset construction of the class-level rx x as re2c does it (longest
  * match from the start, no minimization), stopping at DFA_LIMIT states,
  * DFA_WORK_LIMIT work or DFA_COST_LIMIT cost.
  */
@@ -2204,7 +2204,9 @@ static void emit_peek(struct sc_buf *code, const char *fn, const struct calpha *
 	/*
 	 * YYPEEK is expanded at every state of the DFA: only the ASCII test is
 	 * inline, the rest is one out-of-line function (inlining it everywhere
-	 * multiplies the code gcc has to compile).
+	 * multiplies the code gcc has to compile). FN_p also stores the length
+	 * of the code point in *len, so that YYSKIP (which re2c only writes
+	 * after a YYPEEK at the same position) is a plain addition.
 	 */
 	sc_buf_printf(code, "static const uint8_t %s_a[128] = {", fn);
 	for (c = 0; c < 128; c++)
@@ -2213,24 +2215,35 @@ static void emit_peek(struct sc_buf *code, const char *fn, const struct calpha *
 	if (nt)
 		sc_buf_printf(code,
 			      "static __attribute__((noinline)) uint8_t %s_s(const uint8_t *p, "
-			      "const uint8_t *e)\n"
+			      "const uint8_t *e, size_t *len)\n"
 			      "{\n"
-			      "\treturn sc_re_class(sc_re_t_%016llX, %u, sc_re_cp(p, e, NULL), %u);\n"
+			      "\treturn sc_re_class(sc_re_t_%016llX, %u, sc_re_cp(p, e, len), %u);\n"
 			      "}\n\n",
 			      fn, (unsigned long long)h, nt, dflt);
 	sc_buf_printf(code,
-		      "static inline uint8_t %s_c(const uint8_t *p, const uint8_t *e)\n"
+		      "static inline __attribute__((unused)) uint8_t %s_p(const uint8_t *p,\n"
+		      "\t\t\t\t\t\t\t   const uint8_t *e, size_t *len)\n"
 		      "{\n"
+		      "\t*len = 1;\n"
 		      "\tif (p >= e)\n"
 		      "\t\treturn 0;\n"
 		      "\tif (*p < 0x80)\n"
 		      "\t\treturn %s_a[*p];\n",
 		      fn, fn);
 	if (nt)
-		sc_buf_printf(code, "\treturn %s_s(p, e);\n", fn);
+		sc_buf_printf(code, "\treturn %s_s(p, e, len);\n", fn);
 	else
-		sc_buf_printf(code, "\treturn %u;\n", dflt);
-	sc_buf_puts(code, "}\n\n");
+		sc_buf_printf(code, "\t*len = sc_re_len_slow(p, e);\n\treturn %u;\n", dflt);
+	sc_buf_printf(code,
+		      "}\n\n"
+		      "static inline __attribute__((unused)) uint8_t %s_c(const uint8_t *p,\n"
+		      "\t\t\t\t\t\t\t   const uint8_t *e)\n"
+		      "{\n"
+		      "\tsize_t len;\n"
+		      "\n"
+		      "\treturn %s_p(p, e, &len);\n"
+		      "}\n\n",
+		      fn, fn);
 	sc_buf_done(&t);
 }
 
@@ -2440,8 +2453,8 @@ static void block_conf(struct sc_buf *b, const char *peek, const char *indent)
 		      "%s\tre2c:flags:input = custom;\n"
 		      "%s\tre2c:api:style = free-form;\n"
 		      "%s\tre2c:define:YYCTYPE = uint8_t;\n"
-		      "%s\tre2c:define:YYPEEK = \"%s_c(YYCURSOR, YYLIMIT)\";\n"
-		      "%s\tre2c:define:YYSKIP = \"YYCURSOR += sc_re_len(YYCURSOR, YYLIMIT);\";\n"
+		      "%s\tre2c:define:YYPEEK = \"%s_p(YYCURSOR, YYLIMIT, &yylen)\";\n"
+		      "%s\tre2c:define:YYSKIP = \"YYCURSOR += yylen;\";\n"
 		      "%s\tre2c:define:YYBACKUP = \"YYMARKER = YYCURSOR;\";\n"
 		      "%s\tre2c:define:YYRESTORE = \"YYCURSOR = YYMARKER;\";\n"
 		      "%s\tre2c:define:YYLESSTHAN = \"YYCURSOR >= YYLIMIT\";\n"
@@ -2695,9 +2708,9 @@ static void emit_run(struct em *e, struct sc_buf *code, const char *fn, struct r
 		      "{\n"
 		      "\tconst uint8_t *YYCURSOR = s, *YYMARKER = s;\n"
 		      "\tconst uint8_t *const YYLIMIT = s + n;\n"
-		      "\tsize_t run = 0;\n"
+		      "\tsize_t run = 0, yylen = 1;\n"
 		      "\n"
-		      "\t(void)YYMARKER;\n"
+		      "\t(void)YYMARKER;\n\t(void)yylen;\n"
 		      "\tif (n == 0)\n"
 		      "\t\treturn %s;\n"
 		      "\tfor (;;) {\n"
@@ -2766,8 +2779,9 @@ static void emit_dfa(struct em *e, struct sc_buf *code, const char *fn, struct r
 		      "{\n"
 		      "\tconst uint8_t *YYCURSOR = s, *YYMARKER = s;\n"
 		      "\tconst uint8_t *const YYLIMIT = s + n;\n"
+		      "\tsize_t yylen = 1;\n"
 		      "\n"
-		      "\t(void)YYMARKER;\n"
+		      "\t(void)YYMARKER;\n\t(void)yylen;\n"
 		      "\tif (n == 0)\n"
 		      "\t\treturn %s;\n",
 		      fn, empty_ans ? "true" : "false");
@@ -2802,7 +2816,8 @@ static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
 		sc_buf_puts(code, "};\n");
 	}
 	sc_buf_puts(code, "\tconst uint8_t *const YYLIMIT = s + n;\n"
-			  "\tconst uint8_t *p, *YYCURSOR, *YYMARKER;\n");
+			  "\tconst uint8_t *p, *YYCURSOR, *YYMARKER;\n"
+			  "\tsize_t yylen = 1;\n");
 	if (ctx)
 		sc_buf_puts(code, "\tunsigned m, c0;\n");
 	sc_buf_printf(code, "\n\tif (n == 0)\n\t\treturn %s;\n", empty_ans ? "true" : "false");
@@ -2860,7 +2875,8 @@ static void emit_anchored(struct em *e, struct sc_buf *code, const char *fn,
 			else
 				snprintf(action, sizeof(action), "return true;");
 			sc_buf_puts(code, "\t\t\tYYCURSOR = YYMARKER = p;\n"
-					  "\t\t\t(void)YYMARKER;\n");
+					  "\t\t\t(void)YYMARKER;\n"
+					  "\t\t\t(void)yylen;\n");
 			emit_block(e, code, prefix, r, "\t\t\t", action, other);
 			sc_buf_printf(code, "%s:;\n", label);
 		}
@@ -3080,11 +3096,12 @@ static void emit_half(struct em *e, struct sc_buf *code, const char *fn, const c
 	sc_buf_printf(code,
 		      "static bool %s(const uint8_t *p, const uint8_t *YYLIMIT)\n"
 		      "{\n"
-		      "\tconst uint8_t *YYCURSOR = p, *YYMARKER = p;\n",
+		      "\tconst uint8_t *YYCURSOR = p, *YYMARKER = p;\n"
+		      "\tsize_t yylen = 1;\n",
 		      name);
 	if (h->gap)
 		sc_buf_puts(code, "\tuint32_t k;\n");
-	sc_buf_puts(code, "\n\t(void)YYMARKER;\n");
+	sc_buf_puts(code, "\n\t(void)YYMARKER;\n\t(void)yylen;\n");
 	e->rev = !fwd;
 	if (h->whole) {
 		snprintf(pre, sizeof(pre), "%s_w", name);
