@@ -12,10 +12,10 @@
  * (Python's limit is its recursion limit).
  *
  * This file holds the syntax layer (groups, inline flags, quantifiers,
- * sequences and alternatives), the width computation, the classification
- * and the entry point; regex_int.h lists the other files. Errors are
- * sticky: the first one is kept, the tokenizer then reports the end of the
- * pattern and the parse unwinds.
+ * sequences and alternatives) and the entry point; regex_int.h lists the
+ * other files (the width computation and the classification are in
+ * regex_analyze.c). Errors are sticky: the first one is kept, the
+ * tokenizer then reports the end of the pattern and the parse unwinds.
  *
  * AST conventions beyond regex.h:
  *   - '[...]' and \d \D \w \W \s \S always become SC_RE_CLASS. Sets live in
@@ -48,9 +48,6 @@
 
 #include "arena.h"
 #include "regex_int.h"
-
-#define F_REWRITE_MASK	   0x007Fu /* SC_RE_F_INLINE_FLAGS .. SC_RE_F_LARGE_COUNT */
-#define F_UNSUPPORTED_MASK 0x3F80u /* SC_RE_F_BACKREF .. SC_RE_F_NAMED_CHAR */
 
 struct nodevec {
 	struct sc_re_node **v;
@@ -87,70 +84,6 @@ static struct sc_re_node *nv_finish(struct sc_re_parser *p, struct nodevec *v, e
 	v->v = NULL;
 	v->n = v->cap = 0;
 	return n;
-}
-
-/* ---- widths: Python's SubPattern.getwidth(), saturating ---- */
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
-}
-
-static void node_width(const struct sc_re_parser *p, const struct sc_re_node *n, uint64_t *lo,
-		       uint64_t *hi)
-{
-	uint64_t l, h, l2, h2;
-	uint32_t i;
-
-	*lo = *hi = 0;
-	switch (n->op) {
-	case SC_RE_CHAR:
-	case SC_RE_CLASS:
-	case SC_RE_ANY:
-		*lo = *hi = 1;
-		break;
-	case SC_RE_CONCAT:
-		for (i = 0; i < n->nkids; i++) {
-			node_width(p, n->kids[i], &l, &h);
-			*lo = sat_add(*lo, l);
-			*hi = sat_add(*hi, h);
-		}
-		break;
-	case SC_RE_ALT:
-		*lo = UINT64_MAX;
-		for (i = 0; i < n->nkids; i++) {
-			node_width(p, n->kids[i], &l, &h);
-			*lo = l < *lo ? l : *lo;
-			*hi = h > *hi ? h : *hi;
-		}
-		break;
-	case SC_RE_REPEAT:
-		node_width(p, n->kids[0], &l, &h);
-		*lo = sat_mul(l, n->min);
-		*hi = n->max == SC_RE_INF && h ? UINT64_MAX : sat_mul(h, n->max);
-		break;
-	case SC_RE_GROUP:
-	case SC_RE_ATOMIC:
-		node_width(p, n->kids[0], lo, hi);
-		break;
-	case SC_RE_BACKREF:
-		*lo = p->groups[n->min].wlo;
-		*hi = p->groups[n->min].whi;
-		break;
-	case SC_RE_COND:
-		node_width(p, n->kids[0], &l, &h);
-		node_width(p, n->kids[1], &l2, &h2);
-		*lo = l < l2 ? l : l2;
-		*hi = h > h2 ? h : h2;
-		break;
-	default: /* anchors, lookaround, EMPTY */
-		break;
-	}
 }
 
 /* An error Python's compiler raises: the first in pattern order wins. */
@@ -343,7 +276,7 @@ static struct sc_re_node *parse_look(struct sc_re_parser *p, size_t start, uint3
 	n->negate = c == '!';
 	p->features |= SC_RE_F_LOOKAROUND;
 	if (behind) {
-		node_width(p, body, &lo, &hi);
+		sc_re_node_width(p, body, &lo, &hi);
 		if (lo > RE_PY_MAXCODE)
 			defer_error(p, start, "looks too much behind");
 		else if (lo != hi)
@@ -560,7 +493,7 @@ static struct sc_re_node *parse_paren(struct sc_re_parser *p, size_t start, unsi
 	if (capture) {
 		struct sc_re_group *gi = &p->groups[gid];
 
-		node_width(p, body, &gi->wlo, &gi->whi);
+		sc_re_node_width(p, body, &gi->wlo, &gi->whi);
 		gi->closed = true;
 		n->capture = true;
 		n->min = gid;
@@ -760,39 +693,8 @@ static struct sc_re_node *parse_alt(struct sc_re_parser *p, unsigned scope, int 
 }
 
 /* ---- classification and entry point ---- */
+/* ---- entry point ---- */
 
-/* Any '^' but ok_bol and any '$' but ok_eol is an inner anchor. */
-static void find_inner_anchors(struct sc_re_parser *p, const struct sc_re_node *n,
-			       const struct sc_re_node *ok_bol, const struct sc_re_node *ok_eol)
-{
-	uint32_t i;
-
-	if ((n->op == SC_RE_BOL && n != ok_bol) || (n->op == SC_RE_EOL && n != ok_eol))
-		p->features |= SC_RE_F_INNER_ANCHOR;
-	for (i = 0; i < n->nkids; i++)
-		find_inner_anchors(p, n->kids[i], ok_bol, ok_eol);
-}
-
-static void classify(struct sc_re_parser *p, struct sc_re *re)
-{
-	const struct sc_re_node *root = re->root;
-
-	if (root->op == SC_RE_CONCAT)
-		find_inner_anchors(p, root, root->kids[0], root->kids[root->nkids - 1]);
-	else
-		find_inner_anchors(p, root, root, root);
-	if (p->modflags)
-		p->features |= SC_RE_F_MOD_FLAGS;
-	re->features = p->features;
-	if (p->features & F_UNSUPPORTED_MASK)
-		re->cls = SC_RE_UNSUPPORTED;
-	else if (p->features & F_REWRITE_MASK)
-		re->cls = SC_RE_REWRITE;
-	else
-		re->cls = SC_RE_DFA;
-}
-
-/* Decode the pattern; false (with the error set) if it is not UTF-8. */
 static bool decode(struct sc_re_parser *p, const char *pattern, size_t len)
 {
 	size_t i = 0, k;
@@ -868,7 +770,7 @@ int sc_re_parse(struct sc_arena *a, const char *pattern, size_t len, unsigned fl
 	re->root = root;
 	re->flags = (p.modflags | p.gflags) & RE_FL_PUBLIC;
 	re->ngroups = (uint32_t)p.ngroups;
-	classify(&p, re);
+	sc_re_classify(&p, re);
 	*ret = re;
 	rc = 0;
 out:

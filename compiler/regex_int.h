@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal interface of the regex parser (regex.h), shared by its files:
- *   regex.c        groups, inline flags, quantifiers, sequences and
- *                  alternatives, widths, classification, sc_re_parse();
- *   regex_lex.c    tokens, errors, escapes, bracket classes, group names;
- *   regex_class.c  code point sets (the algebra behind SC_RE_CLASS);
- *   regex_dump.c   sc_re_dump(), sc_re_features_describe(), class names.
+ *   regex.c          groups, inline flags, quantifiers, sequences and
+ *                    alternatives, sc_re_parse();
+ *   regex_analyze.c  widths and classification of the parsed AST;
+ *   regex_lex.c      tokens, errors, escapes, bracket classes, group names;
+ *   regex_class.c    code point sets (the algebra behind SC_RE_CLASS);
+ *   regex_dump.c     sc_re_dump(), sc_re_features_describe(), class names.
  * Nothing here is for use outside those files.
  */
 #ifndef SC_REGEX_INT_H
@@ -232,5 +233,14 @@ uint32_t sc_re_open_group(struct sc_re_parser *p, size_t from, size_t len);
 
 /* Python's State.checklookbehindgroup(). */
 bool sc_re_check_lookbehind_group(struct sc_re_parser *p, uint64_t gid);
+
+/* ---- analyses of the AST (regex_analyze.c) ---- */
+
+/* Python's SubPattern.getwidth() of n: [*lo, *hi] code points, saturating. */
+void sc_re_node_width(const struct sc_re_parser *p, const struct sc_re_node *n, uint64_t *lo,
+		      uint64_t *hi);
+
+/* Inner anchors and the classification: re->features and re->cls. */
+void sc_re_classify(struct sc_re_parser *p, struct sc_re *re);
 
 #endif /* SC_REGEX_INT_H */

@@ -11,7 +11,8 @@
  * A line "! FLAGS PATTERN" expects -ENOTSUP; '#' starts a comment line.
  * SHARED, when given and holding corpus/sigmahq, adds every distinct regex
  * of the SigmaHQ rules (folders rules*); it is skipped with a note when
- * absent.
+ * absent (or, with --skip-without-shared, the whole test is skipped: exit
+ * status 77, as meson expects).
  *
  * Every regex goes through sc_regex_emit() into one .re file (prelude,
  * functions, a table), which is run through RE2C (re2c --utf8 -W -Werror
@@ -26,7 +27,8 @@
  * directory under /tmp, removed at the end), --texts N (texts per regex,
  * default 200), --seed N, --allow-enotsup (a regex the generator rejects
  * is a note, not a failure: for random pattern lists), --long N (also
- * match N-byte texts, default 65536, against every regex; 0 skips).
+ * match N-byte texts, default 65536, against every regex; 0 skips),
+ * --skip-without-shared (see SHARED).
  *
  * Output is TAP (one test per regex plus the build), then a summary and
  * the line "N passed, N failed". Exit status 0 when nothing failed.
@@ -478,7 +480,7 @@ int main(int argc, char **argv)
 {
 	const char *re2c = NULL, *cc = NULL, *list = NULL, *shared = NULL, *work = NULL;
 	unsigned ntexts = 200, nlong = 65536;
-	bool allow_enotsup = false, keep = false;
+	bool allow_enotsup = false, keep = false, need_shared = false;
 	char dir[4096], cmd[16384], path[4096 + 64];
 	struct sc_buf src = SC_BUF_INIT;
 	size_t i, ncorpus = 0, nfn = 0, passed = 0, failed = 0, tapn = 0;
@@ -500,6 +502,8 @@ int main(int argc, char **argv)
 			nlong = (unsigned)strtoul(argv[++k], NULL, 10);
 		else if (!strcmp(argv[k], "--allow-enotsup"))
 			allow_enotsup = true;
+		else if (!strcmp(argv[k], "--skip-without-shared"))
+			need_shared = true;
 		else if (pos == 0 && ++pos)
 			re2c = argv[k];
 		else if (pos == 1 && ++pos)
@@ -511,15 +515,23 @@ int main(int argc, char **argv)
 	}
 	if (!list) {
 		fprintf(stderr, "usage: test-regex-emit [--work DIR] [--texts N] [--seed N] "
-				"[--long N] [--allow-enotsup] RE2C CC PATTERNS [SHARED]\n");
+				"[--long N] [--allow-enotsup] [--skip-without-shared] RE2C CC "
+				"PATTERNS [SHARED]\n");
 		return 2;
 	}
 	if (load_list(list) != 0)
 		return 2;
 	if (shared) {
 		ncorpus = load_corpus(shared);
+		if (!ncorpus && need_shared) {
+			printf("1..0 # SKIP %s/corpus/sigmahq absent\n", shared);
+			return 77;
+		}
 		if (!ncorpus)
 			printf("# %s/corpus/sigmahq absent: corpus regexes skipped\n", shared);
+	} else if (need_shared) {
+		printf("1..0 # SKIP no SHARED directory given\n");
+		return 77;
 	}
 	if (work) {
 		snprintf(dir, sizeof(dir), "%s", work);
