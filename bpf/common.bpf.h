@@ -88,21 +88,21 @@ struct {
 
 /* ---- constants the UAPI headers would give ---- */
 
-#define AG_AT_FDCWD -100
-#define AG_EINPROGRESS 115
-#define AG_AF_INET 2
-#define AG_AF_INET6 10
-#define AG_IPPROTO_TCP 6
-#define AG_IPPROTO_UDP 17
-#define AG_S_IFMT 00170000
-#define AG_S_IFREG 0100000
-#define AG_S_IFSOCK 0140000
-#define AG_FMODE_WRITE 0x2
+#define AG_AT_FDCWD	 -100
+#define AG_EINPROGRESS	 115
+#define AG_AF_INET	 2
+#define AG_AF_INET6	 10
+#define AG_IPPROTO_TCP	 6
+#define AG_IPPROTO_UDP	 17
+#define AG_S_IFMT	 00170000
+#define AG_S_IFREG	 0100000
+#define AG_S_IFSOCK	 0140000
+#define AG_FMODE_WRITE	 0x2
 #define AG_FMODE_CREATED 0x100000
-#define AG_O_WRONLY 01
-#define AG_O_RDWR 02
-#define AG_O_CREAT 0100
-#define AG_O_TRUNC 01000
+#define AG_O_WRONLY	 01
+#define AG_O_RDWR	 02
+#define AG_O_CREAT	 0100
+#define AG_O_TRUNC	 01000
 
 /* ---- helpers ---- */
 
@@ -217,7 +217,8 @@ static __always_inline void put_ubuf(struct ag_rec *r, int i, __u32 *off, const 
 }
 
 /* A NUL-terminated user string of at most max bytes (max < AG_REC_HALF). */
-static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const char *src, __u32 max)
+static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const char *src,
+				     __u32 max)
 {
 	__u32 o = *off;
 	__u16 flags = 0;
@@ -249,10 +250,10 @@ struct ag_walk {
 	struct dentry *d;
 	struct mount *mnt;
 	struct dentry *mnt_root;
-	char *buf;	/* 2 * AG_PBUF bytes; the path ends at AG_PBUF */
-	__u32 off;	/* the path is buf[off .. AG_PBUF) */
-	__u32 done;	/* reached the root */
-	__u32 pseudo;	/* ended at a dentry that is its own parent, not a mount root */
+	char *buf;    /* 2 * AG_PBUF bytes; the path ends at AG_PBUF */
+	__u32 off;    /* the path is buf[off .. AG_PBUF) */
+	__u32 done;   /* reached the root */
+	__u32 pseudo; /* ended at a dentry that is its own parent, not a mount root */
 };
 
 /* One path component per call (bpf_loop callback). */
@@ -396,7 +397,7 @@ static __always_inline __u64 rb_flags(void)
 	if (!ag_wakeup_bytes)
 		return 0;
 	return bpf_ringbuf_query(&ag_rb, BPF_RB_AVAIL_DATA) >= ag_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-										  : BPF_RB_NO_WAKEUP;
+									       : BPF_RB_NO_WAKEUP;
 }
 
 /* Send r with datalen bytes of strings; count it as sent or dropped. */

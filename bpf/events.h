@@ -37,32 +37,32 @@
 #define AG_DNS_MAX 512
 
 enum ag_rec_type {
-	AG_REC_EXEC = 1,	/* s0 exe path, s1 cwd, s2 exec filename, s3 argv (NUL-separated) */
-	AG_REC_FORK,		/* u.fork: the new process; the header is the parent */
-	AG_REC_EXIT,		/* u.exit */
-	AG_REC_CONNECT,		/* u.net: an outbound connect (ret 0 or -EINPROGRESS) */
-	AG_REC_ACCEPT,		/* u.net: an inbound connection accepted */
-	AG_REC_UDP_SEND,	/* u.net: first datagram of a socket to a new destination */
-	AG_REC_DNS,		/* u.net; s0, s1: DNS messages (payload) sent to port 53 */
-	AG_REC_FILE_CREATE,	/* u.file; s0 path: a regular file created or truncated */
-	AG_REC_FILE_CHANGE,	/* u.file; s0 path: a file open for writing was closed */
-	AG_REC_FILE_DELETE,	/* u.file; s0 path (relative: s1 is its base directory) */
-	AG_REC_FILE_RENAME,	/* u.file; s0 old path, s1 its base, s2 new path, s3 its base */
-	AG_REC_PTRACE,		/* u.ptrace */
-	AG_REC_SETID,		/* u.setid */
-	AG_REC_MEMFD,		/* u.memfd; s0 name */
-	AG_REC_BPF,		/* u.bpf; s0 program name */
-	AG_REC_MODULE,		/* u.module; s0 module path (finit_module) or "" */
+	AG_REC_EXEC = 1,    /* s0 exe path, s1 cwd, s2 exec filename, s3 argv (NUL-separated) */
+	AG_REC_FORK,	    /* u.fork: the new process; the header is the parent */
+	AG_REC_EXIT,	    /* u.exit */
+	AG_REC_CONNECT,	    /* u.net: an outbound connect (ret 0 or -EINPROGRESS) */
+	AG_REC_ACCEPT,	    /* u.net: an inbound connection accepted */
+	AG_REC_UDP_SEND,    /* u.net: first datagram of a socket to a new destination */
+	AG_REC_DNS,	    /* u.net; s0, s1: DNS messages (payload) sent to port 53 */
+	AG_REC_FILE_CREATE, /* u.file; s0 path: a regular file created or truncated */
+	AG_REC_FILE_CHANGE, /* u.file; s0 path: a file open for writing was closed */
+	AG_REC_FILE_DELETE, /* u.file; s0 path (relative: s1 is its base directory) */
+	AG_REC_FILE_RENAME, /* u.file; s0 old path, s1 its base, s2 new path, s3 its base */
+	AG_REC_PTRACE,	    /* u.ptrace */
+	AG_REC_SETID,	    /* u.setid */
+	AG_REC_MEMFD,	    /* u.memfd; s0 name */
+	AG_REC_BPF,	    /* u.bpf; s0 program name */
+	AG_REC_MODULE,	    /* u.module; s0 module path (finit_module) or "" */
 	AG_REC_TYPE_MAX,
 };
 
 /* Per-string flags (hdr.sflag[i]). */
 enum ag_str_flags {
-	AG_S_TRUNC = 1u << 0,	/* cut: longer than what was sent */
-	AG_S_PSEUDO = 1u << 1,	/* a path outside any mount tree (memfd:, pipe:, anon_inode:) */
-	AG_S_DELETED = 1u << 2, /* the path's dentry is unlinked */
+	AG_S_TRUNC = 1u << 0,	 /* cut: longer than what was sent */
+	AG_S_PSEUDO = 1u << 1,	 /* a path outside any mount tree (memfd:, pipe:, anon_inode:) */
+	AG_S_DELETED = 1u << 2,	 /* the path's dentry is unlinked */
 	AG_S_RELATIVE = 1u << 3, /* a path as the process gave it, not starting with '/' */
-	AG_S_FAULT = 1u << 4,	/* could not be read */
+	AG_S_FAULT = 1u << 4,	 /* could not be read */
 };
 
 /*
@@ -74,26 +74,26 @@ enum ag_stat {
 	AG_STAT_EMIT = 0,
 	AG_STAT_DROP = AG_STAT_EMIT + AG_REC_TYPE_MAX,
 	AG_STAT_PENDING_FULL = AG_STAT_DROP + AG_REC_TYPE_MAX, /* enter/exit stash full */
-	AG_STAT_PATH_TRUNC,	/* paths cut (too deep or too long) */
-	AG_STAT_TREE_FULL,	/* --pid-tree map full: a process was not followed */
+	AG_STAT_PATH_TRUNC, /* paths cut (too deep or too long) */
+	AG_STAT_TREE_FULL,  /* --pid-tree map full: a process was not followed */
 	AG_STAT_MAX,
 };
 
 struct ag_rec_hdr {
-	__u16 type;	  /* enum ag_rec_type */
+	__u16 type; /* enum ag_rec_type */
 	__u16 _pad0;
-	__u32 size;	  /* bytes of the record */
-	__u64 ts_ns;	  /* CLOCK_BOOTTIME */
-	__u64 start_ns;	  /* start (CLOCK_BOOTTIME) of the process: tells reused pids apart */
-	__u32 tgid;	  /* process id */
-	__u32 tid;	  /* thread id */
-	__u32 ppid;	  /* real parent's process id */
-	__u32 uid;	  /* real uid */
-	__u32 gid;	  /* real gid */
-	__u32 euid;	  /* effective uid */
-	__u32 auid;	  /* login uid (audit), (__u32)-1 if unset */
-	__u32 sessionid;  /* audit session, (__u32)-1 if unset */
-	char comm[16];	  /* task name */
+	__u32 size;	 /* bytes of the record */
+	__u64 ts_ns;	 /* CLOCK_BOOTTIME */
+	__u64 start_ns;	 /* start (CLOCK_BOOTTIME) of the process: tells reused pids apart */
+	__u32 tgid;	 /* process id */
+	__u32 tid;	 /* thread id */
+	__u32 ppid;	 /* real parent's process id */
+	__u32 uid;	 /* real uid */
+	__u32 gid;	 /* real gid */
+	__u32 euid;	 /* effective uid */
+	__u32 auid;	 /* login uid (audit), (__u32)-1 if unset */
+	__u32 sessionid; /* audit session, (__u32)-1 if unset */
+	char comm[16];	 /* task name */
 	__u16 slen[AG_REC_NSTR];  /* bytes of each string in data[] */
 	__u16 sflag[AG_REC_NSTR]; /* enum ag_str_flags */
 };
@@ -104,13 +104,13 @@ struct ag_rec_exec {
 };
 
 struct ag_rec_fork {
-	__u32 child;	   /* the new process's id */
+	__u32 child; /* the new process's id */
 	__u32 _pad;
 	__u64 child_start; /* its start time (CLOCK_BOOTTIME) */
 };
 
 struct ag_rec_exit {
-	__s32 code;	/* wait status: code >> 8 exit status, code & 0x7f signal */
+	__s32 code; /* wait status: code >> 8 exit status, code & 0x7f signal */
 	__u32 _pad;
 };
 
@@ -139,9 +139,9 @@ struct ag_rec_ptrace {
 };
 
 struct ag_rec_setid {
-	__u32 nr;	/* enum ag_setid_call */
-	__s32 ret;	/* result */
-	__u32 arg[3];	/* the ids asked for ((__u32)-1: unchanged) */
+	__u32 nr;     /* enum ag_setid_call */
+	__s32 ret;    /* result */
+	__u32 arg[3]; /* the ids asked for ((__u32)-1: unchanged) */
 	__u32 _pad;
 };
 
@@ -169,7 +169,7 @@ struct ag_rec_bpf {
 };
 
 struct ag_rec_module {
-	__s32 fd;    /* finit_module's fd (-1: init_module from memory) */
+	__s32 fd; /* finit_module's fd (-1: init_module from memory) */
 	__u32 flags;
 	__s32 ret;
 	__u32 _pad;

@@ -27,13 +27,13 @@ enum {
 static __always_inline bool ptrace_wanted(long req)
 {
 	switch (req) {
-	case 0:		/* PTRACE_TRACEME */
-	case 4:		/* PTRACE_POKETEXT */
-	case 5:		/* PTRACE_POKEDATA */
-	case 6:		/* PTRACE_POKEUSER */
-	case 13:	/* PTRACE_SETREGS */
-	case 16:	/* PTRACE_ATTACH */
-	case 0x4206:	/* PTRACE_SEIZE */
+	case 0:	     /* PTRACE_TRACEME */
+	case 4:	     /* PTRACE_POKETEXT */
+	case 5:	     /* PTRACE_POKEDATA */
+	case 6:	     /* PTRACE_POKEUSER */
+	case 13:     /* PTRACE_SETREGS */
+	case 16:     /* PTRACE_ATTACH */
+	case 0x4206: /* PTRACE_SEIZE */
 		return true;
 	}
 	return false;
@@ -97,11 +97,22 @@ int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- set*id ---- */
 
-static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u32 nr)
+/*
+ * nargs is the syscall's argument count, a constant: the kernel refuses to
+ * attach a program that reads past a tracepoint's arguments (EACCES, the
+ * context is only as large as the syscall's own arguments).
+ */
+static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u32 nr, int nargs)
 {
+	__u64 a1 = (__u64)-1, a2 = (__u64)-1;
+
 	if (ag_skip_current())
 		return 0;
-	pend_put(K_SETID, nr, ctx->args[0], ctx->args[1], ctx->args[2]);
+	if (nargs > 1)
+		a1 = ctx->args[1];
+	if (nargs > 2)
+		a2 = ctx->args[2];
+	pend_put(K_SETID, nr, ctx->args[0], a1, a2);
 	return 0;
 }
 
@@ -128,26 +139,26 @@ static __always_inline int setid_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-#define SETID_PROGS(name, nr)                                                                  \
-	SEC("tp/syscalls/sys_enter_" #name)                                                    \
-	int ag_##name##_enter(struct trace_event_raw_sys_enter *ctx)                           \
-	{                                                                                      \
-		return setid_enter(ctx, nr);                                                   \
-	}                                                                                      \
-	SEC("tp/syscalls/sys_exit_" #name)                                                     \
-	int ag_##name##_exit(struct trace_event_raw_sys_exit *ctx)                             \
-	{                                                                                      \
-		return setid_exit(ctx);                                                        \
+#define SETID_PROGS(name, nr, nargs)                                                               \
+	SEC("tp/syscalls/sys_enter_" #name)                                                        \
+	int ag_##name##_enter(struct trace_event_raw_sys_enter *ctx)                               \
+	{                                                                                          \
+		return setid_enter(ctx, nr, nargs);                                                \
+	}                                                                                          \
+	SEC("tp/syscalls/sys_exit_" #name)                                                         \
+	int ag_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                          \
+		return setid_exit(ctx);                                                            \
 	}
 
-SETID_PROGS(setuid, AG_SETUID)
-SETID_PROGS(setgid, AG_SETGID)
-SETID_PROGS(setreuid, AG_SETREUID)
-SETID_PROGS(setregid, AG_SETREGID)
-SETID_PROGS(setresuid, AG_SETRESUID)
-SETID_PROGS(setresgid, AG_SETRESGID)
-SETID_PROGS(setfsuid, AG_SETFSUID)
-SETID_PROGS(setfsgid, AG_SETFSGID)
+SETID_PROGS(setuid, AG_SETUID, 1)
+SETID_PROGS(setgid, AG_SETGID, 1)
+SETID_PROGS(setreuid, AG_SETREUID, 2)
+SETID_PROGS(setregid, AG_SETREGID, 2)
+SETID_PROGS(setresuid, AG_SETRESUID, 3)
+SETID_PROGS(setresgid, AG_SETRESGID, 3)
+SETID_PROGS(setfsuid, AG_SETFSUID, 1)
+SETID_PROGS(setfsgid, AG_SETFSGID, 1)
 
 /* ---- memfd_create ---- */
 

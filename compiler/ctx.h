@@ -18,6 +18,8 @@ struct sc_ir;
 struct sc_rule;
 struct sc_yaml_file;
 struct sc_placeholders;
+struct sc_ioc;
+struct sc_yara;
 
 enum sc_target {
 	SC_TARGET_REPLAY = 0, /* every rule of every product */
@@ -31,6 +33,8 @@ struct sc_ctx {
 	struct sc_ir *ir;	  /* atoms and condition DAG, shared across rules */
 	struct sc_placeholders *ph; /* --placeholders values, or NULL */
 	enum sc_target target;
+	struct sc_ioc *ioc;	  /* --ioc indicators, or NULL (ioc.h) */
+	struct sc_yara *yara;	  /* --yara compiled rules, or NULL (yara_compile.h) */
 
 	struct sc_yaml_file **files; /* loaded files, input order (heap array) */
 	size_t nfiles, capfiles;

@@ -8,8 +8,8 @@
  * documents every code with an example; a test keeps the two in step.
  *
  * Ranges: 1xx input and YAML, 2xx rule metadata, 3xx detection and values,
- * 4xx condition, 5xx correlation, 6xx filter, 7xx placeholders, 9xx limits
- * and internal errors.
+ * 4xx condition, 5xx correlation, 6xx filter, 7xx placeholders, 8xx IOC
+ * feeds and YARA rules, 9xx limits and internal errors.
  */
 
 /* Input files and YAML */
@@ -121,6 +121,23 @@ SC_CODE(SC_W_FILTER_UNKNOWN_RULE, 650, WARNING, "filter names a rule that is not
 /* Placeholders */
 SC_CODE(SC_E_PLACEHOLDER_UNRESOLVED, 700, ERROR, "placeholder has no value (no --placeholders file, or name not in it)")
 SC_CODE(SC_E_PLACEHOLDERS_FILE, 701, ERROR, "placeholders file is malformed")
+
+/* IOC feeds (--ioc) and YARA rules (--yara) */
+SC_CODE(SC_E_IOC_FILE_TYPE, 800, ERROR, "IOC feed type cannot be told from its name or a CSV header")
+SC_CODE(SC_E_IOC_CSV_HEADER, 801, ERROR, "CSV IOC feed without the header 'type,value,comment'")
+SC_CODE(SC_E_IOC_CSV_SYNTAX, 802, ERROR, "CSV IOC row with too few fields or an unclosed quote")
+SC_CODE(SC_E_IOC_BAD_TYPE, 803, ERROR, "unknown indicator type in a CSV IOC feed")
+SC_CODE(SC_E_IOC_BAD_HASH, 804, ERROR, "hash is not hex of the length of MD5, SHA1 or SHA256 (or of its type)")
+SC_CODE(SC_E_IOC_BAD_IP, 805, ERROR, "value is not an IPv4 or IPv6 address or network")
+SC_CODE(SC_E_IOC_BAD_DOMAIN, 806, ERROR, "value is not a domain name")
+SC_CODE(SC_E_IOC_BAD_PATH, 807, ERROR, "path pattern is empty, too long or holds control characters")
+SC_CODE(SC_E_YARA_SYNTAX, 820, ERROR, "YARA rule file does not compile")
+SC_CODE(SC_E_YARA_UNAVAILABLE, 821, ERROR, "YARA rules given to a sigmac-c built without libyara")
+SC_CODE(SC_W_IOC_DUPLICATE, 850, WARNING, "indicator listed twice")
+SC_CODE(SC_W_IOC_CIDR_HOST_BITS, 851, WARNING, "IOC network has host bits set (they are ignored)")
+SC_CODE(SC_W_IOC_EMPTY_FEED, 852, WARNING, "IOC feed holds no indicator")
+SC_CODE(SC_W_YARA_WARNING, 853, WARNING, "YARA compiler warning")
+SC_CODE(SC_W_YARA_NO_INPUT, 854, WARNING, "--yara path holds no .yar/.yara file")
 
 /* Limits and internal errors */
 SC_CODE(SC_E_LIMIT, 900, ERROR, "input exceeds a compiler limit")

@@ -15,11 +15,14 @@
 #include "buf.h"
 #include "ctx.h"
 #include "diag.h"
+#include "ioc_feed.h"
 #include "ir_dump.h"
 #include "placeholders.h"
 #include "rule.h"
 #include "ruleset.h"
+#include "yara_compile.h"
 #include "codegen/cg.h"
+#include "codegen/ioc_tables.h"
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.0.0"
@@ -34,19 +37,25 @@ enum {
 static void usage(FILE *f)
 {
 	fputs("usage: sigmac-c check   [--format text|json|sarif] [--placeholders FILE]\n"
-	      "                        [--target linux|windows|replay] PATH...\n"
+	      "                        [--target linux|windows|replay] [--ioc FILE]...\n"
+	      "                        [--yara PATH]... PATH...\n"
 	      "       sigmac-c compile -o OUTDIR [--target linux|windows|replay]\n"
+	      "                        [--ioc FILE]... [--yara PATH]...\n"
 	      "                        [--placeholders FILE] [--min-level LEVEL]\n"
 	      "                        [--status S,...] PATH...\n"
 	      "       sigmac-c dump-ir [--format json] [--placeholders FILE] PATH...\n"
 	      "       sigmac-c version\n"
 	      "\n"
 	      "PATH is a Sigma rule file or a directory searched recursively for *.yml\n"
-	      "and *.yaml. Diagnostics read FILE:LINE:COL: error|warning: CODE: message\n"
+	      "and *.yaml. --ioc FILE is an IOC feed (hashes*, ips*, domains*, paths*:\n"
+	      "VALUE;COMMENT lines; or CSV type,value,comment); --yara PATH a YARA rule\n"
+	      "file or a directory of *.yar/*.yara. Diagnostics read FILE:LINE:COL: error|warning: CODE: message\n"
 	      "[rule-id]; codes are documented in compiler/DIAGNOSTICS.md.\n"
 	      "Exit status: 0 all inputs accepted, 1 some input rejected, 2 usage error.\n",
 	      f);
 }
+
+#define SC_MAX_INTEL_ARGS 256
 
 struct opts {
 	enum sc_diag_format format;
@@ -55,6 +64,10 @@ struct opts {
 	const char *outdir;   /* compile */
 	unsigned status_mask; /* compile: bit per enum sc_status */
 	int min_level;	      /* compile: enum sc_level, 0 = all */
+	const char *ioc[SC_MAX_INTEL_ARGS];  /* --ioc feeds */
+	int nioc;
+	const char *yara[SC_MAX_INTEL_ARGS]; /* --yara paths */
+	int nyara;
 };
 
 /* Default statuses compiled: everything but deprecated and unsupported. */
@@ -91,6 +104,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
 		{"output", required_argument, NULL, 'o'},
 		{"status", required_argument, NULL, 's'},
 		{"min-level", required_argument, NULL, 'l'},
+		{"ioc", required_argument, NULL, 'I'},
+		{"yara", required_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -101,6 +116,18 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
 		switch (c) {
 		case 'o':
 			o->outdir = optarg;
+			break;
+		case 'I':
+		case 'Y':
+			if (dump || (c == 'I' ? o->nioc : o->nyara) == SC_MAX_INTEL_ARGS) {
+				fprintf(stderr, "sigmac-c: %s: too many or not allowed here\n",
+					c == 'I' ? "--ioc" : "--yara");
+				return -EINVAL;
+			}
+			if (c == 'I')
+				o->ioc[o->nioc++] = optarg;
+			else
+				o->yara[o->nyara++] = optarg;
 			break;
 		case 's':
 			if (parse_status(optarg, &o->status_mask) < 0)
@@ -151,7 +178,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool dump)
 			return -EINVAL;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !o->nioc && !o->nyara) {
 		fputs("sigmac-c: no input PATH given\n", stderr);
 		usage(stderr);
 		return -EINVAL;
@@ -171,6 +198,11 @@ static struct sc_ctx *run_front_end(int argc, char **argv, const struct opts *o)
 	for (i = optind; i < argc; i++)
 		sc_ruleset_add_path(ctx, argv[i]);
 	sc_ruleset_finish(ctx);
+	for (i = 0; i < o->nioc; i++)
+		sc_ioc_load(ctx, o->ioc[i]);
+	for (i = 0; i < o->nyara; i++)
+		sc_yara_add_path(ctx, o->yara[i]);
+	sc_yara_finish(ctx);
 	sc_diags_sort(&ctx->diags);
 	return ctx;
 }
@@ -199,6 +231,15 @@ static void summary(const struct sc_ctx *ctx, FILE *f)
 		st.correlations, st.filters, st.accepted, st.rejected, ctx->diags.nerrors,
 		ctx->diags.nerrors == 1 ? "" : "s", ctx->diags.nwarnings,
 		ctx->diags.nwarnings == 1 ? "" : "s");
+	if (ctx->ioc)
+		fprintf(f, "sigmac-c: %zu indicator%s read from %u IOC feed%s (%u line%s rejected)\n",
+			ctx->ioc->n, ctx->ioc->n == 1 ? "" : "s", ctx->ioc->nfeeds,
+			ctx->ioc->nfeeds == 1 ? "" : "s", ctx->ioc->bad_lines,
+			ctx->ioc->bad_lines == 1 ? "" : "s");
+	if (ctx->yara)
+		fprintf(f, "sigmac-c: %u YARA rule%s compiled from %u of %u file%s\n",
+			ctx->yara->nrules, ctx->yara->nrules == 1 ? "" : "s", ctx->yara->nfiles,
+			ctx->yara->npaths, ctx->yara->npaths == 1 ? "" : "s");
 }
 
 static int cmd_check(int argc, char **argv)
@@ -211,6 +252,13 @@ static int cmd_check(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, false) < 0)
 		return EXIT_USAGE;
 	ctx = run_front_end(argc, argv, &o);
+	if (ctx->ioc) {
+		struct sc_ioc_tables t; /* duplicates are found building the tables */
+
+		if (sc_ioc_tables_build(ctx, &t) == 0)
+			sc_ioc_tables_done(&t);
+		sc_diags_sort(&ctx->diags);
+	}
 	sc_diags_render(&ctx->diags, o.format, SC_VERSION, &out);
 	if (sc_buf_write(&out, stdout) < 0 || fflush(stdout) != 0) {
 		fputs("sigmac-c: cannot write output\n", stderr);

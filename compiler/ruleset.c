@@ -13,10 +13,12 @@
 #include "arena.h"
 #include "ctx.h"
 #include "ir.h"
+#include "ioc_feed.h"
 #include "lower.h"
 #include "rule.h"
 #include "source.h"
 #include "yaml_load.h"
+#include "yara_compile.h"
 
 struct sc_ctx *sc_ctx_new(void)
 {
@@ -34,6 +36,8 @@ void sc_ctx_free(struct sc_ctx *ctx)
 	if (!ctx)
 		return;
 	sc_ir_free(ctx->ir);
+	sc_ioc_free(ctx->ioc);
+	sc_yara_free(ctx->yara);
 	sc_diags_done(&ctx->diags);
 	free(ctx->files);
 	free(ctx->rules);

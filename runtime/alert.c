@@ -403,13 +403,15 @@ static void put_dataset(struct ag_jsonw *w, const struct ag_event *ev)
 }
 
 static void put_event(struct ag_jsonw *w, const struct alert_in *in, const struct sgr_rule *r,
-		      const struct cat_map *cm, uint64_t now_ns)
+		      const struct cat_map *cm, uint64_t now_ns, const char *event_id)
 {
 	const struct ag_event *ev = in->ev;
 	char ts[32];
 	int i;
 
 	ag_jsonw_obj_begin(w, "event");
+	if (str_set(event_id))
+		ag_jsonw_cstr(w, "id", event_id);
 	ag_jsonw_cstr(w, "kind", "alert");
 	ag_jsonw_arr_begin(w, "category");
 	ag_jsonw_cstr(w, NULL, cm->ecs_cat);
@@ -592,6 +594,19 @@ static uint64_t event_time(const struct alert_in *in, uint64_t now_ns)
 int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
 		   const struct ag_event *ev, uint64_t now_ns)
 {
+	return ag_alert_write(out, ac, r, ev, NULL, now_ns);
+}
+
+/* A computed hash where the event has none. */
+static void hook_hash(struct sv *h, const char *hex)
+{
+	if (!h->n && hex && *hex)
+		*h = (struct sv){hex, strlen(hex)};
+}
+
+int ag_alert_write(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
+		   const struct ag_event *ev, const struct ag_alert_hook *hook, uint64_t now_ns)
+{
 	const struct cat_map *cm = cat_lookup(ev->ncategory ? ev->category[0] : NULL);
 	struct alert_in in = {.ev = ev};
 	struct hashes h = {0};
@@ -606,6 +621,11 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 		hk = al_extra(&in, X_HASH);
 	if (hk)
 		al_parse_hashes(hk->val, hk->val_len, &h);
+	if (hook) {
+		hook_hash(&h.md5, hook->md5);
+		hook_hash(&h.sha1, hook->sha1);
+		hook_hash(&h.sha256, hook->sha256);
+	}
 
 	mark = ag_jsonw_line_begin(out);
 	ag_jsonw_obj_begin(out, NULL);
@@ -615,7 +635,7 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 	ag_jsonw_cstr(out, "version",
 		      ac && str_set(ac->ecs_version) ? ac->ecs_version : AG_ECS_VERSION);
 	ag_jsonw_obj_end(out);
-	put_event(out, &in, r, cm, now_ns);
+	put_event(out, &in, r, cm, now_ns, ac ? ac->event_id : NULL);
 	if (ac && str_set(ac->source_path)) {
 		ag_jsonw_obj_begin(out, "log");
 		ag_jsonw_obj_begin(out, "file");
@@ -638,6 +658,8 @@ int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 	al_put_files(out, &in, cm, &h);
 	al_put_network(out, &in);
 	al_put_registry(out, &in);
+	if (hook && hook->put)
+		hook->put(out, hook->arg);
 	put_sigma(out, r, ev);
 	ag_jsonw_obj_end(out);
 	return ag_jsonw_line_end(out, mark);

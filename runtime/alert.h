@@ -9,7 +9,7 @@
  * Key order (members are left out when the event or rule has no value for
  * them, never written empty; see alert.c for the exact mapping):
  *   @timestamp, ecs.version,
- *   event.{kind, category[], type[], code, provider, module, dataset,
+ *   event.{id, kind, category[], type[], code, provider, module, dataset,
  *          severity, created, sequence, original},
  *   log.file.path (replay: the input file the event came from),
  *   rule.{id, name, description, reference, ruleset, author[], version},
@@ -53,6 +53,8 @@ struct ag_alert_ctx {
 	const char *ruleset_digest; /* rule.ruleset */
 	const char *ecs_version;    /* ecs.version (NULL: AG_ECS_VERSION) */
 	const char *source_path;    /* log.file.path: the replayed file, or NULL */
+	const char *event_id;	    /* event.id (first in event), or NULL: left out; response
+				     * events name it in sigmac.response.alert_id */
 };
 
 /*
@@ -63,5 +65,25 @@ struct ag_alert_ctx {
  */
 int ag_alert_sigma(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
 		   const struct ag_event *ev, uint64_t now_ns);
+
+/*
+ * What the IOC and YARA engines add to an alert (alert_intel.c): file
+ * hashes the agent computed (lower-case hex, NULL when not computed; the
+ * event's own Hashes win), and a writer for extra members (an "ioc" or
+ * "yara" object) put after the entity sections. Borrowed for the call.
+ */
+struct ag_alert_hook {
+	const char *md5, *sha1, *sha256;
+	void (*put)(struct ag_jsonw *w, const void *arg);
+	const void *arg;
+};
+
+/*
+ * ag_alert_sigma() with a hook (may be NULL). A rule id that holds "::"
+ * ("ioc::ip::10.0.0.0/8", "yara::name") is written as rule.id as it is;
+ * other ids get the "sigma::" prefix.
+ */
+int ag_alert_write(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
+		   const struct ag_event *ev, const struct ag_alert_hook *hook, uint64_t now_ns);
 
 #endif /* AG_RUNTIME_ALERT_H */

@@ -245,7 +245,9 @@ void al_put_rule(struct ag_jsonw *w, const struct ag_alert_ctx *ac, const struct
 
 	ag_jsonw_obj_begin(w, "rule");
 	ag_jsonw_str_begin(w, "id");
-	ag_jsonw_str_append(w, "sigma::", 7);
+	/* IOC and YARA alerts carry their engine's prefix in the id. */
+	if (!str_set(r->id) || !strstr(r->id, "::"))
+		ag_jsonw_str_append(w, "sigma::", 7);
 	if (str_set(r->id))
 		ag_jsonw_str_append(w, r->id, strlen(r->id));
 	else if (str_set(r->file))

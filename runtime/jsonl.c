@@ -39,6 +39,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "event.h"
@@ -70,7 +71,7 @@ static ssize_t source_read(struct ag_jsonl *r, char *dst, size_t n)
 	}
 	do
 		got = read(r->fd, dst, n);
-	while (got < 0 && errno == EINTR);
+	while (got < 0 && errno == EINTR && !(r->stop && *r->stop));
 	return got < 0 ? -errno : got;
 }
 
@@ -119,6 +120,8 @@ static int refill(struct ag_jsonl *r, size_t keep)
 		r->end += (size_t)got;
 		got_total += (size_t)got;
 		r->st.bytes += (uint64_t)got;
+		if (r->stream && got > 0)
+			break;
 	}
 	memset(r->buf + r->end, 0, AG_JSONL_SLACK);
 	return 0;
@@ -184,6 +187,12 @@ static int open_common(struct ag_jsonl **ret, int fd, FILE *f, const struct ag_j
 	r->ctx = ctx;
 	r->chunk = opts && opts->chunk ? opts->chunk : AG_JSONL_CHUNK;
 	r->max_object = opts && opts->max_object ? opts->max_object : AG_JSONL_MAX_OBJECT;
+	r->stop = opts ? opts->stop : NULL;
+	if (!f) {
+		struct stat st;
+
+		r->stream = fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	}
 	r->line = 1;
 	r->sc_max = 4 * r->max_object + SCRATCH_MIN;
 	r->sc_cap = SCRATCH_MIN;

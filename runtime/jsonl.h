@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 struct ag_event;
@@ -53,6 +54,14 @@ struct ag_jsonl;
 struct ag_jsonl_opts {
 	size_t chunk;	   /* bytes per read, 0 = AG_JSONL_CHUNK */
 	size_t max_object; /* size cap of one object, 0 = AG_JSONL_MAX_OBJECT */
+	/*
+	 * fd readers only: when non-NULL and set, a read interrupted by a
+	 * signal fails with -EINTR instead of being retried (a clean stop on
+	 * SIGTERM while waiting on a pipe). Pipes, FIFOs and sockets are read
+	 * as data arrives rather than a chunk at a time, so a live feed is
+	 * processed without waiting for a full chunk.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 struct ag_jsonl_stats {

@@ -30,6 +30,8 @@ struct ag_jsonl {
 	bool eof;	   /* the source returned end of file */
 	size_t chunk;	   /* bytes per read */
 	size_t max_object; /* size cap of one object */
+	bool stream;	   /* fd is a pipe, FIFO or socket: use what one read returns */
+	const volatile sig_atomic_t *stop; /* opts->stop (borrowed) */
 
 	char *sc;	/* scratch of the current object: decoded text, names (owned) */
 	size_t sc_cap;	/* bytes allocated */

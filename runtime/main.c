@@ -13,17 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alert.h"
 #include "bench.h"
+#include "config.h"
 #include "detect.h"
 #include "event.h"
 #include "evtx.h"
 #include "gen_abi.h"
+#include "health.h"
+#include "intel.h"
 #include "jsonl.h"
 #include "jsonw.h"
+#include "live.h"
+#include "ops.h"
 #include "route.h"
 
 #ifndef AG_VERSION
@@ -38,14 +44,24 @@ enum {
 
 static void usage(FILE *f)
 {
-	fputs("usage: sigmac-agent replay  [--format auto|jsonl|evtx] [--alerts FILE|-] [--stats] "
+	fputs("usage: sigmac-agent run     [--config FILE] [--alerts FILE|-] [--capture FILE] "
+	      "[--duration S] ...\n"
+	      "       sigmac-agent replay  [--format auto|jsonl|evtx] [--alerts FILE|-] [--stats] "
 	      "FILE...\n"
+	      "                            [--config FILE] [--response off|dry-run|kill] "
+	      "[--status-file FILE]\n"
+	      "       sigmac-agent status  [--config FILE] [--status-file FILE] [--format text|json]\n"
 	      "       sigmac-agent rules   [--format text|json]\n"
 	      "       sigmac-agent version\n"
 	      "\n"
 	      "replay reads recorded events (JSONL: one JSON object per event; EVTX: Windows\n"
 	      "event logs; '-' is standard input) and writes one ECS NDJSON alert per rule\n"
-	      "match. Malformed records are counted and skipped.\n",
+	      "match. Malformed records are counted and skipped. Events are also checked\n"
+	      "against the compiled IOC feeds, and files they name (process image, written\n"
+	      "file) that exist here are hashed and YARA-scanned (--no-file-checks: not;\n"
+	      "--hash-files: add Hashes to process events that lack it). With --config, replay\n"
+	      "uses the file's alert outputs, dedup, exclusions and status settings; active\n"
+	      "response acts only with an explicit --response, never from the file alone.\n",
 	      f);
 }
 
@@ -70,50 +86,57 @@ static uint32_t lookup(void *arg, const char *name, size_t len)
 	return ag_field_lookup(arg, name, len);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 struct replay {
 	struct ag_engine eng;
 	struct ag_jsonw out;
 	struct ag_alert_ctx ac;
-	int fd;		    /* alert output */
 	uint64_t alerts;
-	uint64_t write_errors;
 	uint64_t events;
 	uint64_t malformed;
 	uint64_t bytes;
 	char host[256];
+	struct ag_intel *intel; /* IOC and YARA checks (intel.h), or NULL */
+	struct ag_config cfg;	/* settings (config.h) */
+	struct ag_ops *ops;	/* alert lines to sinks, dedup, response, health (ops.h) */
 };
 
+/* Lines already encoded into rp->out (IOC/YARA alerts) go to the sinks. */
 static void flush_alerts(struct replay *rp, bool force)
 {
-	if (!rp->out.len || (!force && rp->out.len < (1u << 16)))
+	(void)force;
+	if (!rp->out.len)
 		return;
-	if (write_all(rp->fd, rp->out.buf, rp->out.len) < 0)
-		rp->write_errors++;
+	ag_ops_write_lines(rp->ops, rp->out.buf, rp->out.len);
 	ag_jsonw_reset(&rp->out);
 }
 
+/* Sigma matches: alert, dedup, sinks and response through ops.h. */
 static void on_match(void *arg, const struct ag_event *ev, uint32_t rule)
 {
 	struct replay *rp = arg;
 
-	if (ag_alert_sigma(&rp->out, &rp->ac, &rp->eng.rs->rules[rule], ev, now_ns()) == 0)
-		rp->alerts++;
+	ag_ops_alert(rp->ops, rule, ev, now_ns());
+	rp->alerts++;
+}
+
+/* Per event before detection: counters, periodic work, exclude.* (true: skip it). */
+static bool replay_excluded(struct replay *rp, const struct ag_event *ev)
+{
+	ag_ops_count_event(rp->ops, ev->ncategory ? ev->category[0] : NULL);
+	if (((rp->events + 1) & 255) == 0)
+		ag_ops_tick(rp->ops);
+	if (!ag_ops_event_excluded(rp->ops, ev))
+		return false;
+	rp->events++;
+	return true;
+}
+
+/* IOC and YARA checks of one event, after its Sigma alerts. */
+static void intel_event(struct replay *rp, const struct ag_event *ev)
+{
+	if (!rp->intel)
+		return;
+	rp->alerts += ag_intel_event(rp->intel, ev, &rp->out, &rp->ac, now_ns());
 	flush_alerts(rp, false);
 }
 
@@ -121,10 +144,14 @@ static bool is_evtx(const char *path)
 {
 	char magic[8] = {0};
 	size_t l = strlen(path);
+	struct stat st;
 	FILE *f;
 
 	if (l > 5 && strcasecmp(path + l - 5, ".evtx") == 0)
 		return true;
+	/* Sniff regular files only: reading a FIFO would eat the first event. */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
 	f = fopen(path, "rb");
 	if (!f)
 		return false;
@@ -143,6 +170,7 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 
 	ag_route_fields_init(&rf, lookup, (void *)rs);
 	rp->ac.source_path = strcmp(path, "-") == 0 ? NULL : path;
+	ag_ops_set_source(rp->ops, rp->ac.source_path);
 	if (format == 2 || (format == 0 && strcmp(path, "-") != 0 && is_evtx(path))) {
 		struct ag_evtx *x;
 		struct ag_evtx_stats st;
@@ -152,9 +180,13 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 			fprintf(stderr, "sigmac-agent: %s: %s\n", path, err[0] ? err : strerror(-r));
 			return r;
 		}
-		while (ag_evtx_next(x, ev) == 0) {
+		while (ag_evtx_next(x, ev) == 0 && !ag_ops_stop_requested()) {
 			ag_route_windows_fields(ev, &rf);
+			if (replay_excluded(rp, ev))
+				continue;
+			ag_intel_prepare(rp->intel, ev);
 			ag_detect(&rp->eng, ev, on_match, rp);
+			intel_event(rp, ev);
 			rp->events++;
 		}
 		ag_evtx_stats(x, &st);
@@ -163,22 +195,23 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 	} else {
 		struct ag_jsonl *j;
 		struct ag_jsonl_stats st;
-		FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+		struct ag_jsonl_opts jo = {.stop = &ag_ops_stop}; /* SIGTERM ends a blocked read */
+		int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 
-		if (!f) {
+		if (fd < 0) {
 			fprintf(stderr, "sigmac-agent: %s: %s\n", path, strerror(errno));
 			return -errno;
 		}
-		r = ag_jsonl_open_file(&j, f, NULL, lookup, (void *)rs);
+		r = ag_jsonl_open_fd(&j, fd, &jo, lookup, (void *)rs);
 		if (r < 0) {
 			fprintf(stderr, "sigmac-agent: %s: %s\n", path, strerror(-r));
-			if (f != stdin)
-				fclose(f);
+			if (fd != STDIN_FILENO)
+				close(fd);
 			return r;
 		}
 		for (;;) {
 			r = ag_jsonl_next(j, ev);
-			if (r == -ENODATA)
+			if (r == -ENODATA || ag_ops_stop_requested())
 				break;
 			if (r < 0) {
 				fprintf(stderr, "sigmac-agent: %s: read error: %s\n", path,
@@ -189,7 +222,11 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 				ag_route_windows_fields(ev, &rf);
 			else
 				ag_route_generic(ev);
+			if (replay_excluded(rp, ev))
+				continue;
+			ag_intel_prepare(rp->intel, ev);
 			ag_detect(&rp->eng, ev, on_match, rp);
+			intel_event(rp, ev);
 			rp->events++;
 		}
 		ag_jsonl_stats(j, &st);
@@ -206,8 +243,8 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 					(unsigned long long)pb[i].line, pb[i].reason);
 		}
 		ag_jsonl_close(j);
-		if (f != stdin)
-			fclose(f);
+		if (fd != STDIN_FILENO)
+			close(fd);
 	}
 	flush_alerts(rp, true);
 	return 0;
@@ -223,8 +260,16 @@ static void print_stats(const struct replay *rp, double secs)
 		(unsigned long long)rp->events, (unsigned long long)st->routed);
 	fprintf(stderr, "malformed:        %llu skipped\n", (unsigned long long)rp->malformed);
 	fprintf(stderr, "alerts:           %llu\n", (unsigned long long)rp->alerts);
-	if (rp->write_errors)
-		fprintf(stderr, "write errors:     %llu\n", (unsigned long long)rp->write_errors);
+	if (ag_health_get(ag_ops_health(rp->ops), AG_H_ALERTS_SUPPRESSED))
+		fprintf(stderr, "dedup collapsed:  %llu\n",
+			(unsigned long long)ag_health_get(ag_ops_health(rp->ops),
+							  AG_H_ALERTS_SUPPRESSED));
+	if (ag_health_get(ag_ops_health(rp->ops), AG_H_WRITE_FAILURES))
+		fprintf(stderr, "write errors:     %llu (%llu alerts dropped)\n",
+			(unsigned long long)ag_health_get(ag_ops_health(rp->ops),
+							  AG_H_WRITE_FAILURES),
+			(unsigned long long)ag_health_get(ag_ops_health(rp->ops),
+							  AG_H_ALERTS_DROPPED));
 	fprintf(stderr, "rules evaluated:  %.2f per event (%.3f%% of the rule set)\n",
 		rp->events ? (double)st->candidates / (double)rp->events : 0.0,
 		rp->events && rs->nrules
@@ -259,14 +304,21 @@ static int cmd_replay(int argc, char **argv)
 		{"alerts", required_argument, NULL, 'a'},
 		{"stats", no_argument, NULL, 's'},
 		{"bench-detect", required_argument, NULL, 'B'},
+		{"hash-files", no_argument, NULL, 'H'},
+		{"no-file-checks", no_argument, NULL, 'N'},
+		{"config", required_argument, NULL, 'c'},
+		{"response", required_argument, NULL, 'R'},
+		{"status-file", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *alerts = "-";
+	const char *alerts = NULL, *config = NULL, *response = NULL, *status_file = NULL;
+	char msg[1024];
 	struct replay *rp;
 	struct ag_event ev;
 	int c, format = 0, i, ret = EXIT_OK, err, bench = 0;
 	bool stats = false;
+	struct ag_intel_opts io = {.files = true};
 	double t0;
 
 	while ((c = getopt_long(argc, argv, "f:a:sh", longopts, NULL)) != -1) {
@@ -291,6 +343,21 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'B':
 			bench = atoi(optarg);
+			break;
+		case 'H':
+			io.fill_hashes = true;
+			break;
+		case 'N':
+			io.files = false;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'R':
+			response = optarg;
+			break;
+		case 'S':
+			status_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -325,14 +392,36 @@ static int cmd_replay(int argc, char **argv)
 		free(rp);
 		return EXIT_USAGE;
 	}
-	rp->fd = strcmp(alerts, "-") == 0
-			 ? STDOUT_FILENO
-			 : open(alerts, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (rp->fd < 0) {
-		fprintf(stderr, "sigmac-agent: cannot open %s: %s\n", alerts, strerror(errno));
+	/* Settings: replay defaults, then --config FILE, then the options (config.h). */
+	if (ag_config_init(&rp->cfg, AG_CONFIG_REPLAY) < 0) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	if (config && ag_config_load(&rp->cfg, config, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "%s\n", msg);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if ((alerts && ag_config_set_alerts(&rp->cfg, alerts) < 0) ||
+	    (status_file && ag_config_set_status_file(&rp->cfg, status_file) < 0) ||
+	    (response && ag_config_set_response(&rp->cfg, response) < 0)) {
+		fprintf(stderr, "sigmac-agent: bad --alerts, --status-file or --response '%s' (off, "
+				"dry-run, kill)\n",
+			response ? response : "");
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (ag_ops_open(&rp->ops, &rp->cfg, &sgr_ruleset, "replay", msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "sigmac-agent: %s\n", msg);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ag_ops_signals_install();
+	err = ag_intel_new(&sgr_intel, &sgr_ruleset, &io, &rp->intel);
+	if (err < 0)
+		fprintf(stderr, "sigmac-agent: IOC/YARA checks disabled: %s\n",
+			err == -EPROTO ? "the YARA rules do not load (libyara version?)"
+				       : strerror(-err));
 	if (gethostname(rp->host, sizeof(rp->host) - 1) < 0)
 		strcpy(rp->host, "localhost");
 	rp->ac.host_name = rp->host;
@@ -344,15 +433,78 @@ static int cmd_replay(int argc, char **argv)
 		if (replay_file(rp, argv[i], format, &ev) < 0)
 			ret = EXIT_INPUT;
 	flush_alerts(rp, true);
-	if (stats)
+	if (stats) {
+		struct ag_intel_stats is;
+
 		print_stats(rp, mono() - t0);
-	if (rp->fd != STDOUT_FILENO)
-		close(rp->fd);
+		ag_intel_stats(rp->intel, &is);
+		if (rp->intel)
+			fprintf(stderr, "intel:            %llu IOC, %llu YARA alerts; %llu files "
+					"checked, %llu named files missing, %llu Hashes filled\n",
+				(unsigned long long)is.ioc_alerts, (unsigned long long)is.yara_alerts,
+				(unsigned long long)is.files_checked,
+				(unsigned long long)is.files_missing,
+				(unsigned long long)is.hashes_filled);
+	}
 out:
+	ag_ops_close(rp->ops); /* dedup windows, sinks, final status */
+	ag_config_done(&rp->cfg);
+	ag_intel_free(rp->intel);
 	ag_event_done(&ev);
 	ag_jsonw_done(&rp->out);
 	ag_engine_done(&rp->eng);
 	free(rp);
+	return ret;
+}
+
+/* sigmac-agent status: the status file of a running agent (health.h). */
+static int cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"status-file", required_argument, NULL, 'S'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config = NULL, *file = NULL;
+	struct ag_config cfg;
+	char msg[1024];
+	bool json = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:S:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'S':
+			file = optarg;
+			break;
+		case 'f':
+			json = strcmp(optarg, "json") == 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (ag_config_init(&cfg, AG_CONFIG_RUN) < 0)
+		return EXIT_USAGE;
+	if (config && ag_config_load(&cfg, config, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "%s\n", msg);
+		ag_config_done(&cfg);
+		return EXIT_USAGE;
+	}
+	if (!file)
+		file = cfg.status.file;
+	ret = file ? ag_health_print(file, json, stdout, stderr) : EXIT_USAGE;
+	if (!file)
+		fputs("sigmac-agent: status: the configuration writes no status file\n", stderr);
+	ag_config_done(&cfg);
 	return ret;
 }
 
@@ -413,10 +565,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "run") == 0)
+		return ag_cmd_run(argc - 1, argv + 1); /* runtime/linux/live.h */
 	if (strcmp(argv[1], "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("sigmac-agent %s\nruleset %s (%u rules, target %s, %s)\nABI %u\n", AG_VERSION,
 		       sgr_ruleset.digest, sgr_ruleset.nrules, sgr_ruleset.target,

@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "emit.h"
 #include "emit_int.h"
+#include "emit_intel.h"
 #include "placeholders.h"
 #include "yaml_load.h"
 
@@ -56,6 +57,7 @@ void sc_cg_digest(struct sc_cg *cg)
 			}
 		}
 	}
+	sc_cg_digest_intel(cg, &st);
 	h = XXH3_128bits_digest(&st);
 	snprintf(cg->digest, sizeof(cg->digest), "%016llx%016llx", (unsigned long long)h.high64,
 		 (unsigned long long)h.low64);
@@ -115,6 +117,12 @@ int sc_cg_emit(struct sc_cg *cg, const char *outdir)
 	if (err < 0)
 		goto out;
 	err = write_file(outdir, "sgr_regex.re", &b);
+	if (err < 0)
+		goto out;
+	err = sc_cg_emit_intel(cg, &b);
+	if (err < 0)
+		goto out;
+	err = write_file(outdir, "sgr_intel.c", &b);
 	if (err < 0)
 		goto out;
 	sc_cg_emit_manifest(cg, &st, &b);

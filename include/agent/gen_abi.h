@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 5
+#define SGR_ABI_VERSION 6
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -304,5 +304,88 @@ static inline bool sgr_all(struct ag_match *m, const uint32_t *atom, uint32_t n)
 			return false;
 	return true;
 }
+
+/* ---- IOC feeds and YARA rules (sgr_intel.c, ABI 6) ---- */
+
+/*
+ * A set of IOC keys behind the perfect hash of struct sgr_phash (same
+ * function, same seed use), with the keys stored compactly: fixed width
+ * (width > 0: key k is keys[k * width .. + width), raw bytes) or a string
+ * pool (width == 0: key k is keys[off[k] .. off[k + 1])). Keys are grouped
+ * by source: keys [run_end[r - 1], run_end[r]) have source run_src[r]
+ * (struct sgr_intel.srcs), found by binary search.
+ */
+struct sgr_ioc_set {
+	uint64_t seed;
+	uint32_t nbuckets;
+	uint32_t nslots;
+	const uint32_t *disp;  /* [nbuckets] */
+	const uint32_t *slots; /* [nslots]: key index + 1, 0 empty */
+	const uint8_t *keys;
+	const uint32_t *off;   /* width == 0: [nkeys + 1] */
+	const uint32_t *run_end; /* [nruns], increasing, last == nkeys */
+	const uint32_t *run_src; /* [nruns] */
+	uint32_t width;
+	uint32_t nkeys;
+	uint32_t nruns;
+};
+
+/*
+ * IP networks of one family, sorted by (network, prefix): entry i is
+ * net[i * width ..] / prefix[i], parent[i] the nearest entry that contains
+ * it (UINT32_MAX: none). The networks containing an address a are the last
+ * entry with net <= a and its ancestors that contain a.
+ */
+struct sgr_ioc_cidrs {
+	const uint8_t *net;	/* [n * width], big-endian */
+	const uint8_t *prefix;	/* [n] */
+	const uint32_t *parent; /* [n] */
+	const uint32_t *src;	/* [n] */
+	uint32_t width;		/* 4 or 16 */
+	uint32_t n;
+};
+
+/* Path globs ('*', '?'; ASCII lower-case), matched against whole paths. */
+struct sgr_ioc_paths {
+	const uint8_t *pool;
+	const uint32_t *off; /* [n + 1] */
+	const uint32_t *src; /* [n] */
+	uint32_t n;
+};
+
+/* Where indicators come from: a feed (its base name) and a comment. */
+struct sgr_ioc_src {
+	uint32_t feed;	  /* index into feeds */
+	uint32_t comment; /* offset of a NUL-terminated string in comments */
+};
+
+enum sgr_ioc_setid {
+	SGR_IOC_MD5 = 0,
+	SGR_IOC_SHA1,
+	SGR_IOC_SHA256,
+	SGR_IOC_IP4,
+	SGR_IOC_IP6,
+	SGR_IOC_DOMAIN,	   /* exact names */
+	SGR_IOC_SUBDOMAIN, /* apexes: the name and all its subdomains */
+	_SGR_IOC_SET_MAX,
+};
+
+struct sgr_intel {
+	uint32_t abi_version; /* SGR_ABI_VERSION */
+	const struct sgr_ioc_set *sets[_SGR_IOC_SET_MAX]; /* NULL when empty */
+	const struct sgr_ioc_cidrs *cidr4, *cidr6;	   /* NULL when empty */
+	const struct sgr_ioc_paths *paths;		   /* NULL when empty */
+	const char *const *feeds;
+	uint32_t nfeeds;
+	uint32_t nsrcs;
+	const struct sgr_ioc_src *srcs;
+	const char *comments;
+	uint64_t nindicators;
+	const uint8_t *yara; /* yr_rules_save_stream() output, or NULL */
+	uint64_t yara_len;
+	uint32_t yara_rules;
+};
+
+extern const struct sgr_intel sgr_intel;
 
 #endif /* AG_GEN_ABI_H */

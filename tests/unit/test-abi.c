@@ -22,10 +22,10 @@
 #include "gen_abi.h"
 #include "phash.h"
 
-/* The pins of ABI version 5 on LP64 (x86-64, aarch64). */
+/* The pins of ABI version 6 on LP64 (x86-64, aarch64). */
 Test(abi, version_and_layout_are_pinned)
 {
-	cr_assert_eq(SGR_ABI_VERSION, 5, "ABI bumped: update the pins below with it");
+	cr_assert_eq(SGR_ABI_VERSION, 6, "ABI bumped: update the pins below with it");
 	if (sizeof(void *) != 8) {
 		cr_skip_test("layout pins are for LP64");
 		return;
@@ -52,6 +52,14 @@ Test(abi, version_and_layout_are_pinned)
 	cr_expect_eq(offsetof(struct sgr_ruleset, field_index), 48);
 	cr_expect_eq(offsetof(struct sgr_ruleset, rules), 120);
 	cr_expect_eq(sizeof(struct ag_match), 16);
+	/* ABI 6: IOC tables and the YARA image (sgr_intel.c) */
+	cr_expect_eq(sizeof(struct sgr_ioc_set), 80);
+	cr_expect_eq(sizeof(struct sgr_ioc_cidrs), 40);
+	cr_expect_eq(sizeof(struct sgr_ioc_paths), 32);
+	cr_expect_eq(sizeof(struct sgr_ioc_src), 8);
+	cr_expect_eq(sizeof(struct sgr_intel), 152);
+	cr_expect_eq(offsetof(struct sgr_intel, feeds), 88);
+	cr_expect_eq(offsetof(struct sgr_intel, yara), 128);
 }
 
 static const uint32_t no_rules[1];

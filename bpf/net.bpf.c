@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network and DNS collectors (telemetry.md 1.2, 1.3), all on syscall
+ * tracepoints (no kprobes, no cgroup attachment needed):
+ *
+ *  - connect: sys_enter_connect keeps the fd of IPv4/IPv6 connects;
+ *    sys_exit_connect sends the socket's tuple when the connect succeeded
+ *    or is in progress (the local port is bound by then), TCP and UDP.
+ *  - accept: sys_exit_accept{,4}: the new socket's tuple.
+ *  - UDP sends with an explicit destination (sendto, sendmsg, sendmmsg on
+ *    unconnected sockets): one record per socket and destination (an LRU
+ *    set remembers which were sent), so a chatty socket costs one record.
+ *  - DNS: any send to port 53 (UDP, or TCP where the message has a 2-byte
+ *    length prefix): the first message's bytes (up to AG_DNS_MAX), and the
+ *    second one of a sendmmsg (glibc sends A and AAAA together); user
+ *    space parses the question. Sends on other sockets are dropped at
+ *    sys_enter after looking at the socket.
+ *
+ * Not here: receives (DNS answers), io_uring (does not pass the syscall
+ * tracepoints), DoH/DoT (encrypted).
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+enum {
+	K_CONNECT = 1,
+	K_SENDTO,
+	K_SENDMSG,
+	K_SENDMMSG,
+};
+
+struct udp_key {
+	__u64 sk;
+	__u8 daddr[16];
+	__u16 dport;
+	__u16 _pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct udp_key);
+	__type(value, __u8);
+} ag_udp_seen SEC(".maps");
+
+/* The socket behind fd, or NULL when fd is not a socket. */
+static __always_inline struct sock *fd_sock(long fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct file *f = fd_file(t, fd);
+	struct socket *sock;
+
+	if (!f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & AG_S_IFMT) != AG_S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(f, private_data);
+	return BPF_CORE_READ(sock, sk);
+}
+
+/* The local and remote ends of sk into r->u.net; false if sk is not IPv4/IPv6. */
+static __always_inline bool fill_tuple(struct ag_rec *r, struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	if (family != AG_AF_INET && family != AG_AF_INET6)
+		return false;
+	r->u.net.family = family;
+	r->u.net.proto = BPF_CORE_READ(sk, sk_protocol);
+	r->u.net.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	r->u.net.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (family == AG_AF_INET) {
+		bpf_probe_read_kernel(r->u.net.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_probe_read_kernel(r->u.net.daddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_probe_read_kernel(r->u.net.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_probe_read_kernel(r->u.net.daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	return true;
+}
+
+/* ---- connect, accept ---- */
+
+SEC("tp/syscalls/sys_enter_connect")
+int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct sockaddr *sa = (struct sockaddr *)ctx->args[1];
+	__u16 family = 0;
+
+	if (ag_skip_current())
+		return 0;
+	bpf_probe_read_user(&family, sizeof(family), &sa->sa_family);
+	if (family != AG_AF_INET && family != AG_AF_INET6)
+		return 0;
+	pend_put(K_CONNECT, ctx->args[0], 0, 0, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_connect")
+int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+
+	if (!pend_take(K_CONNECT, &p))
+		return 0;
+	if (ret != 0 && ret != -AG_EINPROGRESS)
+		return 0;
+	sk = fd_sock((long)p.a[0]);
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_CONNECT);
+	if (!fill_tuple(r, sk))
+		return 0;
+	r->u.net.ret = (__s32)ret;
+	ag_emit(r, 0);
+	return 0;
+}
+
+static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+
+	if (ret < 0 || ag_skip_current())
+		return 0;
+	sk = fd_sock(ret);
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_ACCEPT);
+	if (!fill_tuple(r, sk))
+		return 0;
+	ag_emit(r, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_accept")
+int ag_accept_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit(ctx);
+}
+
+SEC("tp/syscalls/sys_exit_accept4")
+int ag_accept4_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit(ctx);
+}
+
+/* ---- sends: UDP destinations and DNS ---- */
+
+/* Keep a send for sys_exit when it may be UDP or DNS over TCP. */
+static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, __u64 a3)
+{
+	struct sock *sk;
+	__u16 family, proto;
+
+	if (ag_skip_current())
+		return 0;
+	sk = fd_sock((long)fd);
+	if (!sk)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AG_AF_INET && family != AG_AF_INET6)
+		return 0;
+	proto = BPF_CORE_READ(sk, sk_protocol);
+	if (proto != AG_IPPROTO_UDP &&
+	    !(proto == AG_IPPROTO_TCP && BPF_CORE_READ(sk, __sk_common.skc_dport) == bpf_htons(53)))
+		return 0;
+	pend_put(kind, fd, a1, a2, a3);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int ag_sendto_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	/* fd, buf, len, flags, addr, addrlen */
+	return send_enter(K_SENDTO, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int ag_sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return send_enter(K_SENDMSG, ctx->args[0], ctx->args[1], 0, 0);
+}
+
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int ag_sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return send_enter(K_SENDMMSG, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+}
+
+/* An explicit destination address (user memory) into r->u.net; false if none. */
+static __always_inline bool user_dest(struct ag_rec *r, const void *uaddr)
+{
+	struct sockaddr_in6 sa = {};
+
+	if (!uaddr ||
+	    bpf_probe_read_user(&sa, sizeof(sa.sin6_family) + sizeof(sa.sin6_port), uaddr))
+		return false;
+	if (sa.sin6_family == AG_AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)uaddr;
+
+		__builtin_memset(r->u.net.daddr, 0, sizeof(r->u.net.daddr));
+		bpf_probe_read_user(r->u.net.daddr, 4, &in->sin_addr);
+	} else if (sa.sin6_family == AG_AF_INET6) {
+		bpf_probe_read_user(r->u.net.daddr, 16, &((struct sockaddr_in6 *)uaddr)->sin6_addr);
+	} else {
+		return false;
+	}
+	r->u.net.dport = bpf_ntohs(sa.sin6_port);
+	return true;
+}
+
+/* The first iovec of msghdr m as string i. */
+static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct user_msghdr *m)
+{
+	struct iovec *iov = NULL;
+	struct iovec v = {};
+
+	bpf_probe_read_user(&iov, sizeof(iov), &m->msg_iov);
+	if (!iov || bpf_probe_read_user(&v, sizeof(v), iov))
+		return;
+	put_ubuf(r, i, off, v.iov_base, v.iov_len, AG_DNS_MAX);
+}
+
+static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+{
+	long ret = ctx->ret;
+	struct ag_pending p = {};
+	struct user_msghdr *m = NULL;
+	struct mmsghdr *vec = NULL;
+	struct udp_key k = {};
+	const void *uaddr = NULL;
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+	bool explicit;
+	__u32 off = 0;
+	__u8 one = 1;
+
+	if (!pend_take(kind, &p) || ret <= 0)
+		return 0;
+	sk = fd_sock((long)p.a[0]);
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_UDP_SEND);
+	if (!fill_tuple(r, sk))
+		return 0;
+	if (kind == K_SENDTO) {
+		uaddr = (const void *)p.a[3];
+	} else if (kind == K_SENDMSG) {
+		m = (struct user_msghdr *)p.a[1];
+		bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
+	} else {
+		vec = (struct mmsghdr *)p.a[1];
+		m = &vec->msg_hdr;
+		bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
+	}
+	explicit = user_dest(r, uaddr);
+	if (explicit && r->u.net.proto == AG_IPPROTO_UDP) {
+		k.sk = (__u64)sk;
+		__builtin_memcpy(k.daddr, r->u.net.daddr, sizeof(k.daddr));
+		k.dport = r->u.net.dport;
+		if (!bpf_map_lookup_elem(&ag_udp_seen, &k)) {
+			bpf_map_update_elem(&ag_udp_seen, &k, &one, BPF_ANY);
+			ag_emit(r, 0);
+		}
+	}
+	if (r->u.net.dport != 53)
+		return 0;
+	r->h.type = AG_REC_DNS;
+	r->u.net.nmsg = 1;
+	r->u.net.ret = (__s32)ret;
+	if (kind == K_SENDTO) {
+		put_ubuf(r, 0, &off, (const void *)p.a[1], p.a[2], AG_DNS_MAX);
+	} else {
+		put_msg(r, 0, &off, m);
+		if (kind == K_SENDMMSG && ret > 1 && p.a[2] > 1) {
+			put_msg(r, 1, &off, &vec[1].msg_hdr);
+			r->u.net.nmsg = 2;
+		}
+	}
+	ag_emit(r, off);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_sendto")
+int ag_sendto_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exit(ctx, K_SENDTO);
+}
+
+SEC("tp/syscalls/sys_exit_sendmsg")
+int ag_sendmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exit(ctx, K_SENDMSG);
+}
+
+SEC("tp/syscalls/sys_exit_sendmmsg")
+int ag_sendmmsg_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exit(ctx, K_SENDMMSG);
+}

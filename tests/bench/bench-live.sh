@@ -1,0 +1,208 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Live collection overhead and throughput (meson benchmark 'live'; run as
+# root). Prints figures, never fails on speed (machines here are shared
+# and noisy: ARCHITECTURE.md section 9 compares ratios from one run):
+#
+#   1. a fork+exec loop and an openat(O_RDONLY) loop with the agent off and
+#      on, interleaved, medians of REPS runs each, and their ratios;
+#   2. sustained events/s: file create+unlink storms of growing width, each
+#      with the kernel's emitted and dropped counts;
+#   3. agent CPU% and RSS under a sustained fork+exec storm;
+#   4. exec-to-alert latency p50/p99 (spawn to the alert line on disk).
+#
+# Environment: LIVE_AGENT (an agent of tests/live/rules), LIVE_TRIGGER
+# (tests/live/live-trigger); REPS (default 5), FORKS (default 1000), OPENS
+# (default 200000), LAT_N (default 200). Exit 77 when not root.
+set -eu
+if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ]; then
+	echo "bench-live: skipped: needs root and a kernel with BTF" >&2
+	exit 77
+fi
+: "${LIVE_AGENT:?LIVE_AGENT must name a live agent}"
+: "${LIVE_TRIGGER:?LIVE_TRIGGER must name live-trigger}"
+exec python3 - "$@" <<'EOF'
+import os, random, signal, statistics, subprocess, sys, tempfile, threading, time
+
+AGENT, TRIG = os.environ["LIVE_AGENT"], os.environ["LIVE_TRIGGER"]
+REPS = int(os.environ.get("REPS", "5"))
+FORKS = int(os.environ.get("FORKS", "1000"))
+OPENS = int(os.environ.get("OPENS", "200000"))
+LAT_N = int(os.environ.get("LAT_N", "200"))
+tmp = tempfile.mkdtemp(prefix="sgl-bench-")
+running = []  # agents started, stopped by their pid whatever happens
+
+
+class Agent:
+    def __init__(self, *extra):
+        self.alerts = os.path.join(tmp, "alerts-%d.json" % time.monotonic_ns())
+        self.p = subprocess.Popen([AGENT, "run", "--alerts", self.alerts] + list(extra),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        running.append(self)
+        self.err = []
+        ready = threading.Event()
+
+        def rd():
+            for line in self.p.stderr:
+                self.err.append(line.rstrip())
+                if "running:" in line:
+                    ready.set()
+            ready.set()
+        threading.Thread(target=rd, daemon=True).start()
+        ready.wait(60)
+        if self.p.poll() is not None:
+            sys.exit("bench-live: the agent did not start:\n" + "\n".join(self.err))
+
+    def cpu(self):
+        """CPU seconds of the agent (all threads), from the scheduler's ns counter."""
+        with open("/proc/%d/schedstat" % self.p.pid) as f:
+            return int(f.read().split()[0]) / 1e9
+
+    def rss(self):
+        """MiB: VmRSS, RssAnon (the agent's own memory), VmHWM."""
+        with open("/proc/%d/status" % self.p.pid) as f:
+            d = dict(l.split(":", 1) for l in f)
+        return tuple(int(d[k].split()[0]) / 1024 for k in ("VmRSS", "RssAnon", "VmHWM"))
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGINT)
+            try:
+                self.p.wait(60)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        time.sleep(0.1)
+        return "\n".join(self.err)
+
+
+def counters(err):
+    sent = drop = 0
+    for l in err.splitlines():
+        if "kernel records sent:" in l:
+            sent = int(l.split(":")[1].split()[0])
+        if "kernel records dropped:" in l:
+            drop = int(l.split(":")[1].split()[0])
+    return sent, drop
+
+
+def timed(*args):
+    t = time.monotonic()
+    subprocess.run([TRIG] + [str(a) for a in args], check=True)
+    return time.monotonic() - t
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
+
+
+def main():
+    print("bench-live: kernel %s, %d CPUs, agent %s" % (os.uname().release, os.cpu_count(),
+          subprocess.run([AGENT, "version"], capture_output=True, text=True).stdout.splitlines()[1]))
+
+    # 1. overhead, interleaved off/on
+    res = {"fork": ([], []), "open": ([], [])}
+    on_err = []
+    for r in range(REPS):
+        res["fork"][0].append(timed("forkexec", FORKS))
+        res["open"][0].append(timed("openloop", OPENS, "/etc/hostname"))
+        ag = Agent()
+        res["fork"][1].append(timed("forkexec", FORKS))
+        res["open"][1].append(timed("openloop", OPENS, "/etc/hostname"))
+        on_err.append(ag.stop())
+    print("\n1. overhead, medians of %d interleaved runs (agent watching the whole machine)" % REPS)
+    print("   %-38s %10s %10s %7s   %s" % ("workload", "off", "on", "ratio", "target"))
+    for k, label, target in (("fork", "%d x fork+exec+wait /bin/true" % FORKS, "<= 1.03x"),
+                             ("open", "%d x openat(O_RDONLY)+close" % OPENS, "<= 1.15x")):
+        off, on = statistics.median(res[k][0]), statistics.median(res[k][1])
+        print("   %-38s %9.3fs %9.3fs %6.2fx   %s" % (label, off, on, on / off, target))
+        print("   %-38s %s | %s" % ("  (all runs, off | on)", " ".join("%.3f" % x for x in res[k][0]),
+                                    " ".join("%.3f" % x for x in res[k][1])))
+    print("   kernel drops during the runs: %d" % sum(counters(e)[1] for e in on_err))
+
+    # 2. sustained events/s: storms of file create+unlink (2 events per file)
+    print("\n2. sustained events/s (file create+unlink storms, 3 s each, 16 MiB ring)")
+    print("   %-10s %12s %12s %10s" % ("writers", "events", "events/s", "dropped"))
+    for width in (1, 2, 4):
+        ag = Agent("--collect", "file")
+        d = tempfile.mkdtemp(dir=tmp)
+        t = time.monotonic()
+        ps = [subprocess.Popen([TRIG, "storm", d, "3"], stdout=subprocess.DEVNULL)
+              for _ in range(width)]
+        for p in ps:
+            p.wait()
+        secs = time.monotonic() - t
+        sent, drop = counters(ag.stop())
+        print("   %-10d %12d %12.0f %10d" % (width, sent, sent / secs, drop))
+
+    # 3. agent CPU and memory under an exec storm
+    ag = Agent()
+    c0, t0 = ag.cpu(), time.monotonic()
+    rss = []
+    anon = []
+    ps = [subprocess.Popen([TRIG, "forkexec", "100000"]) for _ in range(2)]
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        v = ag.rss()
+        rss.append(v[0])
+        anon.append(v[1])
+        time.sleep(0.1)
+    for p in ps:
+        p.kill()
+        p.wait()
+    c1, t1 = ag.cpu(), time.monotonic()
+    hwm = ag.rss()[2]
+    sent, drop = counters(ag.stop())
+    print("\n3. agent under a fork+exec storm (5 s, two looping processes, whole machine)")
+    print("   CPU %.1f%% of one core for %.0f records/s (%.1f us per record), dropped %d" % (
+          100 * (c1 - c0) / (t1 - t0), sent / (t1 - t0), (c1 - c0) / max(sent, 1) * 1e6, drop))
+    print("   RSS %.1f MiB (max %.1f), of which anonymous %.1f MiB (max %.1f); the rest: the "
+          "binary, libraries and the mapped ring buffer; VmHWM %.1f MiB" % (statistics.median(rss), max(rss),
+                                                  statistics.median(anon), max(anon), hwm))
+
+    # 4. exec-to-alert latency (64 KiB wake-up batches, so at a low event rate the
+    # poll period decides); execs at random phases of the poll period
+    for poll in ("50", "10"):
+        latency(poll)
+
+
+def latency(poll):
+    ag = Agent("--poll-ms", poll)
+    lat = []
+    f = None
+    for i in range(LAT_N):
+        mark = "sgl-marker-exec-lat-%d" % i
+        time.sleep(random.uniform(0, 0.06))
+        t = time.monotonic()
+        subprocess.Popen(["/bin/true", mark]).wait()
+        while True:
+            if f is None and os.path.exists(ag.alerts):
+                f = open(ag.alerts)
+            line = f.readline() if f else ""
+            if line and mark in line:
+                lat.append(time.monotonic() - t)
+                break
+            if not line:
+                if time.monotonic() - t > 5:
+                    lat.append(float("inf"))
+                    break
+                time.sleep(0.0005)
+    ag.stop()
+    ms = [x * 1000 for x in lat]
+    print("\n4. exec-to-alert latency, %d execs at random times (spawn to the alert line on "
+          "disk; --poll-ms %s, --wakeup-kb 64)" % (LAT_N, poll))
+    print("   p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms" % (pct(ms, 50), pct(ms, 90),
+          pct(ms, 99), max(ms)))
+
+
+try:
+    main()
+finally:
+    for a in running:
+        if a.p.poll() is None:
+            a.p.kill()
+            a.p.wait()
+    subprocess.run(["rm", "-rf", tmp])
+EOF

@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * live-trigger: the real actions the live tests (run-live.py) and the
+ * live benchmark (tests/bench/bench-live.sh) ask the kernel for, one
+ * subcommand each. Every network action stays on loopback (or in a network
+ * namespace this program creates); every file action stays in the
+ * directory it is given. Prints one line "ok KEY=VALUE ..." on success
+ * (what the test then looks for in the alerts), or a reason on stderr and
+ * exits 1 (77 when the kernel refuses something the test cannot do
+ * without, e.g. a network namespace).
+ *
+ *   tcp4 PORT | tcp6 PORT     listen on loopback, connect to it, accept
+ *   udp4 PORT                 an unconnected sendto(), then a connected send()
+ *   dns MODE NAME             a query for NAME to our own listener on port 53
+ *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc)
+ *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
+ *   ptrace                    attach to and detach from a child (sleep)
+ *   memfd-exec                run /bin/true from a memfd named sgl-payload
+ *   setuid                    a child drops to uid/gid 65534
+ *   bpf                       load a two-instruction socket filter named sgl_prog
+ *   storm DIR SECONDS         create and unlink files as fast as possible
+ *   forkexec N                N times fork + exec /bin/true + wait (benchmark)
+ *   openloop N FILE           N times open(FILE, O_RDONLY) + close (benchmark)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SKIP 77
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "live-trigger: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+/* ---- TCP, UDP ---- */
+
+static int tcp(int family, int port)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t sl;
+	int l, c, a;
+
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sl = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		in6->sin6_addr = in6addr_loopback;
+		sl = sizeof(*in6);
+	}
+	l = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0)
+		return fail("socket");
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	if (bind(l, (struct sockaddr *)&ss, sl) < 0 || listen(l, 4) < 0)
+		return fail("bind/listen");
+	c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&ss, sl) < 0)
+		return fail("connect");
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (a < 0)
+		return fail("accept");
+	{
+		struct sockaddr_storage local;
+		socklen_t ll = sizeof(local);
+		int sport;
+
+		getsockname(c, (struct sockaddr *)&local, &ll);
+		sport = ntohs(family == AF_INET ? ((struct sockaddr_in *)&local)->sin_port
+						: ((struct sockaddr_in6 *)&local)->sin6_port);
+		printf("ok pid=%d sport=%d dport=%d\n", getpid(), sport, port);
+	}
+	close(a);
+	close(c);
+	close(l);
+	return 0;
+}
+
+static int udp4(int port)
+{
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int r, s, c;
+	char buf[64];
+
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	r = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (r < 0 || bind(r, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		return fail("udp bind");
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sendto(s, "sgl-udp", 7, 0, (struct sockaddr *)&dst, sizeof(dst)) != 7)
+		return fail("sendto");
+	c = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (connect(c, (struct sockaddr *)&dst, sizeof(dst)) < 0 || send(c, "sgl-udp2", 8, 0) != 8)
+		return fail("connected send");
+	if (recv(r, buf, sizeof(buf), 0) < 0 || recv(r, buf, sizeof(buf), 0) < 0)
+		return fail("recv");
+	printf("ok pid=%d dport=%d\n", getpid(), port);
+	close(r);
+	close(s);
+	close(c);
+	return 0;
+}
+
+/* ---- DNS ---- */
+
+/* A DNS query for name (qtype) into buf; returns its length. */
+static size_t dns_build(uint8_t *buf, const char *name, uint16_t id, uint16_t qtype)
+{
+	size_t o = 12;
+	const char *p = name;
+
+	memset(buf, 0, 12);
+	buf[0] = (uint8_t)(id >> 8);
+	buf[1] = (uint8_t)id;
+	buf[2] = 0x01; /* RD */
+	buf[5] = 1;    /* QDCOUNT */
+	while (*p) {
+		size_t n = strcspn(p, ".");
+
+		buf[o++] = (uint8_t)n;
+		memcpy(buf + o, p, n);
+		o += n;
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	buf[o++] = 0;
+	buf[o++] = (uint8_t)(qtype >> 8);
+	buf[o++] = (uint8_t)qtype;
+	buf[o++] = 0;
+	buf[o++] = 1; /* IN */
+	return o;
+}
+
+/* Bring up lo in a new network namespace (ours only). */
+static int netns_lo(void)
+{
+	struct ifreq ifr = {0};
+	int s;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 ||
+	    (ifr.ifr_flags |= IFF_UP | IFF_RUNNING, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
+		close(s);
+		return -errno;
+	}
+	close(s);
+	return 0;
+}
+
+/*
+ * A listener on 127.0.0.1:53 answering every query with NXDOMAIN: ours in
+ * this namespace, or, when port 53 is taken, in a new network namespace.
+ */
+static int dns_listener(const char **where)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(53)};
+	int s, r;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*where = "127.0.0.1:53";
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+		return s;
+	if (errno != EADDRINUSE)
+		return -errno;
+	close(s);
+	fprintf(stderr, "live-trigger: 127.0.0.1:53 is in use here: using 127.0.0.1:53 in a "
+			"network namespace of our own\n");
+	r = netns_lo();
+	if (r < 0)
+		return r;
+	*where = "127.0.0.1:53 (own network namespace)";
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -errno;
+	return s;
+}
+
+/* Answer queries on s until it has been quiet for 300 ms; returns the count. */
+static int dns_serve(int s)
+{
+	uint8_t buf[512];
+	struct sockaddr_storage from;
+	socklen_t fl;
+	struct timeval tv = {0, 300000};
+	int n = 0;
+	ssize_t len;
+
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		fl = sizeof(from);
+		len = recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		if (len < 12)
+			break;
+		buf[2] |= 0x80;				 /* QR */
+		buf[3] = (uint8_t)((buf[3] & 0xf0) | 3); /* NXDOMAIN */
+		sendto(s, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
+		n++;
+	}
+	return n;
+}
+
+static int dns_glibc(const char *name)
+{
+	char tmpl[] = "/tmp/sgl-resolv-XXXXXX";
+	struct addrinfo *ai = NULL;
+	int fd;
+
+	/* our own /etc/resolv.conf, in a mount namespace of our own */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -errno;
+	dprintf(fd, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+	close(fd);
+	if (mount(tmpl, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0) {
+		unlink(tmpl);
+		return -errno;
+	}
+	unlink(tmpl);
+	getaddrinfo(name, NULL, NULL, &ai); /* NXDOMAIN: fails, as it should */
+	if (ai)
+		freeaddrinfo(ai);
+	return 0;
+}
+
+static int dns(const char *mode, const char *name)
+{
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(53)};
+	uint8_t q1[300], q2[300];
+	size_t l1, l2;
+	const char *where;
+	int ls, s, r = 0, got, st;
+	pid_t pid;
+
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strlen(name) > 200)
+		return 1;
+	ls = dns_listener(&where);
+	if (ls < 0) {
+		errno = -ls;
+		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
+		return SKIP;
+	}
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		close(ls);
+		l1 = dns_build(q1, name, 0x5a01, 1);
+		l2 = dns_build(q2, name, 0x5a02, 28);
+		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (strcmp(mode, "sendto") == 0) {
+			r = sendto(s, q1, l1, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+		} else if (strcmp(mode, "sendmsg") == 0) {
+			struct iovec iov = {q1, l1};
+			struct msghdr m = {.msg_name = &dst,
+					   .msg_namelen = sizeof(dst),
+					   .msg_iov = &iov,
+					   .msg_iovlen = 1};
+
+			r = sendmsg(s, &m, 0) < 0;
+		} else if (strcmp(mode, "sendmmsg") == 0 || strcmp(mode, "connected") == 0) {
+			struct iovec iov[2] = {{q1, l1}, {q2, l2}};
+			struct mmsghdr mm[2] = {0};
+
+			r = connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+			if (!r && mode[0] == 'c') {
+				r = send(s, q1, l1, 0) < 0;
+			} else if (!r) {
+				mm[0].msg_hdr.msg_iov = &iov[0];
+				mm[0].msg_hdr.msg_iovlen = 1;
+				mm[1].msg_hdr.msg_iov = &iov[1];
+				mm[1].msg_hdr.msg_iovlen = 1;
+				r = sendmmsg(s, mm, 2, 0) != 2;
+			}
+		} else if (strcmp(mode, "glibc") == 0) {
+			r = dns_glibc(name) < 0;
+		} else {
+			fprintf(stderr, "live-trigger: unknown dns mode '%s'\n", mode);
+			_exit(2);
+		}
+		if (r)
+			fail("dns send");
+		_exit(r);
+	}
+	got = dns_serve(ls);
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return 1;
+	if (!got) {
+		fprintf(stderr, "live-trigger: the listener received no query\n");
+		return 1;
+	}
+	printf("ok pid=%d sender=%d queries=%d listener=%s\n", getpid(), pid, got, where);
+	return 0;
+}
+
+/* ---- files ---- */
+
+static int files(const char *dir, const char *tag)
+{
+	char a[256], b[256], c[256], d[256];
+	int fd, dfd;
+
+	if (chdir(dir) < 0 || mkdir("sub", 0700) < 0)
+		return fail("chdir/mkdir");
+	snprintf(a, sizeof(a), "sgl-created-%s.txt", tag);
+	snprintf(b, sizeof(b), "sgl-changed-%s.txt", tag);
+	snprintf(c, sizeof(c), "sub/../sgl-renamed-%s.txt", tag);
+	snprintf(d, sizeof(d), "sgl-deleted-%s.txt", tag);
+	/* create: a relative path (cwd), written and closed */
+	fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, "x", 1) != 1 || close(fd) < 0)
+		return fail("create");
+	/* change: an existing file opened for writing (via a dirfd), written, closed */
+	dfd = open("sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(dfd, "../sgl-changed-tmp", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0 || rename("sgl-changed-tmp", b) < 0)
+		return fail("prepare change");
+	{
+		char rel[300];
+
+		snprintf(rel, sizeof(rel), "../%s", b);
+		fd = openat(dfd, rel, O_WRONLY | O_APPEND | O_CLOEXEC);
+	}
+	if (fd < 0 || write(fd, "y", 1) != 1 || close(fd) < 0)
+		return fail("change");
+	/* rename: the legacy syscall, a relative target with ".." in it */
+	if (rename(a, c) < 0)
+		return fail("rename");
+	/* delete: unlinkat() relative to a directory fd */
+	fd = open(d, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0)
+		return fail("create for delete");
+	{
+		char rel[300];
+
+		snprintf(rel, sizeof(rel), "../%s", d);
+		if (unlinkat(dfd, rel, 0) < 0)
+			return fail("unlinkat");
+	}
+	close(dfd);
+	printf("ok pid=%d\n", getpid());
+	return 0;
+}
+
+/* ---- ptrace, memfd, setuid, bpf ---- */
+
+static int do_ptrace(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		execl("/bin/sleep", "sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	usleep(100000); /* let it exec */
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return fail("PTRACE_ATTACH");
+	}
+	waitpid(pid, &st, 0);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("ok pid=%d target=%d\n", getpid(), pid);
+	return 0;
+}
+
+static int memfd_exec(void)
+{
+	char buf[65536];
+	int in, fd, st;
+	ssize_t n;
+	pid_t pid;
+
+	fd = (int)syscall(SYS_memfd_create, "sgl-payload", 0);
+	if (fd < 0)
+		return fail("memfd_create");
+	in = open("/bin/true", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return fail("open /bin/true");
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return fail("write memfd");
+	close(in);
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		char *argv[] = {"sgl-fileless", "--sgl-memfd", NULL}, *envp[] = {NULL};
+
+		fexecve(fd, argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "live-trigger: the memfd program failed (status %d)\n", st);
+		return 1;
+	}
+	printf("ok pid=%d child=%d\n", getpid(), pid);
+	return 0;
+}
+
+static int do_setuid(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "live-trigger: setuid(65534) failed in the child\n");
+		return 1;
+	}
+	printf("ok pid=%d child=%d\n", getpid(), pid);
+	return 0;
+}
+
+static int do_bpf(void)
+{
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (uint64_t)(uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uint64_t)(uintptr_t) "GPL";
+	snprintf(attr.prog_name, sizeof(attr.prog_name), "sgl_prog");
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		return fail("bpf(BPF_PROG_LOAD)");
+	close(fd);
+	printf("ok pid=%d\n", getpid());
+	return 0;
+}
+
+/* ---- load ---- */
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int storm(const char *dir, double secs)
+{
+	char p[512];
+	double end = mono() + secs;
+	unsigned long n = 0;
+	int fd;
+
+	while (mono() < end) {
+		int i;
+
+		for (i = 0; i < 256; i++, n++) {
+			snprintf(p, sizeof(p), "%s/sgl-storm-%lu", dir, n % 64);
+			fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (fd < 0)
+				return fail("storm open");
+			close(fd);
+			unlink(p);
+		}
+	}
+	printf("ok pid=%d files=%lu\n", getpid(), n);
+	return 0;
+}
+
+static int forkexec(long n)
+{
+	long i;
+	int st;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return fail("fork");
+		if (pid == 0) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+	}
+	return 0;
+}
+
+static int openloop(long n, const char *path)
+{
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail("open");
+		close(fd);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(c, "tcp4") == 0 && argc == 3)
+		return tcp(AF_INET, atoi(argv[2]));
+	if (strcmp(c, "tcp6") == 0 && argc == 3)
+		return tcp(AF_INET6, atoi(argv[2]));
+	if (strcmp(c, "udp4") == 0 && argc == 3)
+		return udp4(atoi(argv[2]));
+	if (strcmp(c, "dns") == 0 && argc == 4)
+		return dns(argv[2], argv[3]);
+	if (strcmp(c, "files") == 0 && argc == 4)
+		return files(argv[2], argv[3]);
+	if (strcmp(c, "ptrace") == 0)
+		return do_ptrace();
+	if (strcmp(c, "memfd-exec") == 0)
+		return memfd_exec();
+	if (strcmp(c, "setuid") == 0)
+		return do_setuid();
+	if (strcmp(c, "bpf") == 0)
+		return do_bpf();
+	if (strcmp(c, "storm") == 0 && argc == 4)
+		return storm(argv[2], atof(argv[3]));
+	if (strcmp(c, "forkexec") == 0 && argc == 3)
+		return forkexec(atol(argv[2]));
+	if (strcmp(c, "openloop") == 0 && argc == 4)
+		return openloop(atol(argv[2]), argv[3]);
+	fprintf(stderr, "usage: live-trigger tcp4|tcp6|udp4 PORT | dns MODE NAME | files DIR TAG |"
+			" ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
+			" openloop N FILE\n");
+	return 2;
+}

@@ -1,0 +1,589 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Live collection end to end (suite 'live'); TAP on standard output.
+
+    run-live.py live-collect | live-replay | live-sigmahq | live-overload
+
+Each test starts the live agent (LIVE_AGENT, built from tests/live/rules/,
+or LIVE_SIGMAHQ_AGENT) restricted to this process's tree (--pid-tree: other
+work runs on the machine), drives real actions (LIVE_TRIGGER and plain
+commands), and checks that the expected alert, with the expected fields,
+appears within 1 s. Every process this script starts is ended by its pid.
+Exit 77 (skipped) only when the kernel or the machine refuses: not root,
+no BTF, an agent that cannot start for a reason it names.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+AGENT = os.environ.get("LIVE_AGENT", "")
+TRIGGER = os.environ.get("LIVE_TRIGGER", "")
+SIGMAHQ_AGENT = os.environ.get("LIVE_SIGMAHQ_AGENT", "")
+DEADLINE = 1.0  # seconds from the action to its alert
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIGMAHQ = os.path.join(os.path.dirname(SRC), "shared", "corpus", "sigmahq", "rules", "linux")
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, diag=None):
+        self.n += 1
+        print(("ok %d - %s" if cond else "not ok %d - %s") % (self.n, name), flush=True)
+        if not cond:
+            self.failed += 1
+            for line in str(diag or "").splitlines():
+                print("# " + line, flush=True)
+        return cond
+
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, why), flush=True)
+
+    def note(self, msg):
+        for line in str(msg).splitlines():
+            print("# " + line, flush=True)
+
+    def done(self):
+        print("1..%d" % self.n, flush=True)
+        return 1 if self.failed else 0
+
+
+def skip_all(why):
+    print("1..0 # SKIP " + why, flush=True)
+    sys.exit(77)
+
+
+class Agent:
+    """The live agent as a child process; stderr is collected by a thread."""
+
+    def __init__(self, path, alerts, extra=(), capture=None):
+        self.alerts = alerts
+        args = [path, "run", "--alerts", alerts, "--pid-tree", str(os.getpid()),
+                "--poll-ms", "20"] + list(extra)
+        if capture:
+            args += ["--capture", capture]
+        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     text=True, errors="replace")
+        self.err = []
+        self.ready = threading.Event()
+        self.t = threading.Thread(target=self._read, daemon=True)
+        self.t.start()
+        self.seen = 0  # alert lines parsed so far
+        self.parsed = []
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.err.append(line.rstrip("\n"))
+            if "sigmac-agent: running:" in line:
+                self.ready.set()
+        self.ready.set()
+
+    def wait_ready(self, timeout=30):
+        self.ready.wait(timeout)
+        return self.proc.poll() is None and any("running:" in l for l in self.err)
+
+    def stderr(self):
+        return "\n".join(self.err)
+
+    def rss_kib(self):
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def read_alerts(self):
+        try:
+            with open(self.alerts) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return self.parsed
+        for line in lines[self.seen:]:
+            self.parsed.append(json.loads(line))
+        self.seen = len(lines)
+        return self.parsed
+
+    def wait_alert(self, pred, timeout=DEADLINE, since=0.0):
+        """The first alert pred accepts, and seconds from since (or None, waited)."""
+        t0 = since or time.monotonic()
+        while True:
+            for a in self.read_alerts():
+                if pred(a):
+                    return a, time.monotonic() - t0
+            if time.monotonic() - t0 > timeout:
+                return None, time.monotonic() - t0
+            time.sleep(0.005)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.t.join(5)
+        return self.proc.returncode
+
+
+def start_agent(tap, path, alerts, extra=(), capture=None):
+    a = Agent(path, alerts, extra, capture)
+    if a.wait_ready():
+        return a
+    a.stop()
+    err = a.stderr()
+    m = re.search(r"cannot start: (.*)", err)
+    refused = ("needs root" in err or "has no BTF" in err or "too old" in err or
+               "tracefs is not mounted" in err)
+    if m and refused:
+        skip_all("the kernel refuses live collection: " + m.group(1))
+    tap.ok(False, "agent starts", err)
+    sys.exit(tap.done())
+
+
+def g(a, path, default=None):
+    """a['x']['y'] for path 'x.y'."""
+    for k in path.split("."):
+        if not isinstance(a, dict) or k not in a:
+            return default
+        a = a[k]
+    return a
+
+
+def rule_is(uuid):
+    return lambda a: g(a, "rule.id") == "sigma::" + uuid
+
+
+def rid(n):
+    return "5a1e0001-0000-4000-8000-%012x" % n
+
+
+def trigger(*args, cwd=None):
+    """Run live-trigger; returns its 'ok k=v' line as a dict (or raises)."""
+    r = subprocess.run([TRIGGER] + [str(x) for x in args], capture_output=True, text=True,
+                       cwd=cwd, timeout=30)
+    if r.returncode == 77:
+        return {"_skip": r.stderr.strip()}
+    if r.returncode != 0:
+        raise RuntimeError("live-trigger %s: exit %d: %s" % (args[0], r.returncode, r.stderr))
+    kv = {}
+    for tok in r.stdout.strip().split(" ", 1)[-1].split(" "):
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            kv[k] = v
+    kv["_stderr"] = r.stderr.strip()
+    return kv
+
+
+def check(tap, name, alert, lat, expect):
+    """One TAP line: the alert came within the deadline with the expected fields."""
+    if alert is None:
+        return tap.ok(False, name, "no alert within %.1f s" % DEADLINE)
+    bad = []
+    for path, want in expect.items():
+        got = g(alert, path)
+        if callable(want):
+            if not want(got):
+                bad.append("%s = %r" % (path, got))
+        elif got != want:
+            bad.append("%s = %r, expected %r" % (path, got, want))
+    if lat > DEADLINE:
+        bad.append("alert after %.3f s (deadline %.1f s)" % (lat, DEADLINE))
+    return tap.ok(not bad, "%s (%.0f ms)" % (name, lat * 1000),
+                  "\n".join(bad) + "\n" + json.dumps(alert, indent=1)[:3000])
+
+
+# ---- the actions and what they must produce ----
+
+def act_exec(tap, ag, tmp):
+    mark = "sgl-marker-exec-%d" % random.randrange(1 << 30)
+    t0 = time.monotonic()
+    sh = subprocess.Popen(["/bin/sh", "-c", "/bin/true %s; exit 0" % mark], cwd=tmp)
+    sh.wait()
+    # the shell's own command line holds the marker too: two alerts, check true's
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(1))(x) and
+                           g(x, "process.command_line", "") == "/bin/true " + mark, since=t0)
+    check(tap, "process_creation: marker argv", a, lat, {
+        "process.executable": os.path.realpath("/bin/true"),
+        "process.command_line": "/bin/true " + mark,
+        "process.working_directory": tmp,
+        "process.parent.pid": sh.pid,
+        "process.parent.executable": os.path.realpath("/bin/sh"),
+        "process.parent.command_line": "/bin/sh -c /bin/true %s; exit 0" % mark,
+        "user.name": "root",
+        "event.dataset": "sigmac.process_creation",
+        "sigma.fields.ParentUser": "root",
+    })
+    mark = "sgl-marker-exit-%d" % random.randrange(1 << 30)
+    t0 = time.monotonic()
+    sh = subprocess.Popen(["/bin/sh", "-c", "exit 7", mark], cwd=tmp)
+    sh.wait()
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(2))(x) and mark in g(x, "process.command_line", ""),
+                           since=t0)
+    check(tap, "process_termination: exit code 7", a, lat, {
+        "process.pid": sh.pid,
+        "process.executable": os.path.realpath("/bin/sh"),
+        "process.parent.pid": os.getpid(),
+        "sigma.fields.ExitCode": 7,
+    })
+
+
+def act_net(tap, ag, tmp):
+    t0 = time.monotonic()
+    kv = trigger("tcp4", 47801)
+    pid, sport = int(kv["pid"]), int(kv["sport"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(3))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: TCP connect to 127.0.0.1", a, lat, {
+        "destination.ip": "127.0.0.1", "destination.port": 47801,
+        "source.ip": "127.0.0.1", "source.port": sport,
+        "network.transport": "tcp", "network.direction": "egress",
+        "process.executable": os.path.realpath(TRIGGER),
+        "sigma.fields.Initiated": "true",
+    })
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(4))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: TCP accept (inbound)", a, lat, {
+        "source.port": sport, "destination.port": 47801,
+        "sigma.fields.Initiated": "false",
+    })
+    t0 = time.monotonic()
+    kv = trigger("tcp6", 47803)
+    pid, sport = int(kv["pid"]), int(kv["sport"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(5))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: TCP connect to [::1]", a, lat, {
+        "destination.ip": "::1", "source.port": sport,
+        "sigma.fields.DestinationIsIpv6": "true",
+    })
+    t0 = time.monotonic()
+    kv = trigger("udp4", 47802)
+    pid = int(kv["pid"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(6))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: UDP send to 127.0.0.1", a, lat, {
+        "network.transport": "udp", "destination.port": 47802,
+        "source.port": lambda p: isinstance(p, int) and p > 0,
+    })
+    n = sum(1 for x in ag.read_alerts() if rule_is(rid(6))(x) and g(x, "process.pid") == pid)
+    tap.ok(n == 2, "network_connection: sendto() and connect()+send() both seen", "%d alerts" % n)
+
+
+def act_dns(tap, ag, tmp):
+    for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc"):
+        name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
+        t0 = time.monotonic()
+        kv = trigger("dns", mode, name)
+        if "_skip" in kv:
+            tap.skip("dns_query via %s" % mode, kv["_skip"])
+            continue
+        if kv["_stderr"]:
+            tap.note(kv["_stderr"])
+        sender = int(kv["sender"])
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(7))(x) and g(x, "dns.question.name") == name,
+                               since=t0)
+        want = {"process.pid": sender, "destination.port": 53,
+                "process.parent.pid": int(kv["pid"])}
+        if mode in ("sendmmsg", "glibc"):
+            want["sigma.fields.QueryType"] = "A;AAAA"  # both questions of one sendmmsg()
+        else:
+            want["sigma.fields.QueryType"] = "A"
+        check(tap, "dns_query via %s (%s)" % (mode, kv["listener"]), a, lat, want)
+
+
+def act_files(tap, ag, tmp):
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "files")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("files", d, tag)
+    pid = int(kv["pid"])
+    for n, what, path, extra in (
+            (8, "file_event (create, relative path)", "sgl-created-%s.txt", {}),
+            (9, "file_change (write, close; dirfd-relative ..)", "sgl-changed-%s.txt", {}),
+            (10, "file_rename (relative, with ..)", "sgl-renamed-%s.txt",
+             {"sigma.fields.SourceFilename": os.path.join(d, "sgl-created-%s.txt" % tag)}),
+            (11, "file_delete (unlinkat, dirfd-relative)", "sgl-deleted-%s.txt", {})):
+        full = os.path.join(d, path % tag)
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and g(x, "file.path") == full,
+                               since=t0)
+        want = {"process.pid": pid, "file.path": full, "sigma.fields.TargetFilename": full}
+        want.update(extra)
+        check(tap, what, a, lat, want)
+
+
+def act_misc(tap, ag, tmp):
+    t0 = time.monotonic()
+    kv = trigger("ptrace")
+    pid, target = int(kv["pid"]), int(kv["target"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(12))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "ptrace: PTRACE_ATTACH", a, lat, {
+        "sigma.fields.TargetProcessId": target,
+        "sigma.fields.TargetImage": os.path.realpath("/bin/sleep"),
+        "sigma.fields.PtraceRequest": "PTRACE_ATTACH",
+    })
+    t0 = time.monotonic()
+    kv = trigger("memfd-exec")
+    pid, child = int(kv["pid"]), int(kv["child"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(13))(x) and g(x, "process.pid") == child,
+                           since=t0)
+    check(tap, "process_creation: fileless exec from a memfd", a, lat, {
+        "process.executable": "/memfd:sgl-payload (deleted)",
+        "process.command_line": "sgl-fileless --sgl-memfd",
+        "process.parent.pid": pid,
+    })
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(14))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "memfd_create: name", a, lat, {"sigma.fields.MemfdName": "sgl-payload"})
+    t0 = time.monotonic()
+    kv = trigger("setuid")
+    child = int(kv["child"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(15))(x) and g(x, "process.pid") == child,
+                           since=t0)
+    check(tap, "setid: setuid(65534)", a, lat, {"sigma.fields.TargetUid": 65534})
+    t0 = time.monotonic()
+    kv = trigger("bpf")
+    pid = int(kv["pid"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(16))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "bpf_load: BPF_PROG_LOAD", a, lat, {"sigma.fields.InstructionCount": 2})
+    if "sys_enter_finit_module): tracepoint absent" in ag.stderr():
+        tap.skip("module_load", "this kernel has no module support (the finit_module and "
+                 "init_module tracepoints are absent): the collector is disabled, as it says")
+    else:
+        tap.note("module_load: the hooks attached; loading a module is not tested")
+
+
+def own_pid_filtered(tap, ag, capture):
+    pid = ag.proc.pid
+    bad = 0
+    with open(capture) as f:
+        for line in f:
+            if json.loads(line).get("ProcessId") == pid:
+                bad += 1
+    tap.ok(bad == 0, "the agent's own activity is filtered in the kernel",
+           "%d events of the agent's own pid %d" % (bad, pid))
+
+
+# ---- the tests ----
+
+def test_collect(tap, tmp):
+    cap = os.path.join(tmp, "capture.jsonl")
+    ag = start_agent(tap, AGENT, os.path.join(tmp, "alerts.json"), capture=cap)
+    try:
+        act_exec(tap, ag, tmp)
+        act_net(tap, ag, tmp)
+        act_dns(tap, ag, tmp)
+        act_files(tap, ag, tmp)
+        act_misc(tap, ag, tmp)
+    finally:
+        rc = ag.stop()
+    tap.ok(rc == 0, "agent stops cleanly on SIGTERM", ag.stderr())
+    own_pid_filtered(tap, ag, cap)
+    m = re.search(r"kernel records dropped: (\d+)", ag.stderr())
+    tap.ok(m is not None, "drop counters reported at exit", ag.stderr())
+    tap.note("\n".join(l for l in ag.err if not l.startswith("sigmac-agent: ag_")))
+
+
+def alert_key(a):
+    f = g(a, "sigma.fields", {})
+    return (g(a, "rule.id"), g(a, "process.pid"), g(a, "process.executable"),
+            g(a, "process.command_line"), g(a, "file.path"), g(a, "destination.port"),
+            g(a, "dns.question.name"), json.dumps({k: v for k, v in f.items()
+                                                   if not k.startswith("logsource.")},
+                                                  sort_keys=True))
+
+
+def test_replay(tap, tmp):
+    cap = os.path.join(tmp, "capture.jsonl")
+    alerts = os.path.join(tmp, "alerts.json")
+    ag = start_agent(tap, AGENT, alerts, capture=cap)
+    try:
+        subprocess.run(["/bin/sh", "-c", "/bin/true sgl-marker-exec-replay; exit 0"], cwd=tmp)
+        subprocess.run(["/bin/sh", "-c", "exit 7", "sgl-marker-exit-replay"], cwd=tmp)
+        trigger("tcp4", 47801)
+        trigger("udp4", 47802)
+        trigger("dns", "sendmmsg", "replay.sgl-live.test")
+        os.mkdir(os.path.join(tmp, "files"))
+        trigger("files", os.path.join(tmp, "files"), "replay")
+        trigger("memfd-exec")
+        trigger("ptrace")
+        trigger("setuid")
+        trigger("bpf")
+        time.sleep(0.3)
+    finally:
+        rc = ag.stop()
+    tap.ok(rc == 0, "agent stops cleanly", ag.stderr())
+    live = sorted(alert_key(a) for a in ag.read_alerts())
+    rep_out = os.path.join(tmp, "replay.json")
+    r = subprocess.run([AGENT, "replay", "--alerts", rep_out, cap], capture_output=True,
+                       text=True, timeout=60)
+    tap.ok(r.returncode == 0, "replay reads the capture back", r.stderr)
+    with open(rep_out) as f:
+        replayed = sorted(alert_key(json.loads(l)) for l in f)
+    rules = sorted(set(k[0] for k in live))
+    tap.ok(len(rules) >= 14, "live run produced alerts of the test rules", "\n".join(rules))
+    tap.ok(live == replayed, "capture then replay gives the same %d alerts as live" % len(live),
+           "only live:\n%s\nonly replay:\n%s" % (
+               "\n".join(map(str, sorted(set(live) - set(replayed)))),
+               "\n".join(map(str, sorted(set(replayed) - set(live))))))
+
+
+def sigmahq_id(rel):
+    with open(os.path.join(SIGMAHQ, rel)) as f:
+        m = re.search(r"^id:\s*(\S+)", f.read(), re.M)
+    return "sigma::" + m.group(1)
+
+
+def test_sigmahq(tap, tmp):
+    if not SIGMAHQ_AGENT or not os.path.isdir(SIGMAHQ):
+        skip_all("../shared/corpus/sigmahq is absent: no SigmaHQ linux rules to drive")
+    ag = start_agent(tap, SIGMAHQ_AGENT, os.path.join(tmp, "alerts.json"))
+    mine = lambda pids: (lambda a: g(a, "process.pid") in pids or
+                         g(a, "process.parent.pid") in pids)
+    try:
+        # 1. base64 -d piped to a shell
+        t0 = time.monotonic()
+        sh = subprocess.Popen(["sh", "-c", "echo dHJ1ZSBzZ2wtYjY0Cg== | base64 -d | sh"], cwd=tmp)
+        sh.wait()
+        for rel in ("process_creation/proc_creation_lnx_base64_decode.yml",
+                    "process_creation/proc_creation_lnx_base64_execution.yml",
+                    "process_creation/proc_creation_lnx_susp_pipe_shell.yml"):
+            rule = sigmahq_id(rel)
+            a, lat = ag.wait_alert(lambda x: g(x, "rule.id") == rule and mine({sh.pid})(x),
+                                   since=t0)
+            check(tap, "SigmaHQ %s" % os.path.basename(rel), a, lat, {})
+        # 2. a program run from /dev/shm and from /tmp
+        for d, rel in (("/dev/shm", "process_creation/proc_creation_lnx_susp_exec_from_dev_shm.yml"),
+                       (tmp, "process_creation/proc_creation_lnx_susp_execution_tmp_folder.yml")):
+            exe = os.path.join(d, "sgl-true-%d" % os.getpid())
+            shutil.copy("/bin/true", exe)
+            os.chmod(exe, 0o700)
+            t0 = time.monotonic()
+            p = subprocess.Popen([exe])
+            p.wait()
+            os.unlink(exe)
+            rule = sigmahq_id(rel)
+            a, lat = ag.wait_alert(lambda x: g(x, "rule.id") == rule and mine({p.pid})(x),
+                                   since=t0)
+            check(tap, "SigmaHQ %s" % os.path.basename(rel), a, lat,
+                  {"process.executable": exe})
+        # 3. a file whose name embeds a shell command
+        t0 = time.monotonic()
+        p = subprocess.Popen(["touch", "{echo,sgl}"], cwd=tmp)
+        p.wait()
+        rel = "file_event/file_event_lnx_susp_filename_with_embedded_base64_command.yml"
+        rule = sigmahq_id(rel)
+        a, lat = ag.wait_alert(lambda x: g(x, "rule.id") == rule and mine({p.pid})(x), since=t0)
+        check(tap, "SigmaHQ %s" % os.path.basename(rel), a, lat,
+              {"file.path": os.path.join(tmp, "{echo,sgl}")})
+        # 4. bash connecting through /dev/tcp (to our own listener on 127.0.0.2)
+        import socket
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.2", 47804))
+        srv.listen(1)
+        t0 = time.monotonic()
+        p = subprocess.Popen(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.2/47804; echo hi >&3"])
+        p.wait()
+        srv.close()
+        rel = "network_connection/net_connection_lnx_back_connect_shell_dev.yml"
+        rule = sigmahq_id(rel)
+        a, lat = ag.wait_alert(lambda x: g(x, "rule.id") == rule and mine({p.pid})(x), since=t0)
+        check(tap, "SigmaHQ %s" % os.path.basename(rel), a, lat,
+              {"destination.ip": "127.0.0.2", "destination.port": 47804})
+    finally:
+        rc = ag.stop()
+    tap.ok(rc == 0, "agent stops cleanly", ag.stderr())
+    r = subprocess.run([SIGMAHQ_AGENT, "version"], capture_output=True, text=True)
+    tap.note(r.stdout.strip().splitlines()[1] if r.stdout else "")
+
+
+def test_overload(tap, tmp):
+    alerts = os.path.join(tmp, "alerts.json")
+    # a 1 MiB ring the agent reads once a second with no wake-ups in between:
+    # a storm of file events overflows it whatever the machine's speed
+    ag = start_agent(tap, AGENT, alerts,
+                     extra=["--ring-mb", "1", "--wakeup-kb", "1048576", "--poll-ms", "1000"])
+    storms = []
+    try:
+        t0 = time.monotonic()
+        subprocess.run(["/bin/true", "sgl-checkpoint-before"])
+        a, lat = ag.wait_alert(lambda x: "sgl-checkpoint-before" in g(x, "process.command_line", ""),
+                               timeout=5, since=t0)
+        tap.ok(a is not None, "alert before the storm (%.0f ms)" % (lat * 1000))
+        rss0 = ag.rss_kib()
+        d = os.path.join(tmp, "storm")
+        os.mkdir(d)
+        storms = [subprocess.Popen([TRIGGER, "storm", d, "3"], stdout=subprocess.PIPE,
+                                   text=True) for _ in range(2)]
+        rss = [rss0]
+        while any(s.poll() is None for s in storms):
+            rss.append(ag.rss_kib())
+            time.sleep(0.1)
+        files = sum(int(s.stdout.read().split("files=")[1]) for s in storms)
+        alive = ag.proc.poll() is None
+        tap.ok(alive, "agent keeps running through a storm of %d file creates+deletes" % files,
+               ag.stderr())
+        # the ring is still full when the storm stops: what happens before the
+        # agent's next read (at most a second later) is dropped, as it should be
+        time.sleep(1.5)
+        t0 = time.monotonic()
+        subprocess.run(["/bin/true", "sgl-checkpoint-after"])
+        a, lat = ag.wait_alert(lambda x: "sgl-checkpoint-after" in g(x, "process.command_line", ""),
+                               timeout=5, since=t0)
+        tap.ok(a is not None, "alerts still produced after the storm (%.0f ms)" % (lat * 1000))
+        grow = (max(rss) - rss0) / 1024.0
+        tap.ok(grow < 64, "memory bounded: RSS %.1f MiB before, %.1f MiB peak during the storm"
+               % (rss0 / 1024.0, max(rss) / 1024.0), "grew by %.1f MiB" % grow)
+    finally:
+        for s in storms:
+            if s.poll() is None:
+                s.kill()
+                s.wait()
+        rc = ag.stop()
+    err = ag.stderr()
+    tap.ok(rc == 0, "agent stops cleanly", err)
+    m = re.search(r"kernel records dropped: (\d+)", err)
+    drops = int(m.group(1)) if m else 0
+    tap.ok(drops > 0, "kernel drops counted and reported (%d)" % drops, err)
+    before = [x for x in ag.read_alerts()
+              if "sgl-checkpoint-before" in g(x, "process.command_line", "")]
+    tap.ok(len(before) == 1, "the alert produced before the storm is on disk, once")
+    tap.note("\n".join(l for l in ag.err if not l.startswith("sigmac-agent: ag_")))
+
+
+def main():
+    tests = {"live-collect": test_collect, "live-replay": test_replay,
+             "live-sigmahq": test_sigmahq, "live-overload": test_overload}
+    if len(sys.argv) != 2 or sys.argv[1] not in tests:
+        print("usage: run-live.py %s" % "|".join(tests), file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        skip_all("not root: live collection needs root (or CAP_BPF + CAP_PERFMON)")
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        skip_all("the kernel has no BTF (/sys/kernel/btf/vmlinux): CO-RE collectors cannot load")
+    if not AGENT or not TRIGGER:
+        print("run-live.py: LIVE_AGENT and LIVE_TRIGGER must be set", file=sys.stderr)
+        return 2
+    tap = Tap()
+    tmp = tempfile.mkdtemp(prefix="sgl-live-")
+    try:
+        tests[sys.argv[1]](tap, os.path.realpath(tmp))
+    except Exception as e:  # a broken action is a failure, not a crash
+        tap.ok(False, "test ran to the end", repr(e))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
