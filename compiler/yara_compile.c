@@ -109,7 +109,8 @@ static int walk(struct sc_yara *y, const char *dir)
 		sub.n++;
 	}
 	closedir(d);
-	qsort(sub.v, sub.n, sizeof(*sub.v), str_cmp);
+	if (sub.n > 1)
+		qsort(sub.v, sub.n, sizeof(*sub.v), str_cmp);
 	for (i = 0; i < sub.n; i++) {
 		struct stat st;
 

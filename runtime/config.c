@@ -239,6 +239,7 @@ enum kind {
 	K_LOG,	    /* enum ag_log_level */
 	K_MODE,	    /* enum ag_response_mode */
 	K_FACILITY, /* int LOG_* facility */
+	K_GROUPS,   /* struct ag_strlist of ag_config_collect_names */
 };
 
 struct key {
@@ -263,7 +264,7 @@ static const struct key keys[] = {
 	{"alerts.retry_buffer_kb", K_U64, C(alerts.retry_bytes), 0, 1u << 20, 1024},
 	{"alerts.max_line_kb", K_U32, C(alerts.max_line_bytes), 4, 65536, 1024},
 	{"dedup.window_s", K_U32, C(dedup.window_s), 0, 86400, 0},
-	{"dedup.max_entries", K_U32, C(dedup.max_entries), 1, 1u << 22, 0},
+	{"dedup.max_entries", K_U32, C(dedup.max_entries), 1, 1u << 20, 0},
 	{"dedup.pool_kb", K_U64, C(dedup.pool_bytes), 64, 1u << 22, 1024},
 	{"dedup.emit_first", K_BOOL, C(dedup.emit_first), 0, 0, 0},
 	{"response.mode", K_MODE, C(response.mode), 0, 0, 0},
@@ -289,11 +290,27 @@ static const struct key keys[] = {
 	{"exclude.images", K_NAMES, C(exclude.images), 0, 0, 0},
 	{"status.file", K_PATH, C(status.file), 0, 0, 0},
 	{"status.interval_s", K_U32, C(status.interval_s), 1, 86400, 0},
+	{"live.collect", K_GROUPS, C(live.collect), 0, 0, 0},
+	{"live.pid_tree", K_U32, C(live.pid_tree), 0, 0x7fffffff, 0},
+	{"live.wakeup_kb", K_U32, C(live.wakeup_kb), 0, 1u << 20, 0},
+	{"live.poll_ms", K_U32, C(live.poll_ms), 1, 10000, 0},
+	{"live.proc_max", K_U32, C(live.proc_max), 64, 1u << 22, 0},
+	{"live.proc_mb", K_U32, C(live.proc_mb), 1, 4096, 0},
+	{"live.capture", K_PATH, C(live.capture), 0, 0, 0},
+	{"live.stats_interval_s", K_U32, C(live.stats_interval_s), 0, 86400, 0},
+	{"live.verbose", K_BOOL, C(live.verbose), 0, 0, 0},
+	{"live.scan_images", K_BOOL, C(live.scan_images), 0, 0, 0},
+	{"live.scan_written", K_BOOL, C(live.scan_written), 0, 0, 0},
+};
+
+const char *const ag_config_collect_names[] = {
+	"process", "network", "dns",	"file", "ptrace", "setid",
+	"memfd",   "bpf",     "module", "all",	NULL,
 };
 #undef C
 
-static const char *const sections[] = {"alerts",  "dedup",  "response", "yara",
-				       "hashing", "queues", "exclude",	"status"};
+static const char *const sections[] = {"alerts", "dedup",   "response", "yara", "hashing",
+				       "queues", "exclude", "status",	"live"};
 
 static const char *const log_names[_AG_LOG_MAX] = {"error", "warn", "info", "debug"};
 static const char *const mode_names[_AG_RESPONSE_MAX] = {"off", "dry-run", "kill"};
@@ -435,6 +452,11 @@ int ag_config_init(struct ag_config *cfg, enum ag_config_command command)
 	if (run)
 		r |= set_str(&cfg->status.file, "/run/sigmac-agent/status.json");
 	cfg->status.interval_s = 10;
+	cfg->live.wakeup_kb = 64;
+	cfg->live.poll_ms = 50;
+	cfg->live.proc_max = 32768;
+	cfg->live.proc_mb = 16;
+	cfg->live.scan_images = true;
 	return r ? -ENOMEM : 0;
 }
 
@@ -450,6 +472,8 @@ void ag_config_done(struct ag_config *cfg)
 	strlist_free(&cfg->exclude.paths);
 	strlist_free(&cfg->exclude.images);
 	free(cfg->status.file);
+	strlist_free(&cfg->live.collect);
+	free(cfg->live.capture);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -505,6 +529,11 @@ static int set_list(struct parse *ps, const struct key *k, struct ag_strlist *l,
 		if (k->kind == K_PATHS && e->s[0] != '/')
 			return perr(ps, e->line, e->col, k->name,
 				    "'%s' is not an absolute path prefix", e->s);
+		if (k->kind == K_GROUPS && pick(e->s, ag_config_collect_names, 10) < 0)
+			return perr(ps, e->line, e->col, k->name,
+				    "'%s' is not an event group (process, network, dns, file, "
+				    "ptrace, setid, memfd, bpf, module, all)",
+				    e->s);
 		r = strlist_add(l, e->s);
 		if (r < 0)
 			return r;
@@ -519,7 +548,7 @@ static int set_value(struct parse *ps, struct ag_config *cfg, const struct key *
 	uint64_t u;
 	int i;
 
-	if (k->kind == K_PATHS || k->kind == K_NAMES)
+	if (k->kind == K_PATHS || k->kind == K_NAMES || k->kind == K_GROUPS)
 		return set_list(ps, k, (struct ag_strlist *)base, v);
 	if (v->type != N_SCALAR)
 		return perr(ps, v->line, v->col, k->name, "expected a single value, not a %s",

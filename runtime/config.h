@@ -49,18 +49,17 @@ struct ag_config {
 	enum ag_log_level log_level; /* log_level */
 
 	struct {
-		char *file;	       /* alerts.file: absolute path, NULL = none (owned) */
-		bool stdout_;	       /* alerts.stdout */
-		bool syslog;	       /* alerts.syslog */
-		char *syslog_ident;    /* alerts.syslog_ident (owned) */
-		int syslog_facility;   /* alerts.syslog_facility as LOG_* */
-		bool group_read;       /* alerts.group_read: mode 0640 instead of 0600 */
-		uint64_t rotate_bytes; /* alerts.rotate_size_mb in bytes, 0 = no size rotation */
-		bool rotate_daily;     /* alerts.rotate_daily (UTC midnight) */
-		uint32_t rotate_keep;  /* alerts.rotate_keep: rotated files kept */
-		uint64_t retry_bytes;  /* alerts.retry_buffer_kb in bytes */
-		uint32_t
-			max_line_bytes; /* alerts.max_line_kb in bytes: larger alerts are counted */
+		char *file;		 /* alerts.file: absolute path, NULL = none (owned) */
+		bool stdout_;		 /* alerts.stdout */
+		bool syslog;		 /* alerts.syslog */
+		char *syslog_ident;	 /* alerts.syslog_ident (owned) */
+		int syslog_facility;	 /* alerts.syslog_facility as LOG_* */
+		bool group_read;	 /* alerts.group_read: mode 0640 instead of 0600 */
+		uint64_t rotate_bytes;	 /* alerts.rotate_size_mb in bytes, 0 = no size rotation */
+		bool rotate_daily;	 /* alerts.rotate_daily (UTC midnight) */
+		uint32_t rotate_keep;	 /* alerts.rotate_keep: rotated files kept */
+		uint64_t retry_bytes;	 /* alerts.retry_buffer_kb in bytes */
+		uint32_t max_line_bytes; /* alerts.max_line_kb in bytes (larger: counted) */
 	} alerts;
 
 	struct {
@@ -111,7 +110,25 @@ struct ag_config {
 		char *file;	     /* status.file: absolute path, NULL = none (owned) */
 		uint32_t interval_s; /* status.interval_s */
 	} status;
+
+	/* `sigmac-agent run` only (replay ignores them); the command line overrides. */
+	struct {
+		struct ag_strlist collect; /* live.collect: event groups (empty: all) */
+		uint32_t pid_tree;	   /* live.pid_tree: 0, or one process tree */
+		uint32_t wakeup_kb;	   /* live.wakeup_kb: batched wake-ups (0: each) */
+		uint32_t poll_ms;	   /* live.poll_ms: longest wait before a drain */
+		uint32_t proc_max;	   /* live.proc_max: process table entries */
+		uint32_t proc_mb;	   /* live.proc_mb: process table strings, MiB */
+		char *capture;		   /* live.capture: JSONL file or NULL (owned) */
+		uint32_t stats_interval_s; /* live.stats_interval_s: 0 = at exit only */
+		bool verbose;		   /* live.verbose: libbpf messages, hooks left out */
+		bool scan_images;	   /* live.scan_images: hash/YARA new process images */
+		bool scan_written;	   /* live.scan_written: hash/YARA written files */
+	} live;
 };
+
+/* The names live.collect (and `run --collect`) accepts, NULL-terminated. */
+extern const char *const ag_config_collect_names[];
 
 /* Defaults for command. Returns 0 or -ENOMEM (cfg is then safe to _done). */
 int ag_config_init(struct ag_config *cfg, enum ag_config_command command);

@@ -28,6 +28,27 @@
  *   at exit (same thread): ag_ops_close(ops): dedup windows flushed, sinks
  *     retried and closed, final status written ("stopped"); then
  *     ag_config_done().
+ *
+ * The live loop, in short (sigmac-agent run):
+ *     ag_config_init(&cfg, AG_CONFIG_RUN);
+ *     if (--config) ag_config_load(&cfg, path, err, sizeof(err));   exit 2 on error
+ *     --alerts: ag_config_set_alerts(); --response: ag_config_set_response();
+ *     ag_ops_open(&ops, &cfg, &sgr_ruleset, "run", err, sizeof(err)); exit 1 on error
+ *     ag_ops_signals_install();        (replaces the loop's own SIGINT/SIGTERM handlers)
+ *     while (!ag_ops_stop_requested()) {
+ *             poll the ring buffer (timeout <= 1 s); per event:
+ *                     ag_ops_count_event(); if (ag_ops_event_excluded()) continue;
+ *                     ag_detect(..., on_match) -> ag_ops_alert(ops, rule, ev, now_ns);
+ *             ag_health_set(ag_ops_health(ops), AG_H_DROPS_KERNEL, kernel_drops);
+ *             ag_health_set(ag_ops_health(ops), AG_H_DROPS_USER, user_drops);
+ *             ag_ops_tick(ops);
+ *     }
+ *     drain the ring buffer; ag_ops_close(ops); ag_config_done(&cfg);
+ * Response needs the process identity: give process events a
+ * ProcessStartTicks field (task start_boottime in clock ticks, i.e. ns /
+ * (1e9 / sysconf(_SC_CLK_TCK)), as /proc/PID/stat field 22), otherwise it is
+ * read from /proc when the event is matched. cfg.queues.* (ring_mb, events,
+ * alerts) size the live queues; yara.* and hashing.* go to their owners.
  */
 #ifndef AG_RUNTIME_OPS_H
 #define AG_RUNTIME_OPS_H

@@ -35,6 +35,7 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -126,6 +127,7 @@ struct obj {
 	uint32_t nlinks;
 	char failed[MAX_PROGS][64]; /* programs the verifier rejected */
 	uint32_t nfailed;
+	uint32_t nattach_failed;
 };
 
 struct ag_collector {
@@ -420,11 +422,39 @@ static void obj_attach(struct ag_collector *c, struct obj *ob)
 		if (!l) {
 			note(&c->o, "%s (%s): attach failed: %s: disabled", bpf_program__name(prog),
 			     bpf_program__section_name(prog), strerror(errno));
+			ob->nattach_failed++;
 			continue;
 		}
 		ob->links[ob->nlinks++] = l;
 		c->attached++;
 	}
+}
+
+/*
+ * Arm file.bpf.c's writer tracking (ag_wfd_epoch): from now on, closes in
+ * processes started later are only looked at when the process may hold a
+ * writable file. Only when everything that tracks those processes is
+ * attached: otherwise every close keeps being looked at.
+ */
+static void file_arm(struct obj *ob)
+{
+	static const char *const need[] = {"ag_openat_exit", "ag_open_exit", "ag_wfd_fork",
+					   "ag_close"};
+	struct file_bpf *k = ob->skel;
+	struct timespec ts;
+	size_t i;
+
+	if (!k || ob->nattach_failed || !k->bss)
+		return;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(k->obj, need[i]);
+
+		if (!p || !bpf_program__autoload(p))
+			return;
+	}
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+		return;
+	k->bss->ag_wfd_epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- the followed tree ---- */
@@ -517,6 +547,8 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		c->objs[i].ops = &skels[i];
 		if (obj_load(c, &c->objs[i]) == 0)
 			obj_attach(c, &c->objs[i]);
+		if (skels[i].open == file_open)
+			file_arm(&c->objs[i]);
 	}
 	/* only the hook checks needed it: several MiB less for the agent's life */
 	btf__free(c->vmlinux_btf);

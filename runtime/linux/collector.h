@@ -21,7 +21,7 @@
 
 struct ag_collector;
 
-/* Telemetry classes a user can switch off (live_config.h maps names). */
+/* Telemetry classes a user can switch off (live.c maps the names of live.collect). */
 enum ag_coll_group {
 	AG_G_PROCESS = 1u << 0, /* exec, exit (fork, exec, exit always load: the process table) */
 	AG_G_NETWORK = 1u << 1, /* connect, accept, UDP destinations */

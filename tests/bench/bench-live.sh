@@ -6,7 +6,8 @@
 # and noisy: ARCHITECTURE.md section 9 compares ratios from one run):
 #
 #   1. a fork+exec loop and an openat(O_RDONLY) loop with the agent off and
-#      on, interleaved, medians of REPS runs each, and their ratios;
+#      on, interleaved, medians of REPS runs each, and their ratios (wall
+#      time, and the workload's CPU time, which a busy machine disturbs less);
 #   2. sustained events/s: file create+unlink storms of growing width, each
 #      with the kernel's emitted and dropped counts;
 #   3. agent CPU% and RSS under a sustained fork+exec storm;
@@ -14,7 +15,8 @@
 #
 # Environment: LIVE_AGENT (an agent of tests/live/rules), LIVE_TRIGGER
 # (tests/live/live-trigger); REPS (default 5), FORKS (default 1000), OPENS
-# (default 200000), LAT_N (default 200). Exit 77 when not root.
+# (default 200000), LAT_N (default 200), SECTIONS (default 1234: which of
+# the above to run). Exit 77 when not root.
 set -eu
 if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ]; then
 	echo "bench-live: skipped: needs root and a kernel with BTF" >&2
@@ -30,6 +32,7 @@ REPS = int(os.environ.get("REPS", "5"))
 FORKS = int(os.environ.get("FORKS", "1000"))
 OPENS = int(os.environ.get("OPENS", "200000"))
 LAT_N = int(os.environ.get("LAT_N", "200"))
+SECTIONS = os.environ.get("SECTIONS", "1234")
 tmp = tempfile.mkdtemp(prefix="sgl-bench-")
 running = []  # agents started, stopped by their pid whatever happens
 
@@ -37,7 +40,11 @@ running = []  # agents started, stopped by their pid whatever happens
 class Agent:
     def __init__(self, *extra):
         self.alerts = os.path.join(tmp, "alerts-%d.json" % time.monotonic_ns())
-        self.p = subprocess.Popen([AGENT, "run", "--alerts", self.alerts] + list(extra),
+        cfg = self.alerts + ".yml"
+        with open(cfg, "w") as f:
+            f.write("dedup:\n  window_s: 0\n")  # every match is an alert
+        self.p = subprocess.Popen([AGENT, "run", "--config", cfg, "--alerts", self.alerts,
+                                   "--status-file", self.alerts + ".status.json"] + list(extra),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         running.append(self)
         self.err = []
@@ -87,10 +94,18 @@ def counters(err):
     return sent, drop
 
 
+cpu_times = []  # user+system seconds of each timed() run, in order
+
+
 def timed(*args):
     t = time.monotonic()
-    subprocess.run([TRIG] + [str(a) for a in args], check=True)
-    return time.monotonic() - t
+    p = subprocess.Popen([TRIG] + [str(a) for a in args])
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t
+    if status != 0:
+        sys.exit("bench-live: %s %s failed" % (TRIG, " ".join(str(a) for a in args)))
+    cpu_times.append(ru.ru_utime + ru.ru_stime)
+    return wall
 
 
 def pct(v, p):
@@ -102,15 +117,33 @@ def main():
     print("bench-live: kernel %s, %d CPUs, agent %s" % (os.uname().release, os.cpu_count(),
           subprocess.run([AGENT, "version"], capture_output=True, text=True).stdout.splitlines()[1]))
 
+    if "1" in SECTIONS:
+        overhead()
+    if "2" in SECTIONS:
+        storms()
+    if "3" in SECTIONS:
+        exec_storm()
+    # 4. exec-to-alert latency (64 KiB wake-up batches, so at a low event rate the
+    # poll period decides); execs at random phases of the poll period
+    if "4" in SECTIONS:
+        for poll in ("50", "10"):
+            latency(poll)
+
+
+def overhead():
     # 1. overhead, interleaved off/on
     res = {"fork": ([], []), "open": ([], [])}
+    cpu = {"fork": ([], []), "open": ([], [])}
     on_err = []
+
+    def run(side):
+        for k, args in (("fork", ("forkexec", FORKS)), ("open", ("openloop", OPENS, "/etc/hostname"))):
+            res[k][side].append(timed(*args))
+            cpu[k][side].append(cpu_times[-1])
     for r in range(REPS):
-        res["fork"][0].append(timed("forkexec", FORKS))
-        res["open"][0].append(timed("openloop", OPENS, "/etc/hostname"))
+        run(0)
         ag = Agent()
-        res["fork"][1].append(timed("forkexec", FORKS))
-        res["open"][1].append(timed("openloop", OPENS, "/etc/hostname"))
+        run(1)
         on_err.append(ag.stop())
     print("\n1. overhead, medians of %d interleaved runs (agent watching the whole machine)" % REPS)
     print("   %-38s %10s %10s %7s   %s" % ("workload", "off", "on", "ratio", "target"))
@@ -120,8 +153,14 @@ def main():
         print("   %-38s %9.3fs %9.3fs %6.2fx   %s" % (label, off, on, on / off, target))
         print("   %-38s %s | %s" % ("  (all runs, off | on)", " ".join("%.3f" % x for x in res[k][0]),
                                     " ".join("%.3f" % x for x in res[k][1])))
+        off, on = statistics.median(cpu[k][0]), statistics.median(cpu[k][1])
+        print("   %-38s %9.3fs %9.3fs %6.2fx" % ("  CPU time (user+sys)", off, on, on / off))
+        print("   %-38s %s | %s" % ("  (all runs, off | on)", " ".join("%.3f" % x for x in cpu[k][0]),
+                                    " ".join("%.3f" % x for x in cpu[k][1])))
     print("   kernel drops during the runs: %d" % sum(counters(e)[1] for e in on_err))
 
+
+def storms():
     # 2. sustained events/s: storms of file create+unlink (2 events per file)
     print("\n2. sustained events/s (file create+unlink storms, 3 s each, 16 MiB ring)")
     print("   %-10s %12s %12s %10s" % ("writers", "events", "events/s", "dropped"))
@@ -137,6 +176,8 @@ def main():
         sent, drop = counters(ag.stop())
         print("   %-10d %12d %12.0f %10d" % (width, sent, sent / secs, drop))
 
+
+def exec_storm():
     # 3. agent CPU and memory under an exec storm
     ag = Agent()
     c0, t0 = ag.cpu(), time.monotonic()
@@ -161,11 +202,6 @@ def main():
     print("   RSS %.1f MiB (max %.1f), of which anonymous %.1f MiB (max %.1f); the rest: the "
           "binary, libraries and the mapped ring buffer; VmHWM %.1f MiB" % (statistics.median(rss), max(rss),
                                                   statistics.median(anon), max(anon), hwm))
-
-    # 4. exec-to-alert latency (64 KiB wake-up batches, so at a low event rate the
-    # poll period decides); execs at random phases of the poll period
-    for poll in ("50", "10"):
-        latency(poll)
 
 
 def latency(poll):

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Live collection end to end (suite 'live'); TAP on standard output.
 
-    run-live.py live-collect | live-replay | live-sigmahq | live-overload
+    run-live.py live-collect | live-replay | live-sigmahq | live-overload | live-response |
+                live-intel
 
 Each test starts the live agent (LIVE_AGENT, built from tests/live/rules/,
 or LIVE_SIGMAHQ_AGENT) restricted to this process's tree (--pid-tree: other
@@ -27,6 +28,9 @@ import time
 AGENT = os.environ.get("LIVE_AGENT", "")
 TRIGGER = os.environ.get("LIVE_TRIGGER", "")
 SIGMAHQ_AGENT = os.environ.get("LIVE_SIGMAHQ_AGENT", "")
+INTEL_AGENT = os.environ.get("LIVE_INTEL_AGENT", "")
+HASH_BIN = os.environ.get("LIVE_HASH_BIN", "")
+YARA_BIN = os.environ.get("LIVE_YARA_BIN", "")
 DEADLINE = 1.0  # seconds from the action to its alert
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIGMAHQ = os.path.join(os.path.dirname(SRC), "shared", "corpus", "sigmahq", "rules", "linux")
@@ -69,8 +73,16 @@ class Agent:
 
     def __init__(self, path, alerts, extra=(), capture=None):
         self.alerts = alerts
+        self.status = alerts + ".status.json"
+        extra = list(extra)
+        if "--config" not in extra:
+            # every match is an alert here: dedup (on by default for run) off
+            cfg = alerts + ".yml"
+            with open(cfg, "w") as f:
+                f.write("dedup:\n  window_s: 0\n")
+            extra += ["--config", cfg]
         args = [path, "run", "--alerts", alerts, "--pid-tree", str(os.getpid()),
-                "--poll-ms", "20"] + list(extra)
+                "--poll-ms", "20", "--status-file", self.status] + extra
         if capture:
             args += ["--capture", capture]
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -561,9 +573,259 @@ def test_overload(tap, tmp):
     tap.note("\n".join(l for l in ag.err if not l.startswith("sigmac-agent: ag_")))
 
 
+def status_of(agent_path, ag):
+    r = subprocess.run([agent_path, "status", "--status-file", ag.status, "--format", "json"],
+                       capture_output=True, text=True, timeout=30)
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return {}
+
+
+def response_event(ag, pid, t0, timeout=2.0):
+    return ag.wait_alert(lambda x: g(x, "event.kind") == "event" and
+                         g(x, "event.action") == "process-kill" and g(x, "process.pid") == pid,
+                         timeout=timeout, since=t0)[0]
+
+
+def linked(ag, ev, pid):
+    """The alert of rule 20 on pid whose event.id the response event names."""
+    al = [x for x in ag.read_alerts() if rule_is(rid(20))(x) and g(x, "process.pid") == pid
+          and g(x, "event.kind") == "alert"]
+    return (len(al) == 1 and ev is not None and
+            g(ev, "sigmac.response.alert_id") == g(al[0], "event.id") and
+            len(g(al[0], "event.id", "")) == 36)
+
+
+def test_response(tap, tmp):
+    """Active response on live exec events: kill, dry-run, allowlist."""
+    bindir, allowdir = os.path.join(tmp, "bin"), os.path.join(tmp, "allow")
+    os.mkdir(bindir)
+    os.mkdir(allowdir)
+    victim = os.path.join(bindir, "sgl-live-victim")
+    allowed = os.path.join(allowdir, "sgl-live-victim")
+    shutil.copy("/bin/sleep", victim)
+    shutil.copy("/bin/sleep", allowed)
+    cfg = os.path.join(tmp, "response.yml")
+    with open(cfg, "w") as f:
+        f.write("response:\n  allow_paths: [%s/]\ndedup:\n  window_s: 0\n" % allowdir)
+    ag = start_agent(tap, AGENT, os.path.join(tmp, "kill.json"),
+                     extra=["--config", cfg, "--response", "kill"])
+    procs = []
+    try:
+        t0 = time.monotonic()
+        v = subprocess.Popen([victim, "30"])
+        procs.append(v)
+        try:
+            rc = v.wait(3)
+        except subprocess.TimeoutExpired:
+            rc = None
+        lat = time.monotonic() - t0
+        tap.ok(rc == -signal.SIGKILL, "kill: the process a critical rule matches dies of SIGKILL "
+               "(%.0f ms after its start)" % (lat * 1000), "returncode %r\n%s" % (rc, ag.stderr()))
+        ev = response_event(ag, v.pid, t0)
+        tap.ok(ev is not None and g(ev, "sigmac.response.result") == "killed" and
+               g(ev, "event.outcome") == "success" and
+               g(ev, "process.executable") == victim,
+               "kill: the response event says killed, names the process",
+               json.dumps(ev, indent=1))
+        tap.ok(ev is not None and isinstance(g(ev, "sigmac.response.start_ticks"), int) and
+               g(ev, "sigmac.response.start_ticks") > 0,
+               "kill: the target was identified by its start time from the kernel",
+               json.dumps(ev))
+        tap.ok(linked(ag, ev, v.pid), "kill: the response event is linked to its alert",
+               json.dumps(ag.read_alerts()[-3:], indent=1))
+        t0 = time.monotonic()
+        w = subprocess.Popen([allowed, "30"])
+        procs.append(w)
+        ev = response_event(ag, w.pid, t0)
+        time.sleep(0.3)
+        tap.ok(w.poll() is None, "allowlist: an image under allow_paths is never killed")
+        tap.ok(ev is not None and g(ev, "sigmac.response.result") == "skipped" and
+               g(ev, "event.reason") == "allowlisted image",
+               "allowlist: skipped, reason allowlisted image", json.dumps(ev, indent=1))
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        rc = ag.stop()
+    tap.ok(rc == 0, "kill mode: agent stops cleanly", ag.stderr())
+    st = status_of(AGENT, ag)
+    tap.ok(g(st, "response.killed") == 1 and g(st, "response.skipped") == 1,
+           "status: response.killed 1, response.skipped 1", json.dumps(st.get("response")))
+    ag = start_agent(tap, AGENT, os.path.join(tmp, "dry.json"),
+                     extra=["--config", cfg, "--response", "dry-run"])
+    procs = []
+    try:
+        t0 = time.monotonic()
+        v = subprocess.Popen([victim, "30"])
+        procs.append(v)
+        ev = response_event(ag, v.pid, t0)
+        time.sleep(0.3)
+        tap.ok(v.poll() is None, "dry-run: the matched process is not killed")
+        tap.ok(ev is not None and g(ev, "sigmac.response.result") == "would-kill" and
+               g(ev, "sigmac.response.dry_run") is True,
+               "dry-run: the dry-run event is written (would-kill)", json.dumps(ev, indent=1))
+        tap.ok(linked(ag, ev, v.pid), "dry-run: the event is linked to its alert")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        rc = ag.stop()
+    tap.ok(rc == 0, "dry-run: agent stops cleanly", ag.stderr())
+
+
+def intel_alerts(ag, pid=None, path=None):
+    """IOC and YARA alerts (rule ids) of a process or about a file."""
+    out = []
+    for x in ag.read_alerts():
+        rid_ = g(x, "rule.id", "")
+        if not (rid_.startswith("ioc::") or rid_.startswith("yara::")):
+            continue
+        if pid is not None and g(x, "process.pid") != pid:
+            continue
+        if path is not None and g(x, "file.path") != path:
+            continue
+        out.append(rid_)
+    return sorted(out)
+
+
+def wait_intel(ag, want, timeout=3.0, settle=0.2, **kw):
+    """The IOC/YARA alerts once len(want) came (or timeout), and settle s later."""
+    t0 = time.monotonic()
+    lat = timeout
+    while time.monotonic() - t0 < timeout:
+        got = intel_alerts(ag, **kw)
+        if len(got) >= len(want):
+            lat = time.monotonic() - t0
+            break
+        time.sleep(0.02)
+    time.sleep(settle)  # anything extra would come now
+    return intel_alerts(ag, **kw), lat
+
+
+def test_intel(tap, tmp):
+    """IOC and YARA checks of live events (an agent built with feeds and YARA rules)."""
+    if not INTEL_AGENT or not HASH_BIN or not YARA_BIN:
+        skip_all("LIVE_INTEL_AGENT, LIVE_HASH_BIN and LIVE_YARA_BIN are not set")
+    import hashlib
+    import socket
+    with open(HASH_BIN, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    ag = start_agent(tap, INTEL_AGENT, os.path.join(tmp, "alerts.json"),
+                     extra=["--scan-written"])
+    procs = []
+    try:
+        # 1. a binary a YARA rule matches: its image scanned through /proc/PID/exe
+        exe = os.path.join(tmp, "sgl-yara-bin")
+        shutil.copy(YARA_BIN, exe)
+        p = subprocess.Popen([exe, "300"])
+        p.wait()
+        got, lat = wait_intel(ag, ["y"], pid=p.pid)
+        tap.ok(got == ["yara::sigmac_test_marker"],
+               "exec of a binary the YARA rule matches: exactly yara::sigmac_test_marker "
+               "(%.0f ms)" % (lat * 1000), repr(got))
+        a = [x for x in ag.read_alerts() if g(x, "rule.id") == "yara::sigmac_test_marker" and
+             g(x, "process.pid") == p.pid]
+        tap.ok(a and g(a[0], "yara.path") == exe and g(a[0], "process.executable") == exe,
+               "YARA alert names the image and the process", json.dumps(a[:1], indent=1))
+        # 1b. the same, but the binary swaps a clean file over its own path at once:
+        # the image is read through /proc/PID/exe, so the marker is still found
+        exe = os.path.join(tmp, "sgl-yara-swapped")
+        clean = os.path.join(tmp, "sgl-clean")
+        shutil.copy(YARA_BIN, exe)
+        shutil.copy("/bin/true", clean)
+        p = subprocess.Popen([exe, "500", clean])
+        p.wait()
+        got, lat = wait_intel(ag, ["y"], pid=p.pid)
+        tap.ok(p.returncode == 0 and not os.path.exists(clean) and
+               got == ["yara::sigmac_test_marker"],
+               "a binary swapped for a clean file right after its exec: the file executed is "
+               "scanned (yara::sigmac_test_marker)", "exit %r, %r" % (p.returncode, got))
+        # 2. a binary whose SHA256 is in a feed
+        exe = os.path.join(tmp, "sgl-hash-bin")
+        shutil.copy(HASH_BIN, exe)
+        p = subprocess.Popen([exe, "300"])
+        p.wait()
+        got, lat = wait_intel(ag, ["h"], pid=p.pid)
+        tap.ok(got == ["ioc::sha256::" + sha],
+               "exec of a binary whose SHA256 is in a feed: exactly ioc::sha256 (%.0f ms)"
+               % (lat * 1000), repr(got))
+        # 3. EICAR written to disk (written-file scanning on), assembled here: a new
+        # file (scanned AG_LIVE_INTEL_CREATE_DELAY_MS after its creation: the
+        # collector sees no close-after-write of a file its open created), then an
+        # existing file written over (scanned at its close; its pending create scan
+        # is dropped, so still one alert)
+        half = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STAN", "DARD-ANTIVIRUS-TEST-FILE!$H+H*")
+        write = "import sys; open(sys.argv[1], 'w').write(sys.argv[2] + sys.argv[3])"
+        for what, pre in (("a new file", False), ("an existing file written over", True)):
+            eicar = os.path.join(tmp, "sgl-eicar-%s.com" % ("old" if pre else "new"))
+            if pre:
+                open(eicar, "w").close()
+            p = subprocess.Popen([sys.executable, "-c", write, eicar, half[0], half[1]])
+            p.wait()
+            got, lat = wait_intel(ag, ["e"], path=eicar, settle=1.5 if pre else 0.2)
+            tap.ok(got == ["yara::eicar_test_file"],
+                   "EICAR written to disk (%s): exactly yara::eicar_test_file (%.0f ms)"
+                   % (what, lat * 1000), repr(got))
+        # 4. a connect to a listed loopback address (our own listener)
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.77", 47811))
+        srv.listen(1)
+        p = subprocess.Popen([sys.executable, "-c",
+                              "import socket; socket.create_connection(('127.0.0.77', 47811))"])
+        p.wait()
+        srv.close()
+        got, lat = wait_intel(ag, ["i"], pid=p.pid)
+        tap.ok(got == ["ioc::ip::127.0.0.77"],
+               "connect to a listed loopback address: exactly ioc::ip::127.0.0.77 (%.0f ms)"
+               % (lat * 1000), repr(got))
+        # 5. a DNS query for a listed domain's subdomain (to our listener on 127.0.0.1:53)
+        name = "q%d.sub.evil-test.example" % random.randrange(1 << 30)
+        kv = trigger("dns", "sendto", name)
+        if "_skip" in kv:
+            tap.skip("DNS query for a listed domain's subdomain", kv["_skip"])
+        else:
+            sender = int(kv["sender"])
+            got, lat = wait_intel(ag, ["d"], pid=sender)
+            tap.ok(got == ["ioc::domain::.evil-test.example"],
+                   "DNS query for a subdomain of a listed domain: exactly "
+                   "ioc::domain::.evil-test.example (%.0f ms)" % (lat * 1000), repr(got))
+        # 6. a file created under a listed path
+        d = os.path.join(tmp, "sigmac-ioc-drop")
+        os.mkdir(d)
+        dropped = os.path.join(d, "sgl-dropped.sh")
+        p = subprocess.Popen(["touch", dropped])
+        p.wait()
+        got, lat = wait_intel(ag, ["p"], pid=p.pid)
+        tap.ok(got == ["ioc::path::*/sigmac-ioc-drop/*"],
+               "file created under a listed path: exactly ioc::path::*/sigmac-ioc-drop/* "
+               "(%.0f ms)" % (lat * 1000), repr(got))
+        # 7. nothing listed: a plain exec gives no IOC/YARA alert
+        p = subprocess.Popen(["/bin/true"])
+        p.wait()
+        got, _ = wait_intel(ag, [], timeout=0.3, pid=p.pid)
+        tap.ok(got == [], "an unlisted binary gives no IOC/YARA alert", repr(got))
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        rc = ag.stop()
+    tap.ok(rc == 0, "agent stops cleanly", ag.stderr())
+    st = status_of(INTEL_AGENT, ag)
+    tap.ok((g(st, "yara.scans") or 0) >= 3, "status counts YARA scans",
+           json.dumps(st.get("yara")))
+    tap.note("\n".join(l for l in ag.err if "IOC/YARA" in l))
+
+
 def main():
     tests = {"live-collect": test_collect, "live-replay": test_replay,
-             "live-sigmahq": test_sigmahq, "live-overload": test_overload}
+             "live-sigmahq": test_sigmahq, "live-overload": test_overload,
+             "live-response": test_response, "live-intel": test_intel}
     if len(sys.argv) != 2 or sys.argv[1] not in tests:
         print("usage: run-live.py %s" % "|".join(tests), file=sys.stderr)
         return 2

@@ -135,6 +135,10 @@ refused bad-facility 2 20 'alerts.syslog_facility' "'kern' is not a syslog facil
 alerts:
   syslog_facility: kern
 Y
+refused bad-group 2 22 'live.collect' "'bogus' is not an event group" <<'Y'
+live:
+  collect: [process, bogus]
+Y
 refused two-docs 2 1 '(document)' 'only one YAML document' <<'Y'
 log_level: info
 ---

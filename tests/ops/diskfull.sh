@@ -61,9 +61,9 @@ check "full: the file holds only whole lines" all_parse "$mnt/alerts.ndjson"
 check "full: sigmac-agent status shows the failures" \
 	grep -q '"write_failures": [1-9]' "$tmp/st.out"
 burst 10 full2 >&3
-sleep 0.3
-check "full: still detecting (events counted: 55)" \
-	test "$(jstatus "$tmp/status.json" "S['events']['total']")" -ge 45
+stotal() { jstatus "$tmp/status.json" "S['events']['total']"; }
+wait_for "[ \"\$(stotal)\" != none ] && [ \$(stotal) -eq 55 ]" 5
+check "full: still detecting (events counted: $(stotal) of 55)" test "$(stotal)" -eq 55
 
 # Space returns: the next alerts flush the buffer first, in order.
 rm -f "$mnt/fill" "$mnt/fill2"

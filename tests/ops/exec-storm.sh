@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Exec storm under live collection (TAP, suite 'privileged' too): the
-# agent runs (`sigmac-agent run`) for OPS_STORM_SECONDS (default 60) while
+# agent runs (`sigmac-agent run --config`, the operating layer: sinks,
+# dedup, status file) for OPS_STORM_SECONDS (default 60) while
 # two shells fork and exec /bin/true as fast as they can. Checks: the
 # agent neither crashes nor stops (exit 0 after SIGTERM), its RSS stays
 # within RSS_BOUND_MIB (default 96 MiB: the 32 MiB agent target, the
@@ -37,7 +38,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 77
 fi
 
-"$agent" run --alerts "$tmp/alerts.ndjson" --duration $((secs + 30)) 2>"$tmp/err" &
+# The real `run`: YAML config (dedup, exclusions), ops sinks and the status file.
+printf 'dedup:\n  window_s: 10\nstatus:\n  interval_s: 1\n' >"$tmp/storm.yml"
+"$agent" run --config "$tmp/storm.yml" --alerts "$tmp/alerts.ndjson" \
+	--status-file "$tmp/status.json" --duration $((secs + 30)) 2>"$tmp/err" &
 apid=$!
 track $apid
 # Started when it has attached (or failed): give it up to 20 s.
@@ -90,6 +94,10 @@ if grep -q __asan_init "$agent"; then
 else
 	check "RSS stayed within ${bound} MiB (peak $((max / 1024)) MiB)" test $((max / 1024)) -le "$bound"
 fi
+check "status: a running agent, with events per class and drop counters" \
+	test "$(jstatus "$tmp/status.json" "S['agent']['state'] == 'running' and S['events']['by_class']['process_creation'] > 0 and 'kernel' in S['drops'] and 'user' in S['drops']")" = True
+"$agent" status --status-file "$tmp/status.json" >"$tmp/st.txt" 2>&1
+check "sigmac-agent status: exit 0 while the agent runs" test $? -eq 0
 kill -TERM $apid 2>/dev/null
 wait $apid
 rc=$?
@@ -97,4 +105,7 @@ check "exit 0 after SIGTERM" test $rc -eq 0
 check "drop counters reported at exit" grep -qi 'dropped' "$tmp/err"
 grep -i 'drop' "$tmp/err" | sed 's/^/# /'
 check "the alert file holds whole lines only" all_parse "$tmp/alerts.ndjson"
+check "status after SIGTERM: stopped" \
+	test "$(jstatus "$tmp/status.json" "S['agent']['state']")" = stopped
+diag "status: events $(jstatus "$tmp/status.json" "S['events']['total']"), drops $(jstatus "$tmp/status.json" "S['drops']")"
 finish
