@@ -207,6 +207,7 @@ static __always_inline void put_ubuf(struct ag_rec *r, int i, __u32 *off, const 
 		len = max;
 		flags |= AG_S_TRUNC;
 	}
+	barrier_var(o); /* keep the mask: the verifier does not see the check above on o's copies */
 	if (bpf_probe_read_user(&r->data[o & (AG_REC_HALF - 1)], len & (AG_REC_HALF - 1), src)) {
 		len = 0;
 		flags |= AG_S_FAULT;

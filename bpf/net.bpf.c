@@ -15,6 +15,12 @@
  *    second one of a sendmmsg (glibc sends A and AAAA together); user
  *    space parses the question. Sends on other sockets are dropped at
  *    sys_enter after looking at the socket.
+ *  - DNS over TCP through writev (glibc's `options use-vc` and its TCP
+ *    retry send the length and the message as two iovecs, A and AAAA as
+ *    four): sys_enter_writev on a socket connected to port 53, sent at
+ *    once (the bytes are in user memory now; whether the write succeeded
+ *    does not change what was asked). Plain write() is not hooked: it is
+ *    the hottest syscall there is, and resolvers use send*() or writev().
  *
  * Not here: receives (DNS answers), io_uring (does not pass the syscall
  * tracepoints), DoH/DoT (encrypted).
@@ -291,6 +297,72 @@ static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32
 			put_msg(r, 1, &off, &vec[1].msg_hdr);
 			r->u.net.nmsg = 2;
 		}
+	}
+	ag_emit(r, off);
+	return 0;
+}
+
+/* Iovecs iov[first] and iov[first + 1] as one string i (the TCP length, then the message). */
+static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, const struct iovec *iov,
+				     int first, __u64 cnt)
+{
+	struct iovec v[2] = {};
+	__u32 o, len, n;
+
+	if (cnt <= (__u64)first || bpf_probe_read_user(v, sizeof(v[0]), &iov[first]))
+		return;
+	put_ubuf(r, i, off, v[0].iov_base, v[0].iov_len, AG_DNS_MAX);
+	len = r->h.slen[i];
+	o = *off;
+	if (cnt <= (__u64)first + 1 || r->h.sflag[i] || len >= AG_DNS_MAX || o >= AG_REC_HALF ||
+	    bpf_probe_read_user(&v[1], sizeof(v[1]), &iov[first + 1]))
+		return;
+	n = AG_DNS_MAX - len;
+	if (v[1].iov_len < n)
+		n = (__u32)v[1].iov_len;
+	else if (v[1].iov_len > n)
+		r->h.sflag[i] = AG_S_TRUNC;
+	barrier_var(o);
+	if (bpf_probe_read_user(&r->data[o & (AG_REC_HALF - 1)], n & (AG_REC_HALF - 1),
+				v[1].iov_base))
+		return;
+	r->h.slen[i] = len + n;
+	*off = o + n;
+}
+
+/* writev(fd, iov, iovcnt) on a TCP or UDP socket connected to port 53. */
+SEC("tp/syscalls/sys_enter_writev")
+int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	const struct iovec *iov = (const struct iovec *)ctx->args[1];
+	__u64 cnt = ctx->args[2];
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+	__u32 off = 0;
+
+	if (ag_skip_current())
+		return 0;
+	sk = fd_sock((long)ctx->args[0]);
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_dport) != bpf_htons(53))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_DNS);
+	if (!fill_tuple(r, sk))
+		return 0;
+	r->u.net.nmsg = 1;
+	r->u.net.ret = 1;
+	if (r->u.net.proto == AG_IPPROTO_TCP) {
+		put_iov2(r, 0, &off, iov, 0, cnt);
+		if (cnt >= 4 && r->h.slen[0] > 2) {
+			put_iov2(r, 1, &off, iov, 2, cnt);
+			r->u.net.nmsg = 2;
+		}
+	} else {
+		put_iov2(r, 0, &off, iov, 0, cnt); /* one datagram: what the iovecs hold */
 	}
 	ag_emit(r, off);
 	return 0;

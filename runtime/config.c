@@ -71,6 +71,9 @@ static int node_push(struct node *parent, struct node *kid)
 }
 
 static int perr(struct parse *ps, unsigned line, unsigned col, const char *key, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+
+static int perr(struct parse *ps, unsigned line, unsigned col, const char *key, const char *fmt,
 		...)
 {
 	size_t o;

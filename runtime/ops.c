@@ -78,6 +78,9 @@ static uint64_t wall_ns(void)
 }
 
 static void logf_(const struct ag_ops *ops, enum ag_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void logf_(const struct ag_ops *ops, enum ag_log_level lvl, const char *fmt, ...)
 {
 	static const char *const names[_AG_LOG_MAX] = {"error", "warning", "info", "debug"};
 	va_list ap;

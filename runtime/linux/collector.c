@@ -111,6 +111,7 @@ static const struct {
 	{"ag_connect", AG_G_NETWORK},
 	{"ag_accept", AG_G_NETWORK},
 	{"ag_send", AG_G_NETWORK | AG_G_DNS},
+	{"ag_dns", AG_G_DNS},
 	{"ag_ptrace", AG_G_PTRACE},
 	{"ag_set", AG_G_SETID},
 	{"ag_memfd", AG_G_MEMFD},
@@ -161,6 +162,9 @@ static void note(const struct ag_collector_opts *o, const char *fmt, ...)
 
 static const struct ag_collector_opts *log_opts; /* for libbpf's callback */
 static char log_failed_prog[64];		 /* the last program libbpf reported failing */
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {

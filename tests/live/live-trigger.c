@@ -12,7 +12,8 @@
  *   tcp4 PORT | tcp6 PORT     listen on loopback, connect to it, accept
  *   udp4 PORT                 an unconnected sendto(), then a connected send()
  *   dns MODE NAME             a query for NAME to our own listener on port 53
- *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc)
+ *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc;
+ *                             over TCP: tcp (send), glibc-tcp (use-vc: writev))
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   ptrace                    attach to and detach from a child (sleep)
  *   memfd-exec                run /bin/true from a memfd named sgl-payload
@@ -181,35 +182,108 @@ static int netns_lo(void)
 	return 0;
 }
 
-/*
- * A listener on 127.0.0.1:53 answering every query with NXDOMAIN: ours in
- * this namespace, or, when port 53 is taken, in a new network namespace.
- */
-static int dns_listener(const char **where)
+/* A socket of type bound to 127.0.0.1:53 (listening if a stream), or -errno. */
+static int bind53(int type)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(53)};
-	int s, r;
+	int s, one = 1;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*where = "127.0.0.1:53";
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0)
+	if (type == SOCK_STREAM)
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (type == SOCK_STREAM && listen(s, 8) < 0)) {
+		int e = -errno;
+
+		close(s);
+		return e;
+	}
+	return s;
+}
+
+/*
+ * Listeners on 127.0.0.1:53, UDP (returned) and TCP (*tcp), answering every
+ * query with NXDOMAIN: ours in this namespace, or, when port 53 is taken,
+ * in a new network namespace.
+ */
+static int dns_listener(const char **where, int *tcp)
+{
+	int s, r;
+
+	*where = "127.0.0.1:53";
+	s = bind53(SOCK_DGRAM);
+	if (s >= 0) {
+		*tcp = bind53(SOCK_STREAM);
+		if (*tcp >= 0)
+			return s;
+		close(s);
+		s = *tcp;
+	}
+	if (s != -EADDRINUSE)
 		return s;
-	if (errno != EADDRINUSE)
-		return -errno;
-	close(s);
 	fprintf(stderr, "live-trigger: 127.0.0.1:53 is in use here: using 127.0.0.1:53 in a "
 			"network namespace of our own\n");
 	r = netns_lo();
 	if (r < 0)
 		return r;
 	*where = "127.0.0.1:53 (own network namespace)";
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return -errno;
+	s = bind53(SOCK_DGRAM);
+	if (s < 0)
+		return s;
+	*tcp = bind53(SOCK_STREAM);
+	if (*tcp < 0) {
+		close(s);
+		return *tcp;
+	}
 	return s;
+}
+
+/* Read exactly n bytes from s; false on EOF, error or timeout. */
+static int read_all(int s, uint8_t *buf, size_t n)
+{
+	ssize_t r;
+
+	while (n) {
+		r = read(s, buf, n);
+		if (r <= 0)
+			return 0;
+		buf += r;
+		n -= (size_t)r;
+	}
+	return 1;
+}
+
+/*
+ * Answer DNS over TCP on listener l: the first connection within 2 s, then
+ * more until none came for 300 ms; returns the count of queries.
+ */
+static int dns_serve_tcp(int l)
+{
+	struct timeval first = {2, 0}, quiet = {0, 300000};
+	uint8_t buf[2 + 512];
+	size_t len;
+	int c, n = 0;
+
+	setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &first, sizeof(first));
+	while ((c = accept4(l, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &quiet, sizeof(quiet));
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &first, sizeof(first));
+		while (read_all(c, buf, 2)) {
+			len = (size_t)buf[0] << 8 | buf[1];
+			if (len < 12 || len > 512 || !read_all(c, buf + 2, len))
+				break;
+			buf[2 + 2] |= 0x80;				     /* QR */
+			buf[2 + 3] = (uint8_t)((buf[2 + 3] & 0xf0) | 3); /* NXDOMAIN */
+			if (write(c, buf, 2 + len) < 0)
+				break;
+			n++;
+		}
+		close(c);
+	}
+	return n;
 }
 
 /* Answer queries on s until it has been quiet for 300 ms; returns the count. */
@@ -236,7 +310,8 @@ static int dns_serve(int s)
 	return n;
 }
 
-static int dns_glibc(const char *name)
+/* getaddrinfo(name) against our listener; vc: over TCP (glibc's use-vc). */
+static int dns_glibc(const char *name, int vc)
 {
 	char tmpl[] = "/tmp/sgl-resolv-XXXXXX";
 	struct addrinfo *ai = NULL;
@@ -248,7 +323,7 @@ static int dns_glibc(const char *name)
 	fd = mkstemp(tmpl);
 	if (fd < 0)
 		return -errno;
-	dprintf(fd, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+	dprintf(fd, "nameserver 127.0.0.1\noptions timeout:1 attempts:1%s\n", vc ? " use-vc" : "");
 	close(fd);
 	if (mount(tmpl, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0) {
 		unlink(tmpl);
@@ -267,13 +342,13 @@ static int dns(const char *mode, const char *name)
 	uint8_t q1[300], q2[300];
 	size_t l1, l2;
 	const char *where;
-	int ls, s, r = 0, got, st;
+	int ls, lt = -1, s, r = 0, got, st, tcp = strstr(mode, "tcp") != NULL;
 	pid_t pid;
 
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strlen(name) > 200)
 		return 1;
-	ls = dns_listener(&where);
+	ls = dns_listener(&where, &lt);
 	if (ls < 0) {
 		errno = -ls;
 		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
@@ -284,6 +359,7 @@ static int dns(const char *mode, const char *name)
 		return fail("fork");
 	if (pid == 0) {
 		close(ls);
+		close(lt);
 		l1 = dns_build(q1, name, 0x5a01, 1);
 		l2 = dns_build(q2, name, 0x5a02, 28);
 		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -311,8 +387,18 @@ static int dns(const char *mode, const char *name)
 				mm[1].msg_hdr.msg_iovlen = 1;
 				r = sendmmsg(s, mm, 2, 0) != 2;
 			}
-		} else if (strcmp(mode, "glibc") == 0) {
-			r = dns_glibc(name) < 0;
+		} else if (strcmp(mode, "tcp") == 0) {
+			/* one send() of the length-prefixed query on a TCP connection */
+			uint8_t m[2 + sizeof(q1)];
+
+			m[0] = (uint8_t)(l1 >> 8);
+			m[1] = (uint8_t)l1;
+			memcpy(m + 2, q1, l1);
+			s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			r = connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0 ||
+			    send(s, m, 2 + l1, 0) != (ssize_t)(2 + l1) || read(s, m, sizeof(m)) <= 0;
+		} else if (strcmp(mode, "glibc") == 0 || strcmp(mode, "glibc-tcp") == 0) {
+			r = dns_glibc(name, tcp) < 0;
 		} else {
 			fprintf(stderr, "live-trigger: unknown dns mode '%s'\n", mode);
 			_exit(2);
@@ -321,7 +407,7 @@ static int dns(const char *mode, const char *name)
 			fail("dns send");
 		_exit(r);
 	}
-	got = dns_serve(ls);
+	got = tcp ? dns_serve_tcp(lt) : dns_serve(ls);
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 		return 1;
 	if (!got) {

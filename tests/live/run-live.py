@@ -292,7 +292,7 @@ def act_net(tap, ag, tmp):
 
 
 def act_dns(tap, ag, tmp):
-    for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc"):
+    for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc", "tcp", "glibc-tcp"):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)
@@ -305,9 +305,11 @@ def act_dns(tap, ag, tmp):
         a, lat = ag.wait_alert(lambda x: rule_is(rid(7))(x) and g(x, "dns.question.name") == name,
                                since=t0)
         want = {"process.pid": sender, "destination.port": 53,
-                "process.parent.pid": int(kv["pid"])}
-        if mode in ("sendmmsg", "glibc"):
-            want["sigma.fields.QueryType"] = "A;AAAA"  # both questions of one sendmmsg()
+                "process.parent.pid": int(kv["pid"]),
+                "network.transport": "tcp" if "tcp" in mode else "udp"}
+        if mode in ("sendmmsg", "glibc", "glibc-tcp"):
+            # both questions of one sendmmsg(), or of one writev() over TCP
+            want["sigma.fields.QueryType"] = "A;AAAA"
         else:
             want["sigma.fields.QueryType"] = "A"
         check(tap, "dns_query via %s (%s)" % (mode, kv["listener"]), a, lat, want)
