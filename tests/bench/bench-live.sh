@@ -5,16 +5,21 @@
 # root). Prints figures, never fails on speed (machines here are shared
 # and noisy: ARCHITECTURE.md section 9 compares ratios from one run):
 #
-#   1. a fork+exec loop and an openat(O_RDONLY) loop with the agent off and
-#      on, interleaved, medians of REPS runs each, and their ratios (wall
-#      time, and the workload's CPU time, which a busy machine disturbs less);
+#   1. a fork+exec loop and an openat(O_RDONLY) loop with the agent off,
+#      with only empty BPF programs on the same hooks (hook-floor: the cost
+#      of the kernel's tracepoint machinery, which no collector code can go
+#      below), and with the agent on, interleaved, medians of REPS runs
+#      each, and their ratios (wall time, and the workload's CPU time, which
+#      a busy machine disturbs less);
 #   2. sustained events/s: file create+unlink storms of growing width, each
 #      with the kernel's emitted and dropped counts;
 #   3. agent CPU% and RSS under a sustained fork+exec storm;
 #   4. exec-to-alert latency p50/p99 (spawn to the alert line on disk).
 #
 # Environment: LIVE_AGENT (an agent of tests/live/rules), LIVE_TRIGGER
-# (tests/live/live-trigger); REPS (default 5), FORKS (default 1000), OPENS
+# (tests/live/live-trigger), HOOK_FLOOR, HOOK_FLOOR_BPF and
+# HOOK_FLOOR_COLLECTORS (hook-floor, its program, the collectors' objects;
+# without them the floor is left out); REPS (default 5), FORKS (default 1000), OPENS
 # (default 200000), LAT_N (default 200), SECTIONS (default 1234: which of
 # the above to run). Exit 77 when not root.
 set -eu
@@ -33,6 +38,9 @@ FORKS = int(os.environ.get("FORKS", "1000"))
 OPENS = int(os.environ.get("OPENS", "200000"))
 LAT_N = int(os.environ.get("LAT_N", "200"))
 SECTIONS = os.environ.get("SECTIONS", "1234")
+FLOOR = os.environ.get("HOOK_FLOOR", "")
+FLOOR_BPF = os.environ.get("HOOK_FLOOR_BPF", "")
+FLOOR_OBJS = os.environ.get("HOOK_FLOOR_COLLECTORS", "").split()
 tmp = tempfile.mkdtemp(prefix="sgl-bench-")
 running = []  # agents started, stopped by their pid whatever happens
 
@@ -130,33 +138,64 @@ def main():
             latency(poll)
 
 
+class Floor:
+    """Empty programs on every hook the collectors use (hook-floor), or None without it."""
+
+    def __init__(self):
+        self.p = None
+        if not FLOOR:
+            return
+        self.p = subprocess.Popen([FLOOR, FLOOR_BPF] + FLOOR_OBJS, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        self.ready = self.p.stderr.readline().strip()
+        if not self.ready.startswith("ready"):
+            self.p.wait()
+            sys.exit("bench-live: hook-floor did not start: %s" % self.ready)
+
+    def stop(self):
+        if self.p and self.p.poll() is None:
+            self.p.send_signal(signal.SIGINT)
+            self.p.wait(30)
+
+
 def overhead():
-    # 1. overhead, interleaved off/on
-    res = {"fork": ([], []), "open": ([], [])}
-    cpu = {"fork": ([], []), "open": ([], [])}
+    # 1. overhead, interleaved: nothing, empty programs on the same hooks, the agent
+    sides = ("off", "floor", "on") if FLOOR else ("off", "on")
+    res = {k: {s: [] for s in sides} for k in ("fork", "open")}
+    cpu = {k: {s: [] for s in sides} for k in ("fork", "open")}
     on_err = []
+    floor_hooks = ""
 
     def run(side):
         for k, args in (("fork", ("forkexec", FORKS)), ("open", ("openloop", OPENS, "/etc/hostname"))):
             res[k][side].append(timed(*args))
             cpu[k][side].append(cpu_times[-1])
     for r in range(REPS):
-        run(0)
+        run("off")
+        if FLOOR:
+            fl = Floor()
+            floor_hooks = fl.ready
+            run("floor")
+            fl.stop()
         ag = Agent()
-        run(1)
+        run("on")
         on_err.append(ag.stop())
     print("\n1. overhead, medians of %d interleaved runs (agent watching the whole machine)" % REPS)
-    print("   %-38s %10s %10s %7s   %s" % ("workload", "off", "on", "ratio", "target"))
+    if FLOOR:
+        print("   floor: an empty BPF program on each hook the agent uses (hook-floor: %s);" % floor_hooks)
+        print("   on/floor is what the collectors' own code and the agent add over that")
+    print("   %-38s %9s %9s %9s %7s %9s   %s" % ("workload", "off", "floor", "on", "on/off",
+                                               "on/floor", "target (on/off)"))
     for k, label, target in (("fork", "%d x fork+exec+wait /bin/true" % FORKS, "<= 1.03x"),
                              ("open", "%d x openat(O_RDONLY)+close" % OPENS, "<= 1.15x")):
-        off, on = statistics.median(res[k][0]), statistics.median(res[k][1])
-        print("   %-38s %9.3fs %9.3fs %6.2fx   %s" % (label, off, on, on / off, target))
-        print("   %-38s %s | %s" % ("  (all runs, off | on)", " ".join("%.3f" % x for x in res[k][0]),
-                                    " ".join("%.3f" % x for x in res[k][1])))
-        off, on = statistics.median(cpu[k][0]), statistics.median(cpu[k][1])
-        print("   %-38s %9.3fs %9.3fs %6.2fx" % ("  CPU time (user+sys)", off, on, on / off))
-        print("   %-38s %s | %s" % ("  (all runs, off | on)", " ".join("%.3f" % x for x in cpu[k][0]),
-                                    " ".join("%.3f" % x for x in cpu[k][1])))
+        for what, d in (("wall", res[k]), ("CPU time (user+sys)", cpu[k])):
+            m = {s: statistics.median(d[s]) for s in sides}
+            fl = m.get("floor", float("nan"))
+            print("   %-38s %8.3fs %8.3fs %8.3fs %6.2fx %8.2fx   %s" % (
+                label if what == "wall" else "  " + what, m["off"], fl, m["on"],
+                m["on"] / m["off"], m["on"] / fl, target if what == "wall" else ""))
+            print("   %-38s %s" % ("  (all runs, %s)" % " | ".join(sides),
+                                   " | ".join(" ".join("%.3f" % x for x in d[s]) for s in sides)))
     print("   kernel drops during the runs: %d" % sum(counters(e)[1] for e in on_err))
 
 
