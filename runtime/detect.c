@@ -3,20 +3,22 @@
  * The detection engine's hot path (see detect.h).
  *
  * For each group an event belongs to, each field matcher reads the field
- * once: the value is case-folded into scratch (ASCII: one table-free pass;
- * Unicode folding only for values flagged non-ASCII), then probed in the
- * equals set (one xxh3 and one comparison), walked through the startswith
- * trie from the front and the endswith trie from the back, and scanned by
- * the contains automaton: one transition per byte, and at an output state a
- * comparison that confirms the rest of the pattern. Every literal found
- * "fires" a hit: its atom becomes true and the rules anchored on it become
- * candidates. Candidates (plus the group's few rules without anchors) are
- * then evaluated in rule order by their generated condition functions.
+ * once: the value is case-folded (ASCII: a vectorised pass; Unicode folding
+ * only for values flagged non-ASCII) once per event into the fold arena,
+ * then probed in the equals set, walked through the startswith trie from
+ * the front and the endswith trie from the back, and scanned by the
+ * contains gram filter. Every literal found "fires" a hit: its atom becomes
+ * true and the rules anchored on it become candidates. Candidates (plus the
+ * group's few rules without anchors) are then evaluated in rule order by
+ * their generated condition functions.
+ *
+ * The matchers themselves are in detect_match.c. Keyword matchers of an
+ * event without a raw message scan all its values in one pass (kw_build).
  *
  * Nothing here allocates per event: the scratch buffers and per-rule and
  * per-atom arrays are sized once; only what an event touched is reset.
  */
-#include "detect.h"
+#include "detect_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -178,186 +180,6 @@ static void route(struct ag_engine *e, const struct ag_event *ev)
 	}
 }
 
-/* ---- firing hits ---- */
-
-static inline void set_atom(struct ag_engine *e, uint32_t atom, uint8_t v)
-{
-	if (!e->m.astate[atom]) {
-		e->m.astate[atom] = v;
-		e->touched[e->ntouched++] = atom;
-	}
-}
-
-static inline void fire(struct ag_engine *e, const struct sgr_group *g, uint32_t hit)
-{
-	const struct sgr_hit *h = &g->hits[hit];
-	uint32_t i;
-
-	if (h->atom & SGR_HIT_MAYBE)
-		set_atom(e, h->atom & ~SGR_HIT_MAYBE, 3);
-	else
-		set_atom(e, h->atom, 2);
-	for (i = 0; i < h->nanc; i++) {
-		uint32_t r = g->anchors[h->anc + i];
-
-		if (!e->is_cand[r]) {
-			e->is_cand[r] = 1;
-			e->cand[e->ncand++] = r;
-		}
-	}
-}
-
-static void fire_list(struct ag_engine *e, const struct sgr_group *g, const uint32_t *out,
-		      uint32_t from, uint32_t to)
-{
-	uint32_t k;
-
-	for (k = from; k < to; k++)
-		fire(e, g, out[k]);
-}
-
-/* Walk an anchored trie over s (backwards when reverse), firing every node reached. */
-static void run_trie(struct ag_engine *e, const struct sgr_group *g, const struct sgr_trie *t,
-		     const uint8_t *s, size_t n, bool reverse)
-{
-	uint32_t st = 0;
-	size_t i;
-
-	fire_list(e, g, t->out, t->out_off[0], t->out_off[1]);
-	for (i = 0; i < n; i++) {
-		uint8_t c = s[reverse ? n - 1 - i : i];
-		uint32_t lo = t->edge_off[st], hi = t->edge_off[st + 1];
-
-		/* Edges are sorted: bisect wide nodes, scan narrow ones. */
-		while (hi - lo > 8) {
-			uint32_t mid = lo + (hi - lo) / 2;
-
-			if (t->edge_byte[mid] < c)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		while (lo < hi && t->edge_byte[lo] < c)
-			lo++;
-		if (lo == t->edge_off[st + 1] || t->edge_byte[lo] != c)
-			return;
-		st = t->edge_to[lo];
-		fire_list(e, g, t->out, t->out_off[st], t->out_off[st + 1]);
-	}
-}
-
-/* Compare pattern p at s + start and fire it. */
-static inline void confirm(struct ag_engine *e, const struct sgr_group *g,
-			   const struct sgr_contains *c, uint32_t p, const uint8_t *s, size_t n,
-			   size_t start)
-{
-	uint32_t len = c->len[p], k;
-	const uint8_t *q = c->pat[p], *t = s + start;
-
-	e->st.confirms++;
-	if (start + len > n || t[0] != q[0] || t[len - 1] != q[len - 1])
-		return;
-	/* short patterns inline, long ones through memcmp */
-	if (len <= 16) {
-		for (k = 1; k + 1 < len; k++)
-			if (t[k] != q[k])
-				return;
-	} else if (memcmp(t + 1, q + 1, len - 2) != 0) {
-		return;
-	}
-	fire(e, g, c->hit[p]);
-}
-
-static inline uint32_t load32le(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/*
- * The gram filter of gen_abi.h (struct sgr_contains): one independent
- * load and bit test per position, the rare positions that pass confirmed
- * through the gram table.
- */
-static void run_contains(struct ag_engine *e, const struct sgr_group *g,
-			 const struct sgr_contains *c, const uint8_t *s, size_t n)
-{
-	size_t i;
-	uint32_t k;
-
-	e->st.scanned += n;
-	if (c->nent && n >= 4) {
-		const uint64_t *filter = c->filter;
-		const unsigned tsh = 32 - c->tab_log2;
-		const uint32_t mask = (1u << c->tab_log2) - 1, fmask = (1u << c->filter_log2) - 1;
-
-		const size_t stride = c->stride;
-
-		for (i = 0; i + 4 <= n; i += stride) {
-			uint32_t w = load32le(s + i), slot;
-			uint32_t h = (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & fmask;
-
-			if (__builtin_expect(!((filter[h >> 6] >> (h & 63)) & 1), 1))
-				continue;
-			e->st.passed++;
-			for (slot = (w * 0x85EBCA77u) >> tsh; c->tab_n[slot];
-			     slot = (slot + 1) & mask) {
-				if (c->tab_gram[slot] != w)
-					continue;
-				for (k = c->tab_first[slot]; k < c->tab_first[slot] + c->tab_n[slot]; k++)
-					if (i >= c->ent_off[k])
-						confirm(e, g, c, c->ent_pat[k], s, n, i - c->ent_off[k]);
-				break;
-			}
-		}
-	}
-	if (c->nshort)
-		for (i = 0; i < n; i++)
-			for (k = c->short_off[s[i]]; k < c->short_off[s[i] + 1]; k++)
-				confirm(e, g, c, c->short_pat[k], s, n, i);
-}
-
-static void run_num(struct ag_engine *e, const struct sgr_group *g, const struct sgr_numidx *ni,
-		    const struct ag_kv *kv)
-{
-	uint32_t lo = 0, hi = ni->n, i;
-	double v;
-
-	if (!ag_parse_number(kv->val, kv->val_len, &v))
-		return;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (ni->val[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < ni->n && ni->val[i] == v; i++)
-		fire(e, g, ni->hit[i]);
-}
-
-static void run_strings(struct ag_engine *e, const struct sgr_group *g,
-			const struct sgr_fmatch *fm, const uint8_t *s, size_t n)
-{
-	uint32_t k;
-
-	if (fm->eq) {
-		int32_t key = ag_phash_find(fm->eq, s, n);
-
-		if (key >= 0)
-			for (k = fm->eq_hit_off[key]; k < fm->eq_hit_off[key + 1]; k++)
-				fire(e, g, fm->eq_hits[k]);
-	}
-	if (fm->prefix)
-		run_trie(e, g, fm->prefix, s, n, false);
-	if (fm->suffix)
-		run_trie(e, g, fm->suffix, s, n, true);
-	if (fm->contains)
-		run_contains(e, g, fm->contains, s, n);
-	for (k = 0; k < fm->nany; k++)
-		fire(e, g, fm->any_hits[k]);
-}
-
 const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased, uint8_t *scratch,
 			 size_t *n)
 {
@@ -397,13 +219,104 @@ const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased
 	return out;
 }
 
-static const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool cased, size_t *n)
+/* ag_folded() for field idx of the current event, the cached case inline. */
+static inline const uint8_t *prepare_idx(struct ag_engine *e, const struct ag_kv *kv, size_t idx,
+					 size_t *n)
 {
+	if (idx < AG_MAX_EVENT_FIELDS && e->fslot[idx].epoch == e->fepoch) {
+		*n = e->fslot[idx].len;
+		return e->farena + e->fslot[idx].off;
+	}
+	return ag_folded(e, kv, false, e->fold, n);
+}
+
+/* The bytes a matcher reads for field kv (an entry of the current event's kv[]). */
+static inline const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool cased,
+				     size_t *n)
+{
+	if (!cased)
+		return prepare_idx(e, kv, (size_t)(kv - e->ev->kv), n);
 	return ag_folded(e, kv, cased, e->fold, n);
 }
 
-static void run_group(struct ag_engine *e, const struct sgr_group *g, const struct ag_event *ev)
+/*
+ * Keyword matchers on an event without a raw message read every field.
+ * The values are folded once, back to back in the fold arena with a NUL
+ * after each (the fold cache then points into this run), and a keyword
+ * matcher scans the run in one pass: no pattern of a matcher allowed here
+ * holds a NUL (kw_one_pass, checked at init), so no occurrence spans two
+ * values and the hits are those of one scan per value. Returns false when
+ * the arena cannot hold the event's values (the caller scans field by field).
+ */
+static bool kw_build(struct ag_engine *e, const struct ag_event *ev)
 {
+	size_t start = e->fused, i;
+
+	/* called before any matcher: no slot is current yet */
+	if (ev->nkv > AG_MAX_EVENT_FIELDS)
+		return false;
+	for (i = 0; i < ev->nkv; i++) {
+		const struct ag_kv *kv = &ev->kv[i];
+		struct ag_fold_slot *fs = &e->fslot[i];
+		size_t len = kv->val_len, n;
+
+		if (kv->flags & AG_V_NULL)
+			continue;
+		if (len > AG_MAX_VALUE) {
+			len = AG_MAX_VALUE;
+			e->st.truncated++;
+		}
+		/* folding never more than doubles the length; one byte for the NUL */
+		if (AG_FOLD_ARENA - e->fused < 2 * len + 1)
+			return false;
+		n = ag_fold((const uint8_t *)kv->val, len, kv->flags & AG_V_NONASCII,
+			    e->farena + e->fused);
+		fs->epoch = e->fepoch;
+		fs->off = (uint32_t)e->fused;
+		fs->len = (uint32_t)n;
+		e->farena[e->fused + n] = 0;
+		e->fused += n + 1;
+	}
+	e->kw_off = start;
+	e->kw_len = e->fused - start;
+	return true;
+}
+
+static void run_keywords(struct ag_engine *e, const struct sgr_group *g, uint32_t gi,
+			 const struct ag_event *ev)
+{
+	const struct ag_fm_rt *rt = &e->fmrt[e->fm_base[gi] + g->nfm];
+	uint32_t i;
+
+	if (ev->raw) {
+		/* Keywords: the raw message, or else every non-null field on its own. */
+		struct ag_kv raw = {NULL, ev->raw, 0, ev->raw_len, AG_V_NONASCII, 0};
+		const uint8_t *s;
+		size_t n;
+
+		s = ag_folded(e, &raw, false, e->fold, &n);
+		ag_match_strings(e, g, g->keywords, rt, s, n);
+		return;
+	}
+	if (e->kw_built && e->kw_one_pass[gi]) {
+		if (e->kw_len) /* at least one non-null value */
+			ag_match_strings(e, g, g->keywords, rt, e->farena + e->kw_off, e->kw_len);
+		return;
+	}
+	for (i = 0; i < ev->nkv; i++) {
+		const uint8_t *s;
+		size_t n;
+
+		if (ev->kv[i].flags & AG_V_NULL)
+			continue;
+		s = prepare_idx(e, &ev->kv[i], i, &n);
+		ag_match_strings(e, g, g->keywords, rt, s, n);
+	}
+}
+
+static void run_group(struct ag_engine *e, uint32_t gi, const struct ag_event *ev)
+{
+	const struct sgr_group *g = &e->rs->groups[gi];
 	uint32_t i;
 
 	for (i = 0; i < g->nfm; i++) {
@@ -415,33 +328,14 @@ static void run_group(struct ag_engine *e, const struct sgr_group *g, const stru
 		if (!kv || (kv->flags & AG_V_NULL))
 			continue;
 		if (fm->num)
-			run_num(e, g, fm->num, kv);
+			ag_match_num(e, g, fm->num, kv);
 		if (!fm->eq && !fm->prefix && !fm->suffix && !fm->contains && !fm->nany)
 			continue;
 		s = prepare(e, kv, fm->cased, &n);
-		run_strings(e, g, fm, s, n);
+		ag_match_strings(e, g, fm, &e->fmrt[e->fm_base[gi] + i], s, n);
 	}
-	if (g->keywords) {
-		/* Keywords: the raw message, or else every non-null field on its own. */
-		if (ev->raw) {
-			struct ag_kv raw = {NULL, ev->raw, 0, ev->raw_len, AG_V_NONASCII, 0};
-			const uint8_t *s;
-			size_t n;
-
-			s = prepare(e, &raw, false, &n);
-			run_strings(e, g, g->keywords, s, n);
-		} else {
-			for (i = 0; i < ev->nkv; i++) {
-				const uint8_t *s;
-				size_t n;
-
-				if (ev->kv[i].flags & AG_V_NULL)
-					continue;
-				s = prepare(e, &ev->kv[i], false, &n);
-				run_strings(e, g, g->keywords, s, n);
-			}
-		}
-	}
+	if (g->keywords)
+		run_keywords(e, g, gi, ev);
 	for (i = 0; i < g->nalways; i++) {
 		uint32_t r = g->always[i];
 
@@ -457,6 +351,24 @@ static int u32_cmp(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Candidates in rule order: a few, mostly in order already, so insertion sort. */
+static void sort_cand(uint32_t *v, uint32_t n)
+{
+	uint32_t i, j;
+
+	if (n > 32) {
+		qsort(v, n, sizeof(*v), u32_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb cb, void *arg)
@@ -475,12 +387,20 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 	if (!e->ngroups)
 		return 0;
 	e->st.routed++;
+	e->kw_built = false;
+	if (!ev->raw) {
+		/* before any matcher folds a value: the run is built from fresh slots */
+		for (i = 0; i < e->ngroups; i++)
+			if (e->kw_one_pass[e->groups[i]]) {
+				e->kw_built = kw_build(e, ev);
+				break;
+			}
+	}
 	for (i = 0; i < e->ngroups; i++) {
-		run_group(e, &rs->groups[e->groups[i]], ev);
+		run_group(e, e->groups[i], ev);
 		e->st.rules_in_groups += rs->groups[e->groups[i]].nrules;
 	}
-	if (e->ncand > 1)
-		qsort(e->cand, e->ncand, sizeof(*e->cand), u32_cmp);
+	sort_cand(e->cand, e->ncand);
 	e->st.candidates += e->ncand;
 	for (i = 0; i < e->ncand; i++) {
 		uint32_t r = e->cand[i];
@@ -495,20 +415,37 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 	}
 	e->ncand = 0;
 	for (i = 0; i < e->ntouched; i++)
-		e->m.astate[e->touched[i]] = 0;
+		e->m.astate[e->touched[i]] = e->abase[e->touched[i]];
 	e->ntouched = 0;
 	e->st.matches += matches;
 	e->ev = NULL;
 	return matches;
 }
 
+/* True when keyword matcher fm may scan all values of an event in one pass (see kw_build). */
+static bool kw_one_pass(const struct sgr_fmatch *fm)
+{
+	uint32_t p;
+
+	if (!fm || fm->eq || fm->prefix || fm->suffix || fm->num)
+		return false;
+	if (fm->contains)
+		for (p = 0; p < fm->contains->npat; p++)
+			if (memchr(fm->contains->pat[p], 0, fm->contains->len[p]))
+				return false;
+	return true;
+}
+
 int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 {
+	uint32_t i;
+
 	memset(e, 0, sizeof(*e));
 	if (rs->abi_version != SGR_ABI_VERSION)
 		return -EPROTO;
 	e->rs = rs;
 	e->m.astate = calloc(rs->natoms + 1, 1);
+	e->abase = calloc(rs->natoms + 1, 1);
 	e->m.priv = e;
 	e->touched = calloc(rs->natoms + 1, sizeof(*e->touched));
 	e->is_cand = calloc(rs->nrules + 1, 1);
@@ -520,8 +457,25 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->farena = malloc(AG_FOLD_ARENA);
 	e->groups = calloc(rs->ngroups + 1, sizeof(*e->groups));
 	e->rule_hits = calloc(rs->nrules + 1, sizeof(*e->rule_hits));
-	if (!e->m.astate || !e->touched || !e->is_cand || !e->cand || !e->fold || !e->fold2 ||
-	    !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits) {
+	e->kw_one_pass = calloc(rs->ngroups + 1, 1);
+	if (!e->m.astate || !e->abase || !e->touched || !e->is_cand || !e->cand || !e->fold ||
+	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits ||
+	    !e->kw_one_pass) {
+		ag_engine_done(e);
+		return -ENOMEM;
+	}
+	/*
+	 * Atoms only the matchers set (indexed, or prefiltered and false unless
+	 * their prefilter fired) start the event false, not unknown, so that
+	 * conditions read them without a call.
+	 */
+	for (i = 0; i < rs->natoms; i++)
+		if (rs->atoms[i].flags & (SGR_AF_INDEXED | SGR_AF_PREFILTER))
+			e->abase[i] = 1;
+	memcpy(e->m.astate, e->abase, rs->natoms);
+	for (i = 0; i < rs->ngroups; i++)
+		e->kw_one_pass[i] = kw_one_pass(rs->groups[i].keywords);
+	if (ag_match_init(e) < 0) {
 		ag_engine_done(e);
 		return -ENOMEM;
 	}
@@ -541,6 +495,7 @@ void ag_engine_done(struct ag_engine *e)
 	free(e->fslot);
 	free(e->farena);
 	free(e->m.astate);
+	free(e->abase);
 	free(e->touched);
 	free(e->is_cand);
 	free(e->cand);
@@ -548,5 +503,7 @@ void ag_engine_done(struct ag_engine *e)
 	free(e->fold2);
 	free(e->groups);
 	free(e->rule_hits);
+	free(e->kw_one_pass);
+	ag_match_done(e);
 	memset(e, 0, sizeof(*e));
 }

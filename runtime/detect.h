@@ -27,6 +27,7 @@
 #endif
 
 struct ag_group_cache; /* routing cache (detect.c) */
+struct ag_fm_rt;       /* per-matcher data (detect_int.h) */
 
 /* Bytes of folded values kept per event; values beyond it are folded again. */
 #define AG_FOLD_ARENA (1u << 20)
@@ -53,6 +54,7 @@ struct ag_detect_stats {
 struct ag_engine {
 	const struct sgr_ruleset *rs;
 	struct ag_match m;	  /* astate for the condition functions */
+	uint8_t *abase;		  /* by atom: its state when an event starts (0 or 1) */
 	uint32_t *touched;	  /* atoms set this event */
 	uint32_t ntouched;
 	uint8_t *is_cand;	  /* by rule */
@@ -70,6 +72,14 @@ struct ag_engine {
 	uint32_t *groups;	  /* groups of the current event */
 	uint32_t ngroups;
 	uint64_t *rule_hits;	  /* matches per rule */
+	uint8_t *kw_one_pass;	  /* by group: its keyword matcher scans all values at once */
+	bool kw_built;		  /* the current event's run of values is built (kw_build) */
+	size_t kw_off, kw_len;	  /* the run in farena: values, each followed by a NUL */
+	/* derived from each literal matcher at init (detect_int.h) */
+	uint32_t *fm_base;	  /* by group: index of its first matcher in fmrt */
+	struct ag_fm_rt *fmrt;	  /* by matcher */
+	uint8_t *fmrt_pairs;	  /* storage of the pair filters fmrt points to */
+	uint8_t *fmrt_bytes;	  /* storage of the trie chains fmrt points to */
 	struct ag_detect_stats st;
 };
 

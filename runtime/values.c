@@ -57,6 +57,15 @@ bool ag_parse_number(const char *s, size_t n, double *ret_d)
 	/* [digits][.digits][e[+-]digits], at least one digit in the mantissa */
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		digits++;
+	if (i == n && digits && digits <= 15) {
+		/* a plain integer below 10^15 is exact in a double: strtod's result */
+		uint64_t v = 0;
+
+		for (i = n - digits; i < n; i++)
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		*ret_d = neg ? -(double)v : (double)v;
+		return true;
+	}
 	if (i < n && s[i] == '.')
 		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			digits++;
@@ -271,16 +280,79 @@ bool ag_parse_time(const char *s, size_t n, struct ag_time *t)
 	return true;
 }
 
+/*
+ * ASCII folding of eight bytes at once: bit 5 set in every byte 'A'..'Z'.
+ * The additions see only the low seven bits of each byte, so no carry
+ * crosses a byte, and bytes >= 0x80 are left as they are, exactly as the
+ * byte loop below does.
+ */
+static inline uint64_t fold8(uint64_t x)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
+	uint64_t ge_a = (x & lo7) + 0x3f3f3f3f3f3f3f3full; /* high bit: byte >= 'A' */
+	uint64_t gt_z = (x & lo7) + 0x2525252525252525ull; /* high bit: byte > 'Z' */
+
+	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
+}
+
+/* ASCII folding of n bytes, written so that the compiler vectorises it. */
+static void fold_block(const uint8_t *restrict s, size_t n, uint8_t *restrict out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = s[i];
+
+		out[i] = (uint8_t)(c | ((uint8_t)(c - 'A') < 26 ? 0x20 : 0));
+	}
+}
+
+static inline uint32_t fold4(uint32_t x)
+{
+	const uint32_t lo7 = 0x7f7f7f7fu, hi = 0x80808080u;
+	uint32_t ge_a = (x & lo7) + 0x3f3f3f3fu, gt_z = (x & lo7) + 0x25252525u;
+
+	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
+}
+
+/* Fold s[from .. from + 8) into out (one word; the ranges of two calls may overlap). */
+static inline void fold_word(const uint8_t *s, size_t from, uint8_t *out)
+{
+	uint64_t x;
+
+	memcpy(&x, s + from, 8);
+	x = fold8(x);
+	memcpy(out + from, &x, 8);
+}
+
 size_t ag_fold(const uint8_t *s, size_t n, bool nonascii, uint8_t *out)
 {
 	size_t i;
 
 	if (nonascii)
 		return ag_utf8_fold(s, n, out);
-	for (i = 0; i < n; i++) {
-		uint8_t c = s[i];
+	if (n >= 16) {
+		i = n & ~(size_t)15;
+		fold_block(s, i, out); /* whole 16-byte blocks */
+		if (n - i > 8)
+			fold_word(s, i, out);
+		if (n != i)
+			fold_word(s, n - 8, out); /* the rest, again in part */
+	} else if (n >= 8) {
+		fold_word(s, 0, out);
+		fold_word(s, n - 8, out);
+	} else if (n >= 4) {
+		uint32_t a, b;
 
-		out[i] = (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		a = fold4(a);
+		b = fold4(b);
+		memcpy(out, &a, 4);
+		memcpy(out + n - 4, &b, 4);
+	} else {
+		for (i = 0; i < n; i++)
+			out[i] = (uint8_t)(s[i] | ((uint8_t)(s[i] - 'A') < 26 ? 0x20 : 0));
 	}
 	return n;
 }

@@ -39,9 +39,9 @@ struct ag_time {
 bool ag_parse_time(const char *s, size_t n, struct ag_time *t);
 
 /*
- * Fold text for case-insensitive matching into out (capacity 2 * n):
- * ASCII fast path, Unicode simple folding when nonascii is set. Returns
- * the folded length.
+ * Fold text for case-insensitive matching into out (capacity 2 * n, not
+ * overlapping s): ASCII fast path, Unicode simple folding when nonascii is
+ * set. Returns the folded length.
  */
 size_t ag_fold(const uint8_t *s, size_t n, bool nonascii, uint8_t *out);
 

@@ -194,12 +194,12 @@ static int pick_cmp(const void *pa, const void *pb)
  * shortest long pattern (its grams must fit), by 8, and by a budget of
  * grams so that the filter stays sparse.
  */
-static uint32_t choose_stride(const struct sc_cg_lit *p, uint32_t n)
+static uint32_t choose_stride(const struct sc_cg_lit *p, uint32_t n, uint32_t reach)
 {
 	uint32_t i, minlen = UINT32_MAX, nlong = 0, s;
 
 	for (i = 0; i < n; i++)
-		if (p[i].n >= 4) {
+		if (p[i].n >= reach) {
 			nlong++;
 			if (p[i].n < minlen)
 				minlen = p[i].n;
@@ -214,6 +214,40 @@ static uint32_t choose_stride(const struct sc_cg_lit *p, uint32_t n)
 	return s;
 }
 
+/*
+ * Patterns shorter than `reach` bytes go to the short lists, the others get
+ * grams. Every pattern of four bytes or more can have grams, but a few of
+ * four to seven bytes among long ones force a stride of one or two, and
+ * the scan then tests every position; lists them as short instead when
+ * that is cheaper by a model of the scan's cost per byte, in sixteenths of
+ * an instruction (runtime/detect_match.c): a tested position costs about
+ * 13, the short patterns' byte-pair filter about 5 per byte, plus a share
+ * of confirmations that grows with the number of short patterns.
+ */
+static uint32_t choose_reach(const struct sc_cg_lit *p, uint32_t n)
+{
+	uint32_t reach, best = 4, best_cost = UINT32_MAX, i;
+
+	for (reach = 4; reach <= 9; reach++) {
+		uint32_t nshort = 0, nlong = 0, cost;
+
+		for (i = 0; i < n; i++) {
+			nshort += p[i].n > 0 && p[i].n < reach;
+			nlong += p[i].n >= reach;
+		}
+		if (reach > 4 && (!nlong || nshort > 48))
+			break;
+		cost = nlong ? 16 * 13 / choose_stride(p, n, reach) : 0;
+		if (nshort)
+			cost += 16 * 5 + 2 * nshort;
+		if (cost < best_cost) {
+			best_cost = cost;
+			best = reach;
+		}
+	}
+	return best;
+}
+
 int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n,
 		   const struct sc_gram_freq *freq)
 {
@@ -221,13 +255,14 @@ int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n
 	uint32_t i, j, np = 0, slots, b, k;
 
 	memset(g, 0, sizeof(*g));
-	g->stride = choose_stride(p, n);
+	g->reach = choose_reach(p, n);
+	g->stride = choose_stride(p, n, g->reach);
 	pk = sc_xreallocarray(NULL, (size_t)(n ? n : 1) * g->stride, sizeof(*pk));
 	/* `stride` consecutive grams per long pattern, the cheapest run */
 	for (i = 0; i < n; i++) {
 		uint32_t best = 0, best_w = UINT32_MAX, o;
 
-		if (p[i].n < 4) {
+		if (p[i].n < g->reach) {
 			g->nshort += p[i].n > 0;
 			continue;
 		}
@@ -294,7 +329,7 @@ int sc_grams_build(struct sc_grams_out *g, const struct sc_cg_lit *p, uint32_t n
 	for (b = 0; b < 256; b++) {
 		g->short_off[b] = j;
 		for (i = 0; i < n; i++)
-			if (p[i].n > 0 && p[i].n < 4 && p[i].s[0] == b)
+			if (p[i].n > 0 && p[i].n < g->reach && p[i].s[0] == b)
 				g->short_pat[j++] = i;
 	}
 	g->short_off[256] = j;

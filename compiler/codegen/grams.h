@@ -6,7 +6,8 @@
  * in typical event text); a bitmap over a hash of every gram lets the scan
  * reject a text position with one load, and the positions that pass are
  * confirmed through a table from gram to (pattern, offset of the gram).
- * Patterns of one to three bytes are listed by their first byte. The
+ * Patterns of one to three bytes, and a few of up to eight when that lets
+ * the scan skip more positions, are listed by their first byte. The
  * result has the layout of struct sgr_contains (include/agent/gen_abi.h),
  * whose comment gives the hash functions.
  */
@@ -18,6 +19,7 @@
 #include "cg.h"
 
 struct sc_grams_out {
+	uint32_t reach;	      /* patterns shorter than this are short, the others have grams */
 	uint32_t stride;      /* the scan tests one position in stride */
 	uint32_t filter_log2; /* the filter has 1 << filter_log2 bits */
 	uint64_t *filter;     /* [(1 << filter_log2) / 64] */

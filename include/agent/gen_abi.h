@@ -126,8 +126,8 @@ struct sgr_trie {
 };
 
 /*
- * Contains patterns (compiler/codegen/grams.c). Patterns of four bytes or
- * more are each represented by `stride` consecutive 4-byte grams, so that
+ * Contains patterns (compiler/codegen/grams.c). Long patterns (four bytes or
+ * more) are each represented by `stride` consecutive 4-byte grams, so that
  * only positions i that are multiples of stride need testing: at each such
  * position with i + 4 <= n, let w be the
  * little-endian value of bytes i..i+3. When bit
@@ -136,8 +136,10 @@ struct sgr_trie {
  *     (w * 0x85EBCA77) >> (32 - tab_log2)
  * (linearly, while tab_n[slot] != 0) for tab_gram[slot] == w, whose
  * entries tab_first[slot] .. + tab_n[slot] name a pattern ent_pat[k] to
- * compare at i - ent_off[k]. Patterns of one to three bytes starting with
- * byte b are short_pat[short_off[b] .. short_off[b + 1]). A pattern p
+ * compare at i - ent_off[k]. Short patterns (one to three bytes, and
+ * sometimes a few longer ones whose grams would force a small stride)
+ * starting with byte b are short_pat[short_off[b] .. short_off[b + 1]),
+ * compared at every position. A pattern p
  * found fires hit[p]. Arithmetic is on uint32_t unless noted.
  */
 struct sgr_contains {

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The literal matchers of the detection engine's hot path (see
+ * detect_int.h): for one field value and one group, the equals set (one
+ * xxh3 and one comparison), the startswith trie walked from the front and
+ * the endswith trie from the back, and the contains gram filter: one
+ * independent load and bit test per tested position, with the rare
+ * positions that pass confirmed through the gram table, and a byte-pair
+ * filter in front of the one- to three-byte patterns. Every literal found
+ * "fires" a hit: its atom becomes true (or "maybe" for a prefilter) and the
+ * rules anchored on it become candidates.
+ *
+ * The tables come from the generated rule set (gen_abi.h); a little more,
+ * derived from them once at engine init (ag_match_init), lets the hot
+ * loops skip work: the pair filters, the lengths of each equals set, and
+ * the single-edge chains of each trie. Nothing here allocates per event.
+ */
+#include "detect_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "values.h"
+
+/* ---- firing hits ---- */
+
+/*
+ * Matchers run before any condition, so an atom's state is its base (0
+ * unknown, or 1 false for atoms only matchers set) until a hit sets it.
+ */
+static inline void set_atom(struct ag_engine *e, uint32_t atom, uint8_t v)
+{
+	if (e->m.astate[atom] < 2) {
+		e->m.astate[atom] = v;
+		e->touched[e->ntouched++] = atom;
+	}
+}
+
+static inline void fire(struct ag_engine *e, const struct sgr_group *g, uint32_t hit)
+{
+	const struct sgr_hit *h = &g->hits[hit];
+	uint32_t i;
+
+	if (h->atom & SGR_HIT_MAYBE)
+		set_atom(e, h->atom & ~SGR_HIT_MAYBE, 3);
+	else
+		set_atom(e, h->atom, 2);
+	for (i = 0; i < h->nanc; i++) {
+		uint32_t r = g->anchors[h->anc + i];
+
+		if (!e->is_cand[r]) {
+			e->is_cand[r] = 1;
+			e->cand[e->ncand++] = r;
+		}
+	}
+}
+
+static void fire_list(struct ag_engine *e, const struct sgr_group *g, const uint32_t *out,
+		      uint32_t from, uint32_t to)
+{
+	uint32_t k;
+
+	for (k = from; k < to; k++)
+		fire(e, g, out[k]);
+}
+
+/*
+ * Chains of a trie (computed at init, see chains_build): sigmac-c numbers
+ * the nodes a key adds one after another, so a node whose only edge leads
+ * to the next node number starts a chain; chain[st] = L >= 1 says that
+ * nodes st .. st + L - 1 each have one edge, to the next number, and that
+ * nodes st + 1 .. st + L - 1 fire nothing. Their edges are consecutive in
+ * edge_byte[], so the walk compares the L bytes at once and lands on
+ * st + L (nothing between fires, so a mismatch simply ends the walk).
+ */
+static bool chain_eq(const uint8_t *s, size_t n, size_t i, const uint8_t *b, uint32_t len,
+		     bool reverse)
+{
+	uint32_t k;
+
+	if (!reverse) {
+		if (len > 16)
+			return memcmp(s + i, b, len) == 0;
+		for (k = 0; k < len; k++)
+			if (s[i + k] != b[k])
+				return false;
+		return true;
+	}
+	for (k = 0; k < len; k++)
+		if (s[n - 1 - i - k] != b[k])
+			return false;
+	return true;
+}
+
+/* Walk an anchored trie over s (backwards when reverse), firing every node reached. */
+static void run_trie(struct ag_engine *e, const struct sgr_group *g, const struct sgr_trie *t,
+		     const uint8_t *chain, const uint8_t *s, size_t n, bool reverse)
+{
+	const uint32_t *edge_off = t->edge_off, *out_off = t->out_off;
+	const uint8_t *edge_byte = t->edge_byte;
+	uint32_t st = 0;
+	size_t i;
+
+	fire_list(e, g, t->out, out_off[0], out_off[1]);
+	for (i = 0; i < n; i++) {
+		uint8_t c = s[reverse ? n - 1 - i : i];
+		uint32_t lo = edge_off[st], hi = edge_off[st + 1], end = hi, len = chain[st];
+
+		if (len >= 2) {
+			if (n - i < len || !chain_eq(s, n, i, edge_byte + lo, len, reverse))
+				return;
+			st += len;
+			i += len - 1;
+			if (out_off[st] != out_off[st + 1])
+				fire_list(e, g, t->out, out_off[st], out_off[st + 1]);
+			continue;
+		}
+		if (hi - lo == 1) { /* most nodes of a trie of paths have one edge */
+			if (edge_byte[lo] != c)
+				return;
+			st = t->edge_to[lo];
+			if (out_off[st] != out_off[st + 1])
+				fire_list(e, g, t->out, out_off[st], out_off[st + 1]);
+			continue;
+		}
+		/* Edges are sorted: bisect wide nodes, scan narrow ones. */
+		while (hi - lo > 8) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (edge_byte[mid] < c)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		while (lo < hi && edge_byte[lo] < c)
+			lo++;
+		if (lo == end || edge_byte[lo] != c)
+			return;
+		st = t->edge_to[lo];
+		if (out_off[st] != out_off[st + 1])
+			fire_list(e, g, t->out, out_off[st], out_off[st + 1]);
+	}
+}
+
+/* Compare pattern p at s + start and fire it. */
+static inline void confirm(struct ag_engine *e, const struct sgr_group *g,
+			   const struct sgr_contains *c, uint32_t p, const uint8_t *s, size_t n,
+			   size_t start)
+{
+	uint32_t len = c->len[p], k;
+	const uint8_t *q = c->pat[p], *t = s + start;
+
+	e->st.confirms++;
+	if (start + len > n || t[0] != q[0] || t[len - 1] != q[len - 1])
+		return;
+	/* short patterns inline, long ones through memcmp */
+	if (len <= 16) {
+		for (k = 1; k + 1 < len; k++)
+			if (t[k] != q[k])
+				return;
+	} else if (memcmp(t + 1, q + 1, len - 2) != 0) {
+		return;
+	}
+	fire(e, g, c->hit[p]);
+}
+
+static inline uint32_t load32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * The gram filter of gen_abi.h (struct sgr_contains): one independent
+ * load and bit test per position, the rare positions that pass confirmed
+ * through the gram table.
+ */
+/* Position i (gram w) passed the filter: look w up and confirm its patterns. */
+static __attribute__((noinline)) void probe_gram(struct ag_engine *e, const struct sgr_group *g,
+						 const struct sgr_contains *c, const uint8_t *s,
+						 size_t n, size_t i, uint32_t w)
+{
+	const uint32_t mask = (1u << c->tab_log2) - 1;
+	uint32_t slot, k;
+
+	e->st.passed++;
+	for (slot = (w * 0x85EBCA77u) >> (32 - c->tab_log2); c->tab_n[slot];
+	     slot = (slot + 1) & mask) {
+		if (c->tab_gram[slot] != w)
+			continue;
+		for (k = c->tab_first[slot]; k < c->tab_first[slot] + c->tab_n[slot]; k++)
+			if (i >= c->ent_off[k])
+				confirm(e, g, c, c->ent_pat[k], s, n, i - c->ent_off[k]);
+		break;
+	}
+}
+
+static inline bool filter_has(const uint64_t *filter, uint32_t fmask, uint32_t w)
+{
+	uint32_t h = (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & fmask;
+
+	return (filter[h >> 6] >> (h & 63)) & 1;
+}
+
+/* Patterns of one to three bytes starting with s[i]. */
+static __attribute__((noinline)) void probe_short(struct ag_engine *e, const struct sgr_group *g,
+						  const struct sgr_contains *c, const uint8_t *s,
+						  size_t n, size_t i)
+{
+	uint32_t k;
+
+	for (k = c->short_off[s[i]]; k < c->short_off[s[i] + 1]; k++)
+		confirm(e, g, c, c->short_pat[k], s, n, i);
+}
+
+/*
+ * The short-pattern filter of a contains matcher (built at init, see
+ * short_filter_build): bit `pair_mask` of pairs[b0 | b1 << 8] is set when
+ * a short pattern starts with the bytes b0 b1, or is the one byte b0; one
+ * table of 64 Ki bytes serves eight matchers, one bit each. A value's last
+ * byte has no pair: one[] (bit b: a one-byte pattern is b) covers it.
+ */
+#define PAIRS (1u << 16)
+
+static inline uint32_t pair_at(const uint8_t *s)
+{
+	return (uint32_t)s[0] | (uint32_t)s[1] << 8;
+}
+
+static void run_contains(struct ag_engine *e, const struct sgr_group *g,
+			 const struct sgr_contains *c, const struct ag_fm_rt *rt, const uint8_t *s,
+			 size_t n)
+{
+	size_t i = 0;
+
+	e->st.scanned += n;
+	if (c->nent && n >= 4) {
+		const uint64_t *filter = c->filter;
+		const uint32_t fmask = (1u << c->filter_log2) - 1;
+		const size_t stride = c->stride;
+
+		/* two positions a round: independent loads, one branch */
+		for (; i + stride + 4 <= n; i += 2 * stride) {
+			uint32_t w0 = load32le(s + i), w1 = load32le(s + i + stride);
+			bool f0 = filter_has(filter, fmask, w0), f1 = filter_has(filter, fmask, w1);
+
+			if (__builtin_expect(!(f0 | f1), 1))
+				continue;
+			if (f0)
+				probe_gram(e, g, c, s, n, i, w0);
+			if (f1)
+				probe_gram(e, g, c, s, n, i + stride, w1);
+		}
+		if (i + 4 <= n && filter_has(filter, fmask, load32le(s + i)))
+			probe_gram(e, g, c, s, n, i, load32le(s + i));
+	}
+	if (c->nshort && rt->pairs) {
+		const uint8_t *pairs = rt->pairs, m = rt->pair_mask;
+		uint32_t k;
+
+		/* four positions a round, one branch */
+		for (i = 0; i + 4 < n; i += 4) {
+			uint8_t any = pairs[pair_at(s + i)] | pairs[pair_at(s + i + 1)] |
+				      pairs[pair_at(s + i + 2)] | pairs[pair_at(s + i + 3)];
+
+			if (__builtin_expect(!(any & m), 1))
+				continue;
+			for (k = 0; k < 4; k++)
+				if (pairs[pair_at(s + i + k)] & m)
+					probe_short(e, g, c, s, n, i + k);
+		}
+		for (; i + 1 < n; i++)
+			if (pairs[pair_at(s + i)] & m)
+				probe_short(e, g, c, s, n, i);
+		if (n && ((rt->one[s[n - 1] >> 6] >> (s[n - 1] & 63)) & 1))
+			probe_short(e, g, c, s, n, n - 1);
+	} else if (c->nshort) {
+		const uint32_t *off = c->short_off;
+
+		for (i = 0; i < n; i++)
+			if (off[s[i]] != off[s[i] + 1])
+				probe_short(e, g, c, s, n, i);
+	}
+}
+
+/* The filter above for c, as bit `mask` of pairs[] and in rt->one. */
+static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uint8_t mask,
+			       struct ag_fm_rt *rt)
+{
+	uint32_t k, b;
+
+	for (k = 0; k < c->nshort; k++) {
+		const uint8_t *p = c->pat[c->short_pat[k]];
+
+		if (c->len[c->short_pat[k]] == 1) {
+			for (b = 0; b < 256; b++)
+				pairs[p[0] | b << 8] |= mask;
+			rt->one[p[0] >> 6] |= 1ull << (p[0] & 63);
+		} else {
+			pairs[pair_at(p)] |= mask;
+		}
+	}
+	rt->pairs = pairs;
+	rt->pair_mask = mask;
+}
+
+void ag_match_num(struct ag_engine *e, const struct sgr_group *g, const struct sgr_numidx *ni,
+		  const struct ag_kv *kv)
+{
+	uint32_t lo = 0, hi = ni->n, i;
+	double v;
+
+	if (!ag_parse_number(kv->val, kv->val_len, &v))
+		return;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ni->val[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < ni->n && ni->val[i] == v; i++)
+		fire(e, g, ni->hit[i]);
+}
+
+void ag_match_strings(struct ag_engine *e, const struct sgr_group *g, const struct sgr_fmatch *fm,
+		      const struct ag_fm_rt *rt, const uint8_t *s, size_t n)
+{
+	uint32_t k;
+
+	/* the equals set, unless no key has the value's length */
+	if (fm->eq && ((rt->eq_lens >> (n < 63 ? n : 63)) & 1)) {
+		int32_t key = ag_phash_find(fm->eq, s, n);
+
+		if (key >= 0)
+			for (k = fm->eq_hit_off[key]; k < fm->eq_hit_off[key + 1]; k++)
+				fire(e, g, fm->eq_hits[k]);
+	}
+	if (fm->prefix)
+		run_trie(e, g, fm->prefix, rt->prefix_chain, s, n, false);
+	if (fm->suffix)
+		run_trie(e, g, fm->suffix, rt->suffix_chain, s, n, true);
+	if (fm->contains)
+		run_contains(e, g, fm->contains, rt, s, n);
+	for (k = 0; k < fm->nany; k++)
+		fire(e, g, fm->any_hits[k]);
+}
+
+/* ---- per-matcher data computed at init ---- */
+
+/* The chains of trie t (see run_trie) into chain[t->nstates]. */
+static void chains_build(const struct sgr_trie *t, uint8_t *chain)
+{
+	uint32_t st;
+
+	for (st = t->nstates; st-- > 0;) {
+		uint32_t lo = t->edge_off[st], nxt = st + 1;
+
+		chain[st] = 0;
+		if (t->edge_off[st + 1] - lo != 1 || t->edge_to[lo] != nxt)
+			continue;
+		chain[st] = 1;
+		if (nxt < t->nstates && t->out_off[nxt] == t->out_off[nxt + 1] && chain[nxt] &&
+		    chain[nxt] < UINT8_MAX)
+			chain[st] = (uint8_t)(chain[nxt] + 1);
+	}
+}
+
+/* Bit l of the result: some key of ph has length l (bit 63: 63 or more). */
+static uint64_t eq_lengths(const struct sgr_phash *ph)
+{
+	uint64_t m = 0;
+	uint32_t k;
+
+	for (k = 0; k < ph->nkeys; k++)
+		m |= 1ull << (ph->klen[k] < 63 ? ph->klen[k] : 63);
+	return m;
+}
+
+/* Matcher k of group g (k == nfm: its keyword matcher), or NULL. */
+static const struct sgr_fmatch *fm_at(const struct sgr_group *g, uint32_t k)
+{
+	return k < g->nfm ? &g->fm[k] : g->keywords;
+}
+
+int ag_match_init(struct ag_engine *e)
+{
+	const struct sgr_ruleset *rs = e->rs;
+	size_t nshort = 0, bytes = 0;
+	uint32_t gi, k, nm = 0;
+	uint8_t *pairs, *b;
+
+	e->fm_base = calloc(rs->ngroups + 1, sizeof(*e->fm_base));
+	if (!e->fm_base)
+		return -ENOMEM;
+	for (gi = 0; gi < rs->ngroups; gi++) {
+		e->fm_base[gi] = nm;
+		for (k = 0; k <= rs->groups[gi].nfm; k++) {
+			const struct sgr_fmatch *fm = fm_at(&rs->groups[gi], k);
+
+			if (!fm)
+				continue;
+			if (fm->contains && fm->contains->nshort)
+				nshort++;
+			if (fm->prefix)
+				bytes += fm->prefix->nstates;
+			if (fm->suffix)
+				bytes += fm->suffix->nstates;
+		}
+		nm += rs->groups[gi].nfm + 1;
+	}
+	e->fmrt = calloc(nm + 1, sizeof(*e->fmrt));
+	/* a pair table per eight matchers with short patterns */
+	e->fmrt_pairs = calloc((nshort + 7) / 8 * (size_t)PAIRS + 1, 1);
+	e->fmrt_bytes = calloc(bytes + 1, 1);
+	if (!e->fmrt || !e->fmrt_pairs || !e->fmrt_bytes)
+		return -ENOMEM;
+	pairs = e->fmrt_pairs;
+	nshort = 0;
+	b = e->fmrt_bytes;
+	for (gi = 0; gi < rs->ngroups; gi++)
+		for (k = 0; k <= rs->groups[gi].nfm; k++) {
+			const struct sgr_fmatch *fm = fm_at(&rs->groups[gi], k);
+			struct ag_fm_rt *rt = &e->fmrt[e->fm_base[gi] + k];
+
+			if (!fm)
+				continue;
+			if (fm->eq)
+				rt->eq_lens = eq_lengths(fm->eq);
+			if (fm->contains && fm->contains->nshort) {
+				short_filter_build(fm->contains, pairs + nshort / 8 * (size_t)PAIRS,
+						   (uint8_t)(1u << nshort % 8), rt);
+				nshort++;
+			}
+			if (fm->prefix) {
+				chains_build(fm->prefix, b);
+				rt->prefix_chain = b;
+				b += fm->prefix->nstates;
+			}
+			if (fm->suffix) {
+				chains_build(fm->suffix, b);
+				rt->suffix_chain = b;
+				b += fm->suffix->nstates;
+			}
+		}
+	return 0;
+}
+
+void ag_match_done(struct ag_engine *e)
+{
+	free(e->fm_base);
+	free(e->fmrt);
+	free(e->fmrt_pairs);
+	free(e->fmrt_bytes);
+	e->fm_base = NULL;
+	e->fmrt = NULL;
+	e->fmrt_pairs = NULL;
+	e->fmrt_bytes = NULL;
+}
