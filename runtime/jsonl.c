@@ -24,12 +24,19 @@
  * does not fit is parsed again with a block twice as large (views into the
  * block must not move), so after warm-up nothing is allocated per event.
  *
- * Scanning strings is the hot loop: eight bytes at a time (SWAR on
- * little-endian hosts) for the first byte that is '"', '\\', < 0x20 or
- * >= 0x80. Bytes >= 0x80 are validated as UTF-8 (no overlongs, surrogates
- * or code points past U+10FFFF). Newlines can only occur in whitespace
- * between tokens (a raw newline in a string is an error), so counting lines
- * costs nothing extra.
+ * Scanning strings is the hot loop: sixteen bytes at a time (SSE2; eight
+ * with SWAR on other little-endian hosts) for the first byte that is '"',
+ * '\\', < 0x20 or >= 0x80. Bytes >= 0x80 are validated as UTF-8 (no
+ * overlongs, surrogates or code points past U+10FFFF). Newlines can only
+ * occur in whitespace between tokens (a raw newline in a string is an
+ * error), so counting lines costs nothing extra.
+ *
+ * Field ids. The reader asks lookup() through a direct-mapped cache keyed
+ * by the name's bytes (names up to NAME_CACHE_LEN bytes, unknown names
+ * too), fronted by the entries the last event used, by field position:
+ * the same few dozen names recur in every event, mostly in the same order,
+ * and a hit costs a comparison of three words instead of the lookup's
+ * hash, probe and string comparison.
  *
  * Not here: routing (route.c), the event arrays (event.c).
  */
@@ -38,6 +45,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,23 +97,27 @@ static int refill(struct ag_jsonl *r, size_t keep)
 		want = limit > have + r->chunk ? limit - have : r->chunk;
 	need = have + want + AG_JSONL_SLACK;
 
-	if (keep) {
-		memmove(r->buf, r->buf + keep, have);
-		r->off0 += keep;
-		r->pos -= keep;
-		r->end = have;
-	}
 	if (need > r->cap) {
 		size_t ncap = r->cap * 2 > need ? r->cap * 2 : need;
 		char *nb;
 
 		if (ncap > limit + AG_JSONL_SLACK)
 			ncap = limit + AG_JSONL_SLACK > need ? limit + AG_JSONL_SLACK : need;
-		nb = realloc(r->buf, ncap);
+		/* Not realloc(): it would copy the whole old block, not the kept bytes. */
+		nb = malloc(ncap);
 		if (!nb)
 			return -ENOMEM;
+		memcpy(nb, r->buf + keep, have);
+		free(r->buf);
 		r->buf = nb;
 		r->cap = ncap;
+	} else if (keep) {
+		memmove(r->buf, r->buf + keep, have);
+	}
+	if (keep) {
+		r->off0 += keep;
+		r->pos -= keep;
+		r->end = have;
 	}
 	while (!r->eof && got_total < want && r->end + AG_JSONL_SLACK < r->cap) {
 		size_t room = r->cap - AG_JSONL_SLACK - r->end;
@@ -171,6 +183,107 @@ static int resync(struct ag_jsonl *r)
 	}
 }
 
+/* ---- shared with the parser (jsonl_int.h) ---- */
+
+int ag_jsonl_fail(struct pctx *c, const char *at, const char *why)
+{
+	if (at >= c->end) {
+		c->need_more = true;
+		return -1;
+	}
+	c->errp = at;
+	c->why = why;
+	return -1;
+}
+
+const char *ag_jsonl_skip_ws(struct pctx *c, const char *p)
+{
+	for (;; p++) {
+		if (*p == '\n')
+			c->lines++;
+		else if (*p != ' ' && *p != '\t' && *p != '\r')
+			return p;
+		c->ws = true;
+	}
+}
+
+/* ---- field ids ---- */
+
+/* The 8 bytes at p as a word. */
+static inline uint64_t load64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The len < 8 bytes at p, zero-padded (the 8 bytes at p can be loaded). */
+static inline uint64_t load_short(const char *p, uint32_t len)
+{
+	return load64(p) & ((1ull << (8 * len)) - 1);
+}
+#else  /* !little endian */
+static inline uint64_t load_short(const char *p, uint32_t len)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, p, len);
+	return w;
+}
+#endif /* little endian */
+
+/*
+ * The id of field `name` (len bytes, in the buffer or in scratch: the 8
+ * bytes from its start can be loaded, the slack of both covers them). The
+ * key of an entry is the length and three words that cover the name
+ * exactly: a zero-padded word below 8 bytes, else overlapping loads that
+ * end at the name's last byte. A hit therefore compares every byte, and
+ * the cache returns what lookup() returned for exactly those bytes; a miss
+ * asks lookup() and replaces the entry. Before the hash, the entry that
+ * served field k of the last event is tried: events of one source repeat
+ * their names in the same order, and that entry is read in sequence.
+ */
+uint32_t ag_jsonl_field_id(struct ag_jsonl *r, const char *name, uint32_t len, uint32_t k)
+{
+	struct name_entry *e, *p = NULL;
+	uint64_t w0, w1 = 0, w2 = 0, h;
+
+	_Static_assert(NAME_CACHE_LEN == 24 && AG_JSONL_SLACK >= 8 && SCRATCH_SLACK >= 8,
+		       "the cache loads a word from the start of a name");
+	if (!r->lookup)
+		return AG_FIELD_NONE;
+	if (len > NAME_CACHE_LEN)
+		return r->lookup(r->ctx, name, len);
+	if (len < 8) {
+		w0 = load_short(name, len);
+	} else {
+		w0 = load64(name);
+		w1 = load64(name + (len > 16 ? 8 : len - 8));
+		if (len > 16)
+			w2 = load64(name + len - 8);
+	}
+	if (k < NAME_PRED) {
+		p = &r->names[NAME_CACHE + k];
+		if (p->len1 == len + 1 && p->w[0] == w0 && p->w[1] == w1 && p->w[2] == w2)
+			return p->id;
+	}
+	h = (w0 ^ (w1 * 0x9e3779b97f4a7c15ull) ^ (w2 * 0xc2b2ae3d27d4eb4full) ^ len) *
+	    0xff51afd7ed558ccdull;
+	e = &r->names[h >> (64 - NAME_CACHE_BITS)];
+	if (e->len1 != len + 1 || e->w[0] != w0 || e->w[1] != w1 || e->w[2] != w2) {
+		e->w[0] = w0;
+		e->w[1] = w1;
+		e->w[2] = w2;
+		e->len1 = len + 1;
+		e->id = r->lookup(r->ctx, name, len);
+	}
+	if (p)
+		*p = *e;
+	return e->id;
+}
+
 static int open_common(struct ag_jsonl **ret, int fd, FILE *f, const struct ag_jsonl_opts *opts,
 		       uint32_t (*lookup)(void *ctx, const char *name, size_t len), void *ctx)
 {
@@ -196,15 +309,20 @@ static int open_common(struct ag_jsonl **ret, int fd, FILE *f, const struct ag_j
 	r->line = 1;
 	r->sc_max = 4 * r->max_object + SCRATCH_MIN;
 	r->sc_cap = SCRATCH_MIN;
-	r->sc = malloc(r->sc_cap);
+	r->sc = malloc(r->sc_cap + SCRATCH_SLACK);
 	r->cap = r->chunk + AG_JSONL_SLACK;
-	r->buf = calloc(1, r->cap);
-	if (!r->buf || !r->sc) {
+	/* Only the bytes up to end + AG_JSONL_SLACK are ever read. */
+	r->buf = malloc(r->cap);
+	if (lookup)
+		r->names = calloc(NAME_CACHE + NAME_PRED, sizeof(*r->names));
+	if (!r->buf || !r->sc || (lookup && !r->names)) {
+		free(r->names);
 		free(r->sc);
 		free(r->buf);
 		free(r);
 		return -ENOMEM;
 	}
+	memset(r->buf, 0, AG_JSONL_SLACK);
 	*ret = r;
 	return 0;
 }
@@ -230,6 +348,7 @@ void ag_jsonl_close(struct ag_jsonl *r)
 {
 	if (!r)
 		return;
+	free(r->names);
 	free(r->sc);
 	free(r->buf);
 	free(r);
@@ -299,7 +418,7 @@ int ag_jsonl_next(struct ag_jsonl *r, struct ag_event *ev)
 		ag_event_reset(ev);
 		if (c.sc_need && c.sc_need <= r->sc_max) {
 			size_t ncap = r->sc_cap * 2 > c.sc_need ? r->sc_cap * 2 : c.sc_need;
-			char *nb = realloc(r->sc, ncap);
+			char *nb = realloc(r->sc, ncap + SCRATCH_SLACK);
 
 			if (!nb)
 				return -ENOMEM;

@@ -7,20 +7,50 @@
 #define AG_JSONL_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "jsonl.h"
 
-/* Zero bytes kept after the data: the sentinel plus room for 8-byte loads. */
+/*
+ * Zero bytes kept after the data: the sentinel plus room for the 16-byte
+ * loads of the string scanner and the 8-byte loads of the name cache. (It
+ * also sets how much a refill reads, so the offsets reported for objects
+ * over the size cap depend on it.)
+ */
 #define AG_JSONL_SLACK 16
 /* Initial size of the scratch block. */
 #define SCRATCH_MIN (64u << 10)
+/*
+ * Bytes allocated past sc_cap: the string decoder stores 16 bytes at a
+ * time, and the name cache loads 8 bytes from the start of a name.
+ */
+#define SCRATCH_SLACK 32
+/* Entries of the field-name cache: 1 << NAME_CACHE_BITS. */
+#define NAME_CACHE_BITS 9
+#define NAME_CACHE	(1u << NAME_CACHE_BITS)
+/* Field positions whose last entry the cache remembers (see jsonl.c). */
+#define NAME_PRED 64
+/* Longest name the cache holds (a multiple of 8). */
+#define NAME_CACHE_LEN 24
+
+/*
+ * One entry of the field-name cache: a name of at most NAME_CACHE_LEN
+ * bytes and the id lookup() gave for it.
+ */
+struct name_entry {
+	uint64_t w[NAME_CACHE_LEN / 8]; /* words covering the name (see jsonl.c) */
+	uint32_t len1;			/* name length + 1, 0 = empty entry */
+	uint32_t id;			/* lookup() of the name */
+};
 
 struct ag_jsonl {
 	int fd;	 /* source when f is NULL (borrowed) */
 	FILE *f; /* source, or NULL (borrowed) */
 	uint32_t (*lookup)(void *ctx, const char *name, size_t len);
 	void *ctx;
+	struct name_entry *names; /* field-name cache: NAME_CACHE entries by hash, then
+				   * NAME_PRED by field position (owned) */
 
 	char *buf;	   /* data, then AG_JSONL_SLACK zero bytes (owned) */
 	size_t cap;	   /* allocated bytes of buf, slack included */
@@ -34,7 +64,7 @@ struct ag_jsonl {
 	const volatile sig_atomic_t *stop; /* opts->stop (borrowed) */
 
 	char *sc;	/* scratch of the current object: decoded text, names (owned) */
-	size_t sc_cap;	/* bytes allocated */
+	size_t sc_cap;	/* bytes usable (SCRATCH_SLACK more are allocated) */
 	size_t sc_used; /* bytes used by the current object */
 	size_t sc_max;	/* cap on sc_cap */
 	uint64_t line;	 /* 1-based line of buf[pos] */
@@ -66,6 +96,8 @@ struct pctx {
 int ag_jsonl_parse_object(struct pctx *c);
 /* First byte at or after p that is not JSON whitespace; counts newlines. */
 const char *ag_jsonl_skip_ws(struct pctx *c, const char *p);
+/* The field id of name, the event's field k, through the cache and lookup(). */
+uint32_t ag_jsonl_field_id(struct ag_jsonl *r, const char *name, uint32_t len, uint32_t k);
 /* Marks c as failed at `at` (or as needing more data past the end). */
 int ag_jsonl_fail(struct pctx *c, const char *at, const char *why);
 /* NUL-terminates the views into [lo, hi) once the object parsed. */

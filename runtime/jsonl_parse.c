@@ -4,11 +4,25 @@
  * NUL-sentinelled buffer, zero copy where the text allows, nested objects
  * flattened to dotted names, arrays kept as compact JSON text. See jsonl.c
  * for the buffering design this relies on.
+ *
+ * Strings are scanned a chunk at a time (16 bytes with SSE2, 8 with SWAR on
+ * other little-endian hosts) for the first byte that is '"', '\\', < 0x20
+ * or >= 0x80. A string without escapes is a view into the buffer; at its
+ * first escape the decoder copies the text before it into scratch and goes
+ * on decoding and validating in the same pass, storing whole chunks and
+ * advancing by the plain bytes among them (the scratch block has
+ * SCRATCH_SLACK bytes past its end for those stores).
+ *
+ * Field ids come from ag_jsonl_field_id() (jsonl.c, a cache in front of
+ * the reader's lookup()).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif /* __SSE2__ */
 
 #include "event.h"
 #include "jsonl_int.h"
@@ -34,61 +48,132 @@ static char *sc_alloc(struct pctx *c, size_t n)
 	return p;
 }
 
-/* ---- failures ---- */
+/* ---- lexing (ag_jsonl_skip_ws() and ag_jsonl_fail() are in jsonl.c) ---- */
 
-int ag_jsonl_fail(struct pctx *c, const char *at, const char *why)
+/* JSON whitespace: ' ', '\t', '\n', '\r'. */
+#define WS_MASK ((1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r'))
+
+/*
+ * ag_jsonl_skip_ws() with the common cases inline: no whitespace, or one
+ * space (after ':' and ',' in most JSONL writers' output).
+ */
+static inline const char *skip_ws(struct pctx *c, const char *p)
 {
-	if (at >= c->end) {
-		c->need_more = true;
-		return -1;
-	}
-	c->errp = at;
-	c->why = why;
-	return -1;
-}
+	unsigned char ch = (unsigned char)*p;
 
-/* ---- lexing ---- */
-
-const char *ag_jsonl_skip_ws(struct pctx *c, const char *p)
-{
-	for (;; p++) {
-		if (*p == '\n')
-			c->lines++;
-		else if (*p != ' ' && *p != '\t' && *p != '\r')
-			return p;
+	if (ch > ' ' || !((WS_MASK >> ch) & 1))
+		return p;
+	if (ch == ' ') {
 		c->ws = true;
+		ch = (unsigned char)*++p;
+		if (ch > ' ' || !((WS_MASK >> ch) & 1))
+			return p;
 	}
+	return ag_jsonl_skip_ws(c, p);
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * special(q) looks at the CHUNK bytes at q (which may run into the slack)
+ * and returns 0 when none of them is '"', '\\', < 0x20 or >= 0x80, else a
+ * mask that first_special() turns into the offset of the first such byte;
+ * special_copy(o, q) also stores those bytes at o. quote_of() flags the
+ * quotes the same way: exact at the lowest bit special_of() sets, which is
+ * all parse_string() asks of it.
+ */
+#if defined(__SSE2__)
+typedef __m128i chunk_t;
+
+static inline uint64_t special_of(chunk_t x)
+{
+	/* signed: bytes >= 0x80 are negative, so below 0x20 as well */
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+					      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+				 _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+
+	return (uint64_t)(unsigned)_mm_movemask_epi8(m);
+}
+
+static inline uint64_t quote_of(chunk_t x)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+}
+
+static inline size_t first_special(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m);
+}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef uint64_t chunk_t;
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
+
+static inline uint64_t special_of(chunk_t x)
+{
+	uint64_t a = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	/* the lowest flagged byte is exact; bytes above it may be false hits */
+	return (((a - ONES) & ~a) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x) & HIGHS;
+}
+
+static inline uint64_t quote_of(chunk_t x)
+{
+	uint64_t a = x ^ (ONES * '"');
+
+	return (a - ONES) & ~a & HIGHS;
+}
+
+static inline size_t first_special(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) >> 3;
+}
+#else  /* neither SSE2 nor little endian */
+typedef unsigned char chunk_t;
+
+static inline uint64_t special_of(chunk_t ch)
+{
+	return ch == '"' || ch == '\\' || ch < 0x20 || ch >= 0x80;
+}
+
+static inline uint64_t quote_of(chunk_t ch)
+{
+	return ch == '"';
+}
+
+static inline size_t first_special(uint64_t m)
+{
+	(void)m;
+	return 0;
+}
+#endif /* __SSE2__ */
+#define CHUNK sizeof(chunk_t)
+
+static inline uint64_t special(const char *q)
+{
+	chunk_t x;
+
+	memcpy(&x, q, sizeof(x));
+	return special_of(x);
+}
+
+/* special(q), and the chunk at q copied to o (one load for both). */
+static inline uint64_t special_copy(char *o, const char *q)
+{
+	chunk_t x;
+
+	memcpy(&x, q, sizeof(x));
+	memcpy(o, &x, sizeof(x));
+	return special_of(x);
+}
+
 /* First byte at or after q that is '"', '\\', < 0x20 or >= 0x80. */
 static inline const char *scan_plain(const char *q)
 {
-	for (;; q += 8) {
-		uint64_t x, a, b, t;
+	uint64_t m;
 
-		memcpy(&x, q, 8);
-		a = x ^ (ONES * '"');
-		b = x ^ (ONES * '\\');
-		t = ((a - ONES) & ~a) | ((b - ONES) & ~b) | (x - ONES * 0x20) | x;
-		t &= HIGHS;
-		if (t)
-			return q + (__builtin_ctzll(t) >> 3);
-	}
+	while (!(m = special(q)))
+		q += CHUNK;
+	return q + first_special(m);
 }
-#else  /* !little endian */
-static inline const char *scan_plain(const char *q)
-{
-	for (;; q++) {
-		unsigned char ch = (unsigned char)*q;
-
-		if (ch == '"' || ch == '\\' || ch < 0x20 || ch >= 0x80)
-			return q;
-	}
-}
-#endif /* little endian */
 
 /* Length of the valid UTF-8 sequence at q (lead byte >= 0x80), or 0. */
 static size_t utf8_len(const char *s, const char **ret_bad)
@@ -161,6 +246,39 @@ static long hex4(const char *q, const char **ret_bad)
 }
 
 /*
+ * Decode the \u escape at q (q[0] == '\\'), with the low half that must
+ * follow a high surrogate. Returns the code point and sets *ret_next past
+ * the escape(s), or returns -1 after ag_jsonl_fail().
+ */
+static long u_escape(struct pctx *c, const char *q, const char **ret_next)
+{
+	const char *bad;
+	long u, v;
+
+	if (q[1] != 'u')
+		return ag_jsonl_fail(c, q + 1, "invalid escape");
+	u = hex4(q + 2, &bad);
+	if (u < 0)
+		return ag_jsonl_fail(c, bad, "invalid \\u escape");
+	q += 6;
+	if (u >= 0xdc00 && u <= 0xdfff)
+		return ag_jsonl_fail(c, q - 6, "lone surrogate");
+	if (u >= 0xd800 && u <= 0xdbff) {
+		if (q[0] != '\\' || q[1] != 'u')
+			return ag_jsonl_fail(c, q + (q[0] == '\\'), "lone surrogate");
+		v = hex4(q + 2, &bad);
+		if (v < 0)
+			return ag_jsonl_fail(c, bad, "invalid \\u escape");
+		if (v < 0xdc00 || v > 0xdfff)
+			return ag_jsonl_fail(c, q, "lone surrogate");
+		q += 6;
+		u = 0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00);
+	}
+	*ret_next = q;
+	return u;
+}
+
+/*
  * Validate the string whose opening quote is at c->p: UTF-8, escapes,
  * surrogate pairs. On success *ret_close is the closing quote, *ret_esc
  * tells whether an escape occurs, AG_V_NONASCII is or-ed into *flags for
@@ -170,7 +288,6 @@ static int scan_string(struct pctx *c, const char **ret_close, bool *ret_esc, ui
 {
 	const char *q = c->p + 1, *bad;
 	bool esc = false;
-	long u, v;
 
 	for (;;) {
 		unsigned char ch;
@@ -195,26 +312,8 @@ static int scan_string(struct pctx *c, const char **ret_close, bool *ret_esc, ui
 			q += 2;
 			continue;
 		}
-		if (q[1] != 'u')
-			return ag_jsonl_fail(c, q + 1, "invalid escape");
-		u = hex4(q + 2, &bad);
-		if (u < 0)
-			return ag_jsonl_fail(c, bad, "invalid \\u escape");
-		q += 6;
-		if (u >= 0xdc00 && u <= 0xdfff)
-			return ag_jsonl_fail(c, q - 6, "lone surrogate");
-		if (u < 0xd800 || u > 0xdbff)
-			continue;
-		if (q[0] != '\\')
-			return ag_jsonl_fail(c, q, "lone surrogate");
-		if (q[1] != 'u')
-			return ag_jsonl_fail(c, q + 1, "lone surrogate");
-		v = hex4(q + 2, &bad);
-		if (v < 0)
-			return ag_jsonl_fail(c, bad, "invalid \\u escape");
-		if (v < 0xdc00 || v > 0xdfff)
-			return ag_jsonl_fail(c, q, "lone surrogate");
-		q += 6;
+		if (u_escape(c, q, &q) < 0)
+			return -1;
 	}
 	*ret_close = q;
 	*ret_esc = esc;
@@ -222,78 +321,176 @@ static int scan_string(struct pctx *c, const char **ret_close, bool *ret_esc, ui
 	return 0;
 }
 
-/* Decode the validated string body [s, e) into out; returns the length. */
-static size_t decode_string(const char *s, const char *e, char *out, uint32_t *flags)
+/* Append code point u as UTF-8 at o; returns the new end. */
+static char *put_utf8(char *o, unsigned long u, uint32_t *flags)
 {
-	char *o = out;
-	const char *bad;
-
-	while (s < e) {
-		unsigned long u;
-
-		if (*s != '\\') {
-			*o++ = *s++;
-			continue;
-		}
-		if (s[1] != 'u') {
-			*o++ = unescaped[(unsigned char)s[1]];
-			s += 2;
-			continue;
-		}
-		u = (unsigned long)hex4(s + 2, &bad);
-		s += 6;
-		if (u >= 0xd800 && u <= 0xdbff) {
-			u = 0x10000 + ((u - 0xd800) << 10) + ((unsigned long)hex4(s + 2, &bad) - 0xdc00);
-			s += 6;
-		}
-		if (u < 0x80) {
-			*o++ = (char)u;
-			continue;
-		}
-		*flags |= AG_V_NONASCII;
-		if (u < 0x800) {
-			*o++ = (char)(0xc0 | (u >> 6));
-		} else if (u < 0x10000) {
-			*o++ = (char)(0xe0 | (u >> 12));
-			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-		} else {
-			*o++ = (char)(0xf0 | (u >> 18));
-			*o++ = (char)(0x80 | ((u >> 12) & 0x3f));
-			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-		}
-		*o++ = (char)(0x80 | (u & 0x3f));
+	if (u < 0x80) {
+		*o++ = (char)u;
+		return o;
 	}
-	return (size_t)(o - out);
+	*flags |= AG_V_NONASCII;
+	if (u < 0x800) {
+		*o++ = (char)(0xc0 | (u >> 6));
+	} else if (u < 0x10000) {
+		*o++ = (char)(0xe0 | (u >> 12));
+		*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | (u >> 18));
+		*o++ = (char)(0x80 | ((u >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+	}
+	*o++ = (char)(0x80 | (u & 0x3f));
+	return o;
+}
+
+/*
+ * The string at c->p does not fit in what is left of the scratch block:
+ * validate it as the decoder would have (so that its first error, or the
+ * end of the data, is reported the same way), then ask for a block large
+ * enough for its raw length plus a NUL.
+ */
+static int string_too_large(struct pctx *c)
+{
+	const char *s = c->p + 1, *close;
+	uint32_t fl = 0;
+	bool esc;
+
+	if (scan_string(c, &close, &esc, &fl))
+		return -1;
+	c->sc_need = c->r->sc_used + (size_t)(close - s) + 1;
+	return ag_jsonl_fail(c, s, "object too large");
+}
+
+/*
+ * parse_string() from the first escape on (at q): decode into scratch
+ * while validating, with the checks of scan_string() in the same order.
+ * The decoded text never outgrows the raw text (o - out <= q - s), and
+ * q - s is checked against the room left before each chunk store, so the
+ * stores stay within SCRATCH_SLACK bytes past the block.
+ */
+static __attribute__((noinline)) int
+parse_escaped(struct pctx *c, const char *q, const char **ret_s, uint32_t *ret_n, uint32_t *flags)
+{
+	struct ag_jsonl *r = c->r;
+	const char *s = c->p + 1, *bad;
+	size_t avail = r->sc_cap - r->sc_used, n;
+	char *out = r->sc + r->sc_used, *o;
+	uint64_t m;
+	long u;
+
+	_Static_assert(SCRATCH_SLACK >= CHUNK + 4 + 4, "room for the decoder's stores");
+	if ((size_t)(q - s) > avail)
+		return string_too_large(c);
+	/* The text before the escape, in whole chunks (into the slack). */
+	for (n = 0; n < (size_t)(q - s); n += CHUNK)
+		memcpy(out + n, s + n, CHUNK);
+	o = out + (q - s);
+	for (;;) {
+		unsigned char ch = (unsigned char)*q;
+
+		if (ch == '"')
+			break;
+		if (ch >= 0x80) {
+			n = utf8_len(q, &bad);
+			if (!n)
+				return ag_jsonl_fail(c, bad, "invalid UTF-8 in string");
+			*flags |= AG_V_NONASCII;
+			memcpy(o, q, 4);
+			q += n;
+			o += n;
+		} else if (ch != '\\') {
+			return ag_jsonl_fail(c, q, "control character in string");
+		} else if (unescaped[(unsigned char)q[1]]) {
+			*o++ = unescaped[(unsigned char)q[1]];
+			q += 2;
+		} else {
+			u = u_escape(c, q, &q);
+			if (u < 0)
+				return -1;
+			o = put_utf8(o, (unsigned long)u, flags);
+		}
+		/* The plain bytes up to the next special one, a chunk at a time. */
+		for (;;) {
+			if ((size_t)(q - s) > avail)
+				return string_too_large(c);
+			m = special_copy(o, q);
+			if (m)
+				break;
+			q += CHUNK;
+			o += CHUNK;
+		}
+		n = first_special(m);
+		q += n;
+		o += n;
+	}
+	if ((size_t)(q - s) + 1 > avail)
+		return string_too_large(c);
+	n = (size_t)(o - out);
+	out[n] = '\0';
+	r->sc_used += n + 1;
+	c->p = q + 1;
+	*ret_s = out;
+	*ret_n = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * parse_string() past the first special byte (at q) that is not the
+ * closing quote: UTF-8 sequences, then the first escape, if any.
+ */
+static __attribute__((noinline)) int parse_string_slow(struct pctx *c, const char *q,
+						       const char **ret_s, uint32_t *ret_n,
+						       uint32_t *flags)
+{
+	const char *s = c->p + 1, *bad;
+
+	for (;;) {
+		unsigned char ch = (unsigned char)*q;
+		size_t n;
+
+		if (ch == '"')
+			break;
+		if (ch == '\\')
+			return parse_escaped(c, q, ret_s, ret_n, flags);
+		if (ch < 0x80)
+			return ag_jsonl_fail(c, q, "control character in string");
+		n = utf8_len(q, &bad);
+		if (!n)
+			return ag_jsonl_fail(c, bad, "invalid UTF-8 in string");
+		*flags |= AG_V_NONASCII;
+		q = scan_plain(q + n);
+	}
+	*ret_s = s;
+	*ret_n = (uint32_t)(q - s);
+	c->p = q + 1;
+	return 0;
 }
 
 /*
  * Parse the string at c->p into a view: into the buffer when it has no
  * escape (NUL added after the object parsed), else decoded into scratch
- * (NUL-terminated).
+ * (NUL-terminated). Validates as scan_string() does. Inline: the plain
+ * ASCII string is the common case.
  */
-static int parse_string(struct pctx *c, const char **ret_s, uint32_t *ret_n, uint32_t *flags)
+static inline int parse_string(struct pctx *c, const char **ret_s, uint32_t *ret_n, uint32_t *flags)
 {
-	const char *s = c->p + 1, *close;
-	bool esc;
-	size_t n;
-	char *out;
+	const char *s = c->p + 1, *q = s;
+	chunk_t x;
+	uint64_t m;
 
-	if (scan_string(c, &close, &esc, flags))
-		return -1;
-	n = (size_t)(close - s);
-	if (!esc) {
-		*ret_s = s;
-		*ret_n = (uint32_t)n;
-		return 0;
+	/* scan_plain(), telling a closing quote from the mask, not by a reload */
+	for (;; q += CHUNK) {
+		memcpy(&x, q, sizeof(x));
+		m = special_of(x);
+		if (m)
+			break;
 	}
-	out = sc_alloc(c, n + 1);
-	if (!out)
-		return ag_jsonl_fail(c, s, "object too large");
-	n = decode_string(s, close, out, flags);
-	out[n] = '\0';
-	c->r->sc_used -= (size_t)(close - s) - n;
-	*ret_s = out;
-	*ret_n = (uint32_t)n;
+	q += first_special(m);
+	if (!(m & -m & quote_of(x)))
+		return parse_string_slow(c, q, ret_s, ret_n, flags);
+	*ret_s = s;
+	*ret_n = (uint32_t)(q - s);
+	c->p = q + 1;
 	return 0;
 }
 
@@ -369,7 +566,7 @@ static int skip_value(struct pctx *c, int depth)
 		return ag_jsonl_fail(c, c->p, "nesting too deep");
 	open = *c->p;
 	close = open == '[' ? ']' : '}';
-	c->p = ag_jsonl_skip_ws(c, c->p + 1);
+	c->p = skip_ws(c, c->p + 1);
 	if (*c->p == close) {
 		c->p++;
 		return 0;
@@ -380,21 +577,21 @@ static int skip_value(struct pctx *c, int depth)
 				return ag_jsonl_fail(c, c->p, "expected a key");
 			if (scan_string(c, &end, &esc, &flags))
 				return -1;
-			c->p = ag_jsonl_skip_ws(c, c->p);
+			c->p = skip_ws(c, c->p);
 			if (*c->p != ':')
 				return ag_jsonl_fail(c, c->p, "expected ':'");
-			c->p = ag_jsonl_skip_ws(c, c->p + 1);
+			c->p = skip_ws(c, c->p + 1);
 		}
 		if (skip_value(c, depth + 1))
 			return -1;
-		c->p = ag_jsonl_skip_ws(c, c->p);
+		c->p = skip_ws(c, c->p);
 		if (*c->p == close) {
 			c->p++;
 			return 0;
 		}
 		if (*c->p != ',')
 			return ag_jsonl_fail(c, c->p, open == '[' ? "expected ',' or ']'" : "expected ',' or '}'");
-		c->p = ag_jsonl_skip_ws(c, c->p + 1);
+		c->p = skip_ws(c, c->p + 1);
 	}
 }
 
@@ -477,7 +674,7 @@ static void emit(struct pctx *c, const char *name, uint32_t nlen, const char *va
 		c->ev->dropped++;
 	else
 		ag_event_add(c->ev, name, nlen, val, vlen, flags,
-			     r->lookup ? r->lookup(r->ctx, name, nlen) : AG_FIELD_NONE);
+			     ag_jsonl_field_id(r, name, nlen, c->ev->nkv));
 }
 
 /*
@@ -492,7 +689,7 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 	const char *start;
 
 	*ret_members = 0;
-	c->p = ag_jsonl_skip_ws(c, c->p + 1);
+	c->p = skip_ws(c, c->p + 1);
 	if (*c->p == '}') {
 		c->p++;
 		return 0;
@@ -504,10 +701,10 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 		flags = 0;
 		if (parse_string(c, &key, &klen, &flags))
 			return -1;
-		c->p = ag_jsonl_skip_ws(c, c->p);
+		c->p = skip_ws(c, c->p);
 		if (*c->p != ':')
 			return ag_jsonl_fail(c, c->p, "expected ':'");
-		c->p = ag_jsonl_skip_ws(c, c->p + 1);
+		c->p = skip_ws(c, c->p + 1);
 		start = c->p;
 		/* A full event keeps counting fields, but builds no more names. */
 		if (c->ev->nkv >= AG_MAX_EVENT_FIELDS) {
@@ -551,14 +748,14 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 		}
 		emit(c, name, nlen, val, vlen, flags);
 next:
-		c->p = ag_jsonl_skip_ws(c, c->p);
+		c->p = skip_ws(c, c->p);
 		if (*c->p == '}') {
 			c->p++;
 			return 0;
 		}
 		if (*c->p != ',')
 			return ag_jsonl_fail(c, c->p, "expected ',' or '}'");
-		c->p = ag_jsonl_skip_ws(c, c->p + 1);
+		c->p = skip_ws(c, c->p + 1);
 	}
 }
 

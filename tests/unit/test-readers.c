@@ -223,6 +223,126 @@ Test(readers, jsonl_escapes)
 	expect("{\"a\\q\":1}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
 }
 
+/*
+ * Field ids through the reader's name cache: names of every length class
+ * the cache keys differently (below 8, 8-16, 17-24, over 24 bytes), near
+ * misses of known names (one byte changed, added or missing), an escaped
+ * key and a flattened one, in a different order in every event; each id
+ * must be what lookup() says for the name read.
+ */
+Test(readers, jsonl_field_ids_through_cache)
+{
+	static const char *const names[] = {
+		"Image", "Imagf", "Imag", "Image_", "User", "Usr", "CommandLine", "CommandLinf",
+		"commandLine", "ParentCommandLine", "ParentCommandLinf", "ParentCommandLin",
+		"TargetFilename", "TargetFilenamf", "CurrentDirectory", "CurrentDirectorz",
+		"Signature", "Filename", "Filenamf", "EventType", "ThreatName", "ParentImage",
+		"ParentImagf", "ParentCommandLineIsLongerThan24", "ParentCommandLineIsLongerThan2X",
+		"", "a", "Im\\u0061ge", "x.Image", "ParentProcessGuid", "ParentProcessGuie"};
+	const size_t n = sizeof(names) / sizeof(names[0]);
+	struct sbuf in = {0};
+	struct ag_event ev;
+	struct ag_jsonl *r;
+	uint64_t seed = 12345, events = 0, known = 0;
+	size_t i, j, k;
+	FILE *f = tmpfile();
+
+	cr_assert(f);
+	sb_str(&in, "");
+	for (i = 0; i < 300; i++) {
+		size_t order[64];
+
+		for (j = 0; j < n; j++)
+			order[j] = j;
+		for (j = n - 1; j > 0; j--) {
+			size_t t = order[j];
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			k = (size_t)(seed >> 33) % (j + 1);
+			order[j] = order[k];
+			order[k] = t;
+		}
+		sb_str(&in, "{");
+		for (j = 0; j < n; j++) {
+			const char *nm = names[order[j]];
+
+			if (j)
+				sb_str(&in, ",");
+			if (!strcmp(nm, "x.Image")) {
+				sb_str(&in, "\"x\":{\"Image\":\"v\"}");
+				continue;
+			}
+			sb_str(&in, "\"");
+			sb_str(&in, nm);
+			sb_str(&in, "\":\"v\"");
+		}
+		sb_str(&in, "}\n");
+	}
+	cr_assert_eq(fwrite(in.s, 1, strlen(in.s), f), strlen(in.s));
+	rewind(f);
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
+	while (ag_jsonl_next(r, &ev) == 0) {
+		events++;
+		cr_assert_eq(ev.nkv, n);
+		for (i = 0; i < ev.nkv; i++) {
+			const struct ag_kv *kv = &ev.kv[i];
+			uint32_t want = lookup(NULL, kv->name, kv->name_len);
+
+			cr_assert_eq(kv->id, want, "field '%s' (%u bytes): id %u, lookup says %u",
+				     kv->name, kv->name_len, kv->id, want);
+			known += want != AG_FIELD_NONE;
+		}
+		cr_assert(ag_event_get(&ev, AG_FIELD_IMAGE));
+		cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->name, "Image");
+	}
+	cr_assert_eq(events, 300);
+	cr_assert_gt(known, 300 * 8, "the names include known fields");
+	ag_jsonl_close(r);
+	ag_event_done(&ev);
+	fclose(f);
+	free(in.s);
+}
+
+/*
+ * Strings with escapes longer than the scratch block (64 KiB at first):
+ * decoded in one pass into scratch, which grows and the object is parsed
+ * again; the same text at every chunk size tried.
+ */
+Test(readers, jsonl_long_escaped_strings)
+{
+	struct sbuf in = {0}, want = {0};
+	size_t i, chunks[] = {0, 4096, 65537};
+	char *got;
+
+	sb_str(&in, "{\"k\":\"");
+	sb_str(&want, "{k=");
+	/* a long plain prefix before the first escape */
+	for (i = 0; i < 20; i++) {
+		sb_str(&in, "0123456789");
+		sb_str(&want, "0123456789");
+	}
+	for (i = 0; i < 9000; i++) {
+		sb_str(&in, i % 7 ? "C:\\\\Windows\\\\x" : "\\u00e9\\ud83d\\ude00\\n\\\"q");
+		sb_str(&want, i % 7 ? "C:\\Windows\\x" : "\\xc3\\xa9\\xf0\\x9f\\x98\\x80\\x0a\"q");
+		if (i % 5 == 0) { /* a plain run over several chunks */
+			sb_str(&in, "System32-drivers-etc-hosts-and-then-some");
+			sb_str(&want, "System32-drivers-etc-hosts-and-then-some");
+		}
+	}
+	sb_str(&in, "\",\"next\":\"plain\"}\n{\"b\":\"\\\\\"}\n");
+	sb_str(&want, "#U,next=plain}\n{b=\\}\n");
+	cr_assert_gt(strlen(in.s), 128u << 10);
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		got = run(in.s, strlen(in.s), chunks[i], NULL);
+		cr_assert(!strcmp(got, want.s), "chunk %zu: %zu bytes rendered, %zu expected",
+			  chunks[i], strlen(got), strlen(want.s));
+		free(got);
+	}
+	free(in.s);
+	free(want.s);
+}
+
 Test(readers, jsonl_tolerances)
 {
 	/* several per line, concatenated, blank lines, CRLF, BOM, pretty-printed */
