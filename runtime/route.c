@@ -376,6 +376,15 @@ static const char *intern(const struct ag_kv *kv)
 	return kv->val;
 }
 
+const char *ag_route_linux_also(const char *category)
+{
+	if (!strcmp(category, "ptrace"))
+		return "process_access";
+	if (!strcmp(category, "module_load"))
+		return "driver_load";
+	return NULL;
+}
+
 /* Windows routing when there is a Channel, else the logsource.* keys. */
 void ag_route_generic(struct ag_event *ev)
 {
@@ -389,8 +398,11 @@ void ag_route_generic(struct ag_event *ev)
 	if (kv && kv->val_len)
 		ev->product = intern(kv);
 	kv = find_name(ev, "logsource.category");
-	if (kv && kv->val_len)
+	if (kv && kv->val_len) {
 		add_category(ev, intern(kv));
+		if (ev->product && !strcmp(ev->product, "linux"))
+			add_category(ev, ag_route_linux_also(ev->category[ev->ncategory - 1]));
+	}
 	kv = find_name(ev, "logsource.service");
 	if (kv && kv->val_len)
 		ev->service = intern(kv);

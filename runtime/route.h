@@ -56,4 +56,12 @@ void ag_route_windows(struct ag_event *ev);
  */
 void ag_route_generic(struct ag_event *ev);
 
+/*
+ * The second class of a Linux live class, or NULL: "ptrace" is also
+ * "process_access", "module_load" also "driver_load". The live normaliser
+ * sets both; a capture records the first, and ag_route_generic() adds the
+ * second back for product "linux", so replay routes it the same way.
+ */
+const char *ag_route_linux_also(const char *category);
+
 #endif /* AG_RUNTIME_ROUTE_H */

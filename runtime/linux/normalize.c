@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "route.h"
 #include "detect.h"
 #include "dns.h"
 #include "gen_abi.h"
@@ -213,9 +214,10 @@ void ag_norm_add_process(struct ag_norm *n, const struct ag_rec_hdr *h)
 }
 
 /* Start an event of category (static), also routed to also (static or NULL). */
-void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *category,
-		   const char *also)
+void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *category)
 {
+	const char *also = ag_route_linux_also(category);
+
 	n->ev.product = "linux";
 	n->ev.category[0] = category;
 	n->ev.ncategory = 1;
@@ -225,11 +227,6 @@ void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *ca
 	n->ev.seq = ++n->seq;
 	n->st.events++;
 	add_time(n, n->ev.ts_ns);
-}
-
-static void begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *category)
-{
-	ag_norm_begin(n, h, category, NULL);
 }
 
 /* ---- paths ---- */
@@ -336,7 +333,7 @@ static int on_exec(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 			wlen);
 	if (!(n->classes & AG_G_PROCESS))
 		return 0;
-	begin(n, h, "process_creation");
+	ag_norm_begin(n, h, "process_creation");
 	ag_norm_add_num(n, AG_NF_PROCESSID, h->tgid);
 	ag_norm_add(n, AG_NF_IMAGE, image, ilen, 0);
 	ag_norm_add(n, AG_NF_COMMANDLINE, cmd, clen, 0);
@@ -364,7 +361,7 @@ static int on_proc_exit(struct ag_norm *n, const struct ag_rec *r)
 	n->exit_start = r->h.start_ns;
 	if (!(n->classes & AG_G_PROCESS))
 		return 0;
-	begin(n, &r->h, "process_termination");
+	ag_norm_begin(n, &r->h, "process_termination");
 	ag_norm_add_process(n, &r->h);
 	if (code & 0x7f) {
 		ag_norm_add_num(n, AG_NF_EXITCODE, 128 + (code & 0x7f));
@@ -427,7 +424,7 @@ static int on_net(struct ag_norm *n, const struct ag_rec *r)
 
 	if (!(n->classes & AG_G_NETWORK))
 		return 0;
-	begin(n, &r->h, "network_connection");
+	ag_norm_begin(n, &r->h, "network_connection");
 	ag_norm_add_process(n, &r->h);
 	add_proto(n, t->proto);
 	ag_norm_add_static(n, AG_NF_INITIATED, in ? "false" : "true");
@@ -474,7 +471,7 @@ static int on_dns(struct ag_norm *n, const struct ag_rec *r, const struct ag_nor
 		tl += tn ? (size_t)snprintf(types + tl, sizeof(types) - tl, ";%s", tn)
 			 : (size_t)snprintf(types + tl, sizeof(types) - tl, ";%u", qt2);
 	}
-	begin(n, &r->h, "dns_query");
+	ag_norm_begin(n, &r->h, "dns_query");
 	ag_norm_add_process(n, &r->h);
 	ag_norm_add_copy(n, AG_NF_QUERYNAME, name, len);
 	ag_norm_add_copy(n, AG_NF_QUERYTYPE, types, tl < sizeof(types) ? tl : sizeof(types) - 1);
@@ -512,7 +509,7 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 	}
 	if (!path || !len)
 		return -EINVAL;
-	begin(n, &r->h, cats[r->h.type]);
+	ag_norm_begin(n, &r->h, cats[r->h.type]);
 	ag_norm_add_process(n, &r->h);
 	if (old)
 		ag_norm_add(n, AG_NF_SOURCEFILENAME, old, olen, 0);

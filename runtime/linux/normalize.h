@@ -20,7 +20,8 @@
  *   memfd_create        MemfdName, MemfdFlags, ReturnCode
  *   bpf_load            (BPF_PROG_LOAD) ProgramType, ProgramName, InstructionCount, ReturnCode
  *   module_load         (also driver_load; kernel modules) ImageLoaded, ReturnCode
- * A capture (capture.h) records the first category only.
+ * A capture (capture.h) records the first category only; replay adds the
+ * second back (ag_route_linux_also(), route.h).
  *
  * Memory: the event's values point into the normaliser's own buffer
  * (allocated once), valid until the next ag_norm_record() call; nothing is

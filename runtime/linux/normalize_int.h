@@ -28,9 +28,8 @@ struct ag_norm_proc {
 	bool known;
 };
 
-/* Start an event of category (static), also routed to also (static or NULL). */
-void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *category,
-		   const char *also);
+/* Start an event of category (static), also routed to ag_route_linux_also(category). */
+void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *category);
 
 /* Field f = v (len bytes, n->buf or static; NULL: counted as dropped). */
 void ag_norm_add(struct ag_norm *n, enum ag_norm_field f, const char *v, size_t len,

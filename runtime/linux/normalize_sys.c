@@ -41,7 +41,7 @@ int ag_norm_on_ptrace(struct ag_norm *n, const struct ag_rec *r)
 
 	if (!(n->classes & AG_G_PTRACE))
 		return 0;
-	ag_norm_begin(n, &r->h, "ptrace", "process_access");
+	ag_norm_begin(n, &r->h, "ptrace");
 	ag_norm_add_process(n, &r->h);
 	ag_norm_add_num(n, AG_NF_SOURCEPROCESSID, r->h.tgid);
 	img = ag_event_get(&n->ev, n->id[AG_NF_IMAGE]);
@@ -90,7 +90,7 @@ int ag_norm_on_setid(struct ag_norm *n, const struct ag_rec *r)
 	     t->nr == AG_SETRESGID) &&
 	    t->arg[1] != (uint32_t)-1)
 		id = t->arg[1];
-	ag_norm_begin(n, &r->h, "setid", NULL);
+	ag_norm_begin(n, &r->h, "setid");
 	ag_norm_add_process(n, &r->h);
 	ag_norm_add_static(n, AG_NF_SYSCALL, names[t->nr]);
 	if (id != (uint32_t)-1) {
@@ -122,7 +122,7 @@ int ag_norm_on_memfd(struct ag_norm *n, const struct ag_rec *r, const struct ag_
 		if (r->u.memfd.flags & mfd[i].bit)
 			fl += (size_t)snprintf(flags + fl, sizeof(flags) - fl, "%s%s",
 					       fl ? "|" : "", mfd[i].name);
-	ag_norm_begin(n, &r->h, "memfd_create", NULL);
+	ag_norm_begin(n, &r->h, "memfd_create");
 	ag_norm_add_process(n, &r->h);
 	ag_norm_add_copy(n, AG_NF_MEMFDNAME, rs->p[0], rs->n[0]);
 	if (fl)
@@ -173,7 +173,7 @@ int ag_norm_on_bpf(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 
 	if (!(n->classes & AG_G_BPF))
 		return 0;
-	ag_norm_begin(n, &r->h, "bpf_load", NULL);
+	ag_norm_begin(n, &r->h, "bpf_load");
 	ag_norm_add_process(n, &r->h);
 	if (pt < sizeof(types) / sizeof(types[0]))
 		ag_norm_add_static(n, AG_NF_PROGRAMTYPE, types[pt]);
@@ -193,7 +193,7 @@ int ag_norm_on_module(struct ag_norm *n, const struct ag_rec *r, const struct ag
 
 	if (!(n->classes & AG_G_MODULE))
 		return 0;
-	ag_norm_begin(n, &r->h, "module_load", "driver_load");
+	ag_norm_begin(n, &r->h, "module_load");
 	ag_norm_add_process(n, &r->h);
 	if (path)
 		ag_norm_add(n, AG_NF_IMAGELOADED, path, len, 0);

@@ -346,6 +346,12 @@ def act_misc(tap, ag, tmp):
         "sigma.fields.TargetImage": os.path.realpath("/bin/sleep"),
         "sigma.fields.PtraceRequest": "PTRACE_ATTACH",
     })
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(0x15))(x) and g(x, "process.pid") == pid,
+                           since=t0)
+    check(tap, "ptrace also routed as process_access", a, lat, {
+        "sigma.fields.TargetProcessId": target,
+        "sigma.fields.PtraceRequest": "PTRACE_ATTACH",
+    })
     t0 = time.monotonic()
     kv = trigger("memfd-exec")
     pid, child = int(kv["pid"]), int(kv["child"])
@@ -444,7 +450,9 @@ def test_replay(tap, tmp):
     with open(rep_out) as f:
         replayed = sorted(alert_key(json.loads(l)) for l in f)
     rules = sorted(set(k[0] for k in live))
-    tap.ok(len(rules) >= 14, "live run produced alerts of the test rules", "\n".join(rules))
+    tap.ok("sigma::" + rid(0x15) in rules, "a process_access alert (second class of ptrace) is "
+           "among them", "\n".join(rules))
+    tap.ok(len(rules) >= 15, "live run produced alerts of the test rules", "\n".join(rules))
     tap.ok(live == replayed, "capture then replay gives the same %d alerts as live" % len(live),
            "only live:\n%s\nonly replay:\n%s" % (
                "\n".join(map(str, sorted(set(live) - set(replayed)))),

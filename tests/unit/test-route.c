@@ -182,6 +182,37 @@ Test(readers, route_generic_logsource_keys)
 	ag_event_done(&ev);
 }
 
+/* A capture records a Linux live event's first class; replay adds the second. */
+Test(readers, route_linux_second_class)
+{
+	const char *in = "{\"logsource.product\":\"linux\",\"logsource.category\":\"ptrace\"}\n"
+			 "{\"logsource.product\":\"linux\",\"logsource.category\":\"module_load\"}\n"
+			 "{\"logsource.product\":\"linux\",\"logsource.category\":\"setid\"}\n"
+			 "{\"logsource.product\":\"macos\",\"logsource.category\":\"ptrace\"}\n";
+	static const char *const want[][2] = {{"ptrace", "process_access"},
+					      {"module_load", "driver_load"},
+					      {"setid", NULL},
+					      {"ptrace", NULL}};
+	FILE *f = fmemopen((void *)in, strlen(in), "r");
+	struct ag_event ev;
+	struct ag_jsonl *r;
+	size_t i;
+
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_assert_eq(ag_jsonl_next(r, &ev), 0);
+		ag_route_generic(&ev);
+		cr_assert_str_eq(ev.category[0], want[i][0]);
+		cr_assert_eq(ev.ncategory, want[i][1] ? 2 : 1, "event %zu", i);
+		if (want[i][1])
+			cr_assert_str_eq(ev.category[1], want[i][1]);
+	}
+	ag_jsonl_close(r);
+	fclose(f);
+	ag_event_done(&ev);
+}
+
 Test(readers, route_datasets_coverage, .timeout = 300)
 {
 	struct {
