@@ -10,7 +10,7 @@ or LIVE_SIGMAHQ_AGENT) restricted to this process's tree (--pid-tree: other
 work runs on the machine), drives real actions (LIVE_TRIGGER and plain
 commands), and checks that the expected alert, with the expected fields,
 appears within 1 s. Every process this script starts is ended by its pid.
-Exit 77 (skipped) only when the kernel or the machine refuses: not root,
+Skipped (TAP "1..0 # SKIP") only when the kernel or the machine refuses: not root,
 no BTF, an agent that cannot start for a reason it names.
 """
 import json
@@ -64,8 +64,9 @@ class Tap:
 
 
 def skip_all(why):
+    # TAP's skip-all plan, exit 0: meson's TAP parser counts exit 77 as an error.
     print("1..0 # SKIP " + why, flush=True)
-    sys.exit(77)
+    sys.exit(0)
 
 
 class Agent:
