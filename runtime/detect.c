@@ -31,22 +31,10 @@
 
 /* ---- perfect hash and field names ---- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
 int32_t ag_phash_find(const struct sgr_phash *ph, const uint8_t *key, size_t len)
 {
 	uint64_t h = XXH3_64bits_withSeed(key, len, ph->seed);
-	uint32_t b = (uint32_t)(h % ph->nbuckets);
-	uint32_t slot = (uint32_t)(mix64((h >> 32) ^ ((uint64_t)ph->disp[b] * 0x9E3779B97F4A7C15ull)) %
-				   ph->nslots);
+	uint32_t slot = sgr_phash_slot(h, ph->disp[sgr_phash_bucket(h, ph->nbuckets)], ph->nslots);
 	uint32_t k = ph->slots[slot];
 
 	if (!k)
@@ -245,41 +233,54 @@ static inline const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv
  * after each (the fold cache then points into this run), and a keyword
  * matcher scans the run in one pass: no pattern of a matcher allowed here
  * holds a NUL (kw_one_pass, checked at init), so no occurrence spans two
- * values and the hits are those of one scan per value. Returns false when
- * the arena cannot hold the event's values (the caller scans field by field).
+ * values and the hits are those of one scan per value. ASCII values
+ * shorter than minlen, the shortest pattern of the event's keyword
+ * matchers, can hold none and are left out (a field matcher that reads one
+ * folds it then). Returns false when the arena cannot hold the event's
+ * values (the caller scans field by field).
  */
-static bool kw_build(struct ag_engine *e, const struct ag_event *ev)
+static bool kw_build(struct ag_engine *e, const struct ag_event *ev, size_t minlen)
 {
-	size_t start = e->fused, i;
+	/* locals: the byte stores below would make the compiler reload fields of e and ev */
+	uint8_t *const arena = e->farena;
+	struct ag_fold_slot *const fslot = e->fslot;
+	const struct ag_kv *const kvs = ev->kv;
+	const uint32_t epoch = e->fepoch;
+	const size_t nkv = ev->nkv;
+	size_t start = e->fused, fused = start, i;
+	bool ok = true;
 
 	/* called before any matcher: no slot is current yet */
-	if (ev->nkv > AG_MAX_EVENT_FIELDS)
+	if (nkv > AG_MAX_EVENT_FIELDS)
 		return false;
-	for (i = 0; i < ev->nkv; i++) {
-		const struct ag_kv *kv = &ev->kv[i];
-		struct ag_fold_slot *fs = &e->fslot[i];
+	for (i = 0; i < nkv; i++) {
+		const struct ag_kv *kv = &kvs[i];
+		struct ag_fold_slot *fs = &fslot[i];
 		size_t len = kv->val_len, n;
 
-		if (kv->flags & AG_V_NULL)
+		if ((kv->flags & AG_V_NULL) || (len < minlen && !(kv->flags & AG_V_NONASCII)))
 			continue;
 		if (len > AG_MAX_VALUE) {
 			len = AG_MAX_VALUE;
 			e->st.truncated++;
 		}
 		/* folding never more than doubles the length; one byte for the NUL */
-		if (AG_FOLD_ARENA - e->fused < 2 * len + 1)
-			return false;
+		if (AG_FOLD_ARENA - fused < 2 * len + 1) {
+			ok = false;
+			break;
+		}
 		n = ag_fold((const uint8_t *)kv->val, len, kv->flags & AG_V_NONASCII,
-			    e->farena + e->fused);
-		fs->epoch = e->fepoch;
-		fs->off = (uint32_t)e->fused;
+			    arena + fused);
+		fs->epoch = epoch;
+		fs->off = (uint32_t)fused;
 		fs->len = (uint32_t)n;
-		e->farena[e->fused + n] = 0;
-		e->fused += n + 1;
+		arena[fused + n] = 0;
+		fused += n + 1;
 	}
+	e->fused = fused;
 	e->kw_off = start;
-	e->kw_len = e->fused - start;
-	return true;
+	e->kw_len = fused - start;
+	return ok;
 }
 
 static void run_keywords(struct ag_engine *e, const struct sgr_group *g, uint32_t gi,
@@ -389,12 +390,14 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 	e->st.routed++;
 	e->kw_built = false;
 	if (!ev->raw) {
+		size_t minlen = SIZE_MAX;
+
 		/* before any matcher folds a value: the run is built from fresh slots */
 		for (i = 0; i < e->ngroups; i++)
-			if (e->kw_one_pass[e->groups[i]]) {
-				e->kw_built = kw_build(e, ev);
-				break;
-			}
+			if (e->kw_one_pass[e->groups[i]] && e->kw_minlen[e->groups[i]] < minlen)
+				minlen = e->kw_minlen[e->groups[i]];
+		if (minlen != SIZE_MAX)
+			e->kw_built = kw_build(e, ev, minlen);
 	}
 	for (i = 0; i < e->ngroups; i++) {
 		run_group(e, e->groups[i], ev);
@@ -436,6 +439,19 @@ static bool kw_one_pass(const struct sgr_fmatch *fm)
 	return true;
 }
 
+/* The shortest value keyword matcher fm can find something in (0: any value, hits of nany). */
+static uint8_t kw_min_len(const struct sgr_fmatch *fm)
+{
+	uint32_t p, min = UINT8_MAX;
+
+	if (!fm || fm->nany || !fm->contains)
+		return 0;
+	for (p = 0; p < fm->contains->npat; p++)
+		if (fm->contains->len[p] < min)
+			min = fm->contains->len[p];
+	return (uint8_t)min;
+}
+
 int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 {
 	uint32_t i;
@@ -458,9 +474,10 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->groups = calloc(rs->ngroups + 1, sizeof(*e->groups));
 	e->rule_hits = calloc(rs->nrules + 1, sizeof(*e->rule_hits));
 	e->kw_one_pass = calloc(rs->ngroups + 1, 1);
+	e->kw_minlen = calloc(rs->ngroups + 1, 1);
 	if (!e->m.astate || !e->abase || !e->touched || !e->is_cand || !e->cand || !e->fold ||
 	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits ||
-	    !e->kw_one_pass) {
+	    !e->kw_one_pass || !e->kw_minlen) {
 		ag_engine_done(e);
 		return -ENOMEM;
 	}
@@ -473,8 +490,10 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 		if (rs->atoms[i].flags & (SGR_AF_INDEXED | SGR_AF_PREFILTER))
 			e->abase[i] = 1;
 	memcpy(e->m.astate, e->abase, rs->natoms);
-	for (i = 0; i < rs->ngroups; i++)
+	for (i = 0; i < rs->ngroups; i++) {
 		e->kw_one_pass[i] = kw_one_pass(rs->groups[i].keywords);
+		e->kw_minlen[i] = kw_min_len(rs->groups[i].keywords);
+	}
 	if (ag_match_init(e) < 0) {
 		ag_engine_done(e);
 		return -ENOMEM;
@@ -504,6 +523,7 @@ void ag_engine_done(struct ag_engine *e)
 	free(e->groups);
 	free(e->rule_hits);
 	free(e->kw_one_pass);
+	free(e->kw_minlen);
 	ag_match_done(e);
 	memset(e, 0, sizeof(*e));
 }

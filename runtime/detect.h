@@ -73,13 +73,14 @@ struct ag_engine {
 	uint32_t ngroups;
 	uint64_t *rule_hits;	  /* matches per rule */
 	uint8_t *kw_one_pass;	  /* by group: its keyword matcher scans all values at once */
+	uint8_t *kw_minlen;	  /* by group: its keyword patterns' shortest length (0: any) */
 	bool kw_built;		  /* the current event's run of values is built (kw_build) */
 	size_t kw_off, kw_len;	  /* the run in farena: values, each followed by a NUL */
 	/* derived from each literal matcher at init (detect_int.h) */
 	uint32_t *fm_base;	  /* by group: index of its first matcher in fmrt */
 	struct ag_fm_rt *fmrt;	  /* by matcher */
 	uint8_t *fmrt_pairs;	  /* storage of the pair filters fmrt points to */
-	uint8_t *fmrt_bytes;	  /* storage of the trie chains fmrt points to */
+	uint8_t *fmrt_bytes;	  /* storage of the trie chains and byte filters fmrt points to */
 	struct ag_detect_stats st;
 };
 

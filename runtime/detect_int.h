@@ -14,6 +14,7 @@
  * (k == nfm: its keyword matcher) is e->fmrt[e->fm_base[g] + k].
  */
 struct ag_fm_rt {
+	const uint8_t *filter8;	     /* the contains gram filter, a byte per bit (detect_match.c) */
 	const uint8_t *pairs;	     /* byte-pair filter of the short contains patterns, or NULL */
 	const uint8_t *prefix_chain; /* by startswith trie state: chain length (detect_match.c) */
 	const uint8_t *suffix_chain; /* the same for the endswith trie */

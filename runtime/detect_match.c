@@ -4,16 +4,18 @@
  * detect_int.h): for one field value and one group, the equals set (one
  * xxh3 and one comparison), the startswith trie walked from the front and
  * the endswith trie from the back, and the contains gram filter: one
- * independent load and bit test per tested position, with the rare
- * positions that pass confirmed through the gram table, and a byte-pair
- * filter in front of the one- to three-byte patterns. Every literal found
+ * multiply and one independent byte load per tested position, eight
+ * positions a round behind one branch, with the rare positions that pass
+ * confirmed through the gram table, and a byte-pair filter in front of
+ * the one- to three-byte patterns. Every literal found
  * "fires" a hit: its atom becomes true (or "maybe" for a prefilter) and the
  * rules anchored on it become candidates.
  *
  * The tables come from the generated rule set (gen_abi.h); a little more,
  * derived from them once at engine init (ag_match_init), lets the hot
- * loops skip work: the pair filters, the lengths of each equals set, and
- * the single-edge chains of each trie. Nothing here allocates per event.
+ * loops skip work: the gram filters as byte arrays, the pair filters, the
+ * lengths of each equals set, and the single-edge chains of each trie.
+ * Nothing here allocates per event.
  */
 #include "detect_int.h"
 
@@ -195,11 +197,15 @@ static __attribute__((noinline)) void probe_gram(struct ag_engine *e, const stru
 	}
 }
 
-static inline bool filter_has(const uint64_t *filter, uint32_t fmask, uint32_t w)
+/*
+ * The gram filter as bytes (built at init, see filter_build): byte h is 1
+ * when bit h of the matcher's filter is set, so that a test is one load
+ * with no bit arithmetic: h = (w * 0x9E3779B1) >> fshift (gen_abi.h, with
+ * fshift = 32 - filter_log2, the same for every position).
+ */
+static inline uint8_t filter_at(const uint8_t *f8, uint32_t fshift, uint32_t w)
 {
-	uint32_t h = (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & fmask;
-
-	return (filter[h >> 6] >> (h & 63)) & 1;
+	return f8[(w * 0x9E3779B1u) >> fshift];
 }
 
 /* Patterns of one to three bytes starting with s[i]. */
@@ -235,24 +241,29 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 
 	e->st.scanned += n;
 	if (c->nent && n >= 4) {
-		const uint64_t *filter = c->filter;
-		const uint32_t fmask = (1u << c->filter_log2) - 1;
+		const uint8_t *f8 = rt->filter8;
+		const uint32_t fshift = 32 - c->filter_log2;
 		const size_t stride = c->stride;
 
-		/* two positions a round: independent loads, one branch */
-		for (; i + stride + 4 <= n; i += 2 * stride) {
-			uint32_t w0 = load32le(s + i), w1 = load32le(s + i + stride);
-			bool f0 = filter_has(filter, fmask, w0), f1 = filter_has(filter, fmask, w1);
+		/* eight positions a round: independent loads, one branch */
+		for (; i + 7 * stride + 4 <= n; i += 8 * stride) {
+			uint8_t any = 0;
+			uint32_t k;
 
-			if (__builtin_expect(!(f0 | f1), 1))
+			for (k = 0; k < 8; k++)
+				any |= filter_at(f8, fshift, load32le(s + i + k * stride));
+			if (__builtin_expect(!any, 1))
 				continue;
-			if (f0)
-				probe_gram(e, g, c, s, n, i, w0);
-			if (f1)
-				probe_gram(e, g, c, s, n, i + stride, w1);
+			for (k = 0; k < 8; k++) {
+				uint32_t w = load32le(s + i + k * stride);
+
+				if (filter_at(f8, fshift, w))
+					probe_gram(e, g, c, s, n, i + k * stride, w);
+			}
 		}
-		if (i + 4 <= n && filter_has(filter, fmask, load32le(s + i)))
-			probe_gram(e, g, c, s, n, i, load32le(s + i));
+		for (; i + 4 <= n; i += stride)
+			if (filter_at(f8, fshift, load32le(s + i)))
+				probe_gram(e, g, c, s, n, i, load32le(s + i));
 	}
 	if (c->nshort && rt->pairs) {
 		const uint8_t *pairs = rt->pairs, m = rt->pair_mask;
@@ -281,6 +292,16 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 			if (off[s[i]] != off[s[i] + 1])
 				probe_short(e, g, c, s, n, i);
 	}
+}
+
+/* The gram filter of c as bytes (see filter_at) into f8[1 << c->filter_log2]. */
+static void filter_build(const struct sgr_contains *c, uint8_t *f8, struct ag_fm_rt *rt)
+{
+	uint32_t h;
+
+	for (h = 0; h < 1u << c->filter_log2; h++)
+		f8[h] = (c->filter[h >> 6] >> (h & 63)) & 1;
+	rt->filter8 = f8;
 }
 
 /* The filter above for c, as bit `mask` of pairs[] and in rt->one. */
@@ -387,7 +408,7 @@ static const struct sgr_fmatch *fm_at(const struct sgr_group *g, uint32_t k)
 int ag_match_init(struct ag_engine *e)
 {
 	const struct sgr_ruleset *rs = e->rs;
-	size_t nshort = 0, bytes = 0;
+	size_t nshort = 0, bytes = 0, fbytes = 0;
 	uint32_t gi, k, nm = 0;
 	uint8_t *pairs, *b;
 
@@ -403,6 +424,8 @@ int ag_match_init(struct ag_engine *e)
 				continue;
 			if (fm->contains && fm->contains->nshort)
 				nshort++;
+			if (fm->contains && fm->contains->nent)
+				fbytes += (size_t)1 << fm->contains->filter_log2;
 			if (fm->prefix)
 				bytes += fm->prefix->nstates;
 			if (fm->suffix)
@@ -413,7 +436,7 @@ int ag_match_init(struct ag_engine *e)
 	e->fmrt = calloc(nm + 1, sizeof(*e->fmrt));
 	/* a pair table per eight matchers with short patterns */
 	e->fmrt_pairs = calloc((nshort + 7) / 8 * (size_t)PAIRS + 1, 1);
-	e->fmrt_bytes = calloc(bytes + 1, 1);
+	e->fmrt_bytes = calloc(bytes + fbytes + 1, 1);
 	if (!e->fmrt || !e->fmrt_pairs || !e->fmrt_bytes)
 		return -ENOMEM;
 	pairs = e->fmrt_pairs;
@@ -432,6 +455,10 @@ int ag_match_init(struct ag_engine *e)
 				short_filter_build(fm->contains, pairs + nshort / 8 * (size_t)PAIRS,
 						   (uint8_t)(1u << nshort % 8), rt);
 				nshort++;
+			}
+			if (fm->contains && fm->contains->nent) {
+				filter_build(fm->contains, b, rt);
+				b += (size_t)1 << fm->contains->filter_log2;
 			}
 			if (fm->prefix) {
 				chains_build(fm->prefix, b);

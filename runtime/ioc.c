@@ -27,16 +27,6 @@
 #include "event.h"
 #include "taxonomy.h"
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
 int32_t ag_ioc_set_find(const struct sgr_ioc_set *s, const uint8_t *key, size_t len)
 {
 	uint64_t h;
@@ -45,8 +35,8 @@ int32_t ag_ioc_set_find(const struct sgr_ioc_set *s, const uint8_t *key, size_t 
 	if (!s || !s->nkeys || (s->width && len != s->width))
 		return -1;
 	h = XXH3_64bits_withSeed(key, len, s->seed);
-	b = (uint32_t)(h % s->nbuckets);
-	k = s->slots[mix64((h >> 32) ^ ((uint64_t)s->disp[b] * 0x9E3779B97F4A7C15ull)) % s->nslots];
+	b = sgr_phash_bucket(h, s->nbuckets);
+	k = s->slots[sgr_phash_slot(h, s->disp[b], s->nslots)];
 	if (!k--)
 		return -1;
 	if (s->width)

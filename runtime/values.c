@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif /* __SSE2__ */
 
 #include "unicode.h"
 
@@ -295,7 +298,28 @@ static inline uint64_t fold8(uint64_t x)
 	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
 }
 
-/* ASCII folding of n bytes, written so that the compiler vectorises it. */
+/*
+ * ASCII folding of n bytes, n a multiple of 16. With SSE2, sixteen bytes a
+ * step: c + 63 wraps 'A'..'Z' (and only them) onto -128..-103 as signed
+ * bytes, so one signed comparison finds the upper-case letters. Without
+ * it, a loop written so that the compiler vectorises it.
+ */
+#ifdef __SSE2__
+static void fold_block(const uint8_t *restrict s, size_t n, uint8_t *restrict out)
+{
+	const __m128i bias = _mm_set1_epi8(63), lim = _mm_set1_epi8(-102);
+	const __m128i bit = _mm_set1_epi8(0x20);
+	size_t i;
+
+	for (i = 0; i < n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i up = _mm_cmplt_epi8(_mm_add_epi8(x, bias), lim);
+
+		x = _mm_or_si128(x, _mm_and_si128(up, bit));
+		_mm_storeu_si128((__m128i *)(void *)(out + i), x);
+	}
+}
+#else
 static void fold_block(const uint8_t *restrict s, size_t n, uint8_t *restrict out)
 {
 	size_t i;
@@ -306,6 +330,7 @@ static void fold_block(const uint8_t *restrict s, size_t n, uint8_t *restrict ou
 		out[i] = (uint8_t)(c | ((uint8_t)(c - 'A') < 26 ? 0x20 : 0));
 	}
 }
+#endif /* __SSE2__ */
 
 static inline uint32_t fold4(uint32_t x)
 {
@@ -334,10 +359,8 @@ size_t ag_fold(const uint8_t *s, size_t n, bool nonascii, uint8_t *out)
 	if (n >= 16) {
 		i = n & ~(size_t)15;
 		fold_block(s, i, out); /* whole 16-byte blocks */
-		if (n - i > 8)
-			fold_word(s, i, out);
 		if (n != i)
-			fold_word(s, n - 8, out); /* the rest, again in part */
+			fold_block(s + n - 16, 16, out + n - 16); /* the rest, again in part */
 	} else if (n >= 8) {
 		fold_word(s, 0, out);
 		fold_word(s, n - 8, out);
@@ -464,11 +487,80 @@ bool ag_glob(const uint8_t *pat, size_t pn, const uint8_t *s, size_t n)
 	return pi == pn;
 }
 
+/*
+ * Substring search for the lazy contains atoms (a few per event, often on
+ * long command lines and script blocks): Mula's first-and-last-byte filter.
+ * Sixteen positions at a time, a position is a candidate when the text
+ * has p's first byte there and p's last byte pn - 1 further; candidates
+ * are compared. With SSE2 (always on x86-64) the vector part tests every
+ * position when n >= pn + 15 (the last block again in part), else none,
+ * and returns the first untested one in *ret_next; without it, nothing
+ * is tested (*ret_next = 0). pn >= 2.
+ */
+#ifdef __SSE2__
+static inline bool block_has(const uint8_t *s, size_t i, const uint8_t *p, size_t pn,
+			     __m128i first, __m128i last)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + pn - 1));
+	unsigned m = (unsigned)_mm_movemask_epi8(
+		_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+
+	while (m) {
+		size_t k = i + (unsigned)__builtin_ctz(m);
+
+		if (pn == 2 || memcmp(s + k + 1, p + 1, pn - 2) == 0)
+			return true;
+		m &= m - 1;
+	}
+	return false;
+}
+
+static bool contains_vec(const uint8_t *s, size_t n, const uint8_t *p, size_t pn,
+			 size_t *ret_next)
+{
+	const __m128i first = _mm_set1_epi8((char)p[0]), last = _mm_set1_epi8((char)p[pn - 1]);
+	size_t i;
+
+	*ret_next = 0;
+	if (n < pn + 15)
+		return false;
+	for (i = 0; i + pn - 1 + 16 <= n; i += 16)
+		if (block_has(s, i, p, pn, first, last))
+			return true;
+	*ret_next = n - pn + 1;
+	return i < n - pn + 1 && block_has(s, n - pn - 15, p, pn, first, last);
+}
+#else
+static bool contains_vec(const uint8_t *s, size_t n, const uint8_t *p, size_t pn,
+			 size_t *ret_next)
+{
+	(void)s;
+	(void)n;
+	(void)p;
+	(void)pn;
+	*ret_next = 0;
+	return false;
+}
+#endif /* __SSE2__ */
+
 bool ag_contains(const uint8_t *s, size_t n, const uint8_t *p, size_t pn)
 {
+	size_t i;
+
 	if (pn == 0)
 		return true;
-	return memmem(s, n, p, pn) != NULL;
+	if (pn > n)
+		return false;
+	if (pn == 1)
+		return memchr(s, p[0], n) != NULL;
+	if (contains_vec(s, n, p, pn, &i))
+		return true;
+	for (; i + pn <= n; i++)
+		if (s[i] == p[0] && s[i + pn - 1] == p[pn - 1] &&
+		    memcmp(s + i + 1, p + 1, pn - 2) == 0)
+			return true;
+	return false;
 }
 
 size_t ag_utf8_sanitize(const uint8_t *s, size_t n, uint8_t *out)

@@ -51,7 +51,7 @@ size_t ag_fold(const uint8_t *s, size_t n, bool nonascii, uint8_t *out);
  */
 bool ag_glob(const uint8_t *pat, size_t pn, const uint8_t *s, size_t n);
 
-/* memmem */
+/* Whether p[0 .. pn) occurs in s[0 .. n) (memmem, tuned for short patterns). */
 bool ag_contains(const uint8_t *s, size_t n, const uint8_t *p, size_t pn);
 
 /*

@@ -3,7 +3,9 @@
  * sgr_cond_N.c: one C function per rule, its condition over atom results.
  * AND and OR operands are ordered cheapest first (atoms the matchers have
  * already set before ones that need work, regular expressions last), which
- * is free to do: operands have no side effects. Long lists of plain atoms
+ * is free to do: operands have no side effects. Under an AND, negated
+ * operands (Sigma's filters, seldom true, so seldom deciding) come after
+ * the positive ones, whatever their cost. Long lists of plain atoms
  * become a table and a loop. Each function carries the rule's id, title and
  * condition in a comment.
  */
@@ -65,6 +67,7 @@ static unsigned node_cost(const struct sc_cg *cg, uint32_t id, int depth)
 
 struct kid {
 	uint32_t id;
+	bool late; /* a NOT under an AND: after the positive operands */
 	unsigned cost;
 };
 
@@ -72,6 +75,8 @@ static int kid_cmp(const void *pa, const void *pb)
 {
 	const struct kid *a = pa, *b = pb;
 
+	if (a->late != b->late)
+		return a->late ? 1 : -1;
 	if (a->cost != b->cost)
 		return a->cost < b->cost ? -1 : 1;
 	return a->id < b->id ? -1 : (a->id > b->id);
@@ -113,6 +118,8 @@ static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 	for (i = 0; i < n->nkids; i++) {
 		kids[i].id = n->kids[i];
 		kids[i].cost = node_cost(ce->cg, n->kids[i], 0);
+		kids[i].late = n->op == SC_IR_AND &&
+			       sc_ir_get_node(ce->cg->ctx->ir, n->kids[i])->op == SC_IR_NOT;
 		if (sc_ir_get_node(ce->cg->ctx->ir, n->kids[i])->op == SC_IR_ATOM)
 			natoms++;
 	}

@@ -55,7 +55,7 @@ static uint32_t gram_at(const uint8_t *s)
 /* The hashes of gen_abi.h (struct sgr_contains). */
 static uint32_t filter_hash(uint32_t w, uint32_t log2)
 {
-	return (uint32_t)(((uint64_t)w * 0x9E3779B97F4A7C15ull) >> 32) & ((1u << log2) - 1);
+	return (w * 0x9E3779B1u) >> (32 - log2);
 }
 
 static uint32_t tab_hash(uint32_t w, uint32_t log2)

@@ -7,6 +7,8 @@
  * into anchored tries, contains into the truncated Aho-Corasick automaton,
  * "*" into the any-value list, numeric equality into a sorted index.
  * Keywords share one contains automaton run over every field of the event.
+ * Only indexed atoms get hits: those no rule is anchored on are computed on
+ * demand (anchor.c, unanchored_lazy).
  */
 #include <stdlib.h>
 #include <string.h>

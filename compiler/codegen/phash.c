@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "arena.h"
+#include "gen_abi.h"
 
 #define MAX_DISP 1000000u
 #define MAX_SEEDS 64
@@ -36,12 +37,6 @@ static int bucket_cmp(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : (a->id > b->id);
 }
 
-static uint32_t slot_of(uint64_t h, uint32_t disp, uint32_t nslots)
-{
-	return (uint32_t)(sc_phash_mix((h >> 32) ^ ((uint64_t)disp * 0x9E3779B97F4A7C15ull)) %
-			  nslots);
-}
-
 static int try_seed(struct sc_phash_out *o, const uint64_t *h, uint32_t n)
 {
 	struct bucket *b = calloc(o->nbuckets, sizeof(*b));
@@ -56,13 +51,13 @@ static int try_seed(struct sc_phash_out *o, const uint64_t *h, uint32_t n)
 	for (i = 0; i < o->nbuckets; i++)
 		b[i].id = i;
 	for (i = 0; i < n; i++)
-		b[h[i] % o->nbuckets].n++;
+		b[sgr_phash_bucket(h[i], o->nbuckets)].n++;
 	for (i = 0; i < o->nbuckets; i++) {
 		b[i].first = acc;
 		acc += b[i].n;
 	}
 	for (i = 0; i < n; i++) {
-		uint32_t bi = (uint32_t)(h[i] % o->nbuckets);
+		uint32_t bi = sgr_phash_bucket(h[i], o->nbuckets);
 
 		order[b[bi].first + fill[bi]++] = i;
 	}
@@ -73,7 +68,8 @@ static int try_seed(struct sc_phash_out *o, const uint64_t *h, uint32_t n)
 
 		for (d = 0; d < MAX_DISP; d++) {
 			for (k = 0; k < b[i].n; k++) {
-				uint32_t key = order[b[i].first + k], s = slot_of(h[key], d, o->nslots), j;
+				uint32_t key = order[b[i].first + k], j;
+				uint32_t s = sgr_phash_slot(h[key], d, o->nslots);
 
 				if (o->slots[s])
 					break;

@@ -33,11 +33,13 @@
 #include "regex_emit.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "regex_emit_int.h"
+#include "regex_lit.h"
 #include "utf8.h"
 
 static void em_free(struct em *e)
@@ -53,8 +55,8 @@ static void em_free(struct em *e)
 	sc_arena_free(e->a);
 }
 
-int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
-		     struct sc_buf *why, struct sc_regex_emit_info *info)
+static int emit_fn(struct sc_buf *out, const char *fn, const struct sc_re *re, struct sc_buf *why,
+		   struct sc_regex_emit_info *info)
 {
 	static const struct sc_re_range anyr[] = {{0, 0xD7FF}, {0xE000, CP_MAX}};
 	struct em e = {0};
@@ -298,6 +300,48 @@ out:
 	sc_buf_done(&code);
 	em_free(&e);
 	return rc;
+}
+
+/* Bytes common in event text come last among the required bytes checked. */
+static bool common_byte(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26 || c - '0' < 10 || strchr(" \\./-:_", (int)c);
+}
+
+/*
+ * With required bytes (sc_regex_required_bytes), fn is a wrapper: up to
+ * MAX_REQ memchr() calls, the rarer bytes first, reject most texts before
+ * the automaton (fn_m) runs; each stops at the byte's first occurrence.
+ */
+#define MAX_REQ 3
+
+int sc_regex_emit_ex(struct sc_buf *out, const char *fn, const struct sc_re *re,
+		     struct sc_buf *why, struct sc_regex_emit_info *info)
+{
+	unsigned req[MAX_REQ], nreq = 0, pass, c;
+	uint64_t set[2];
+	char inner[128];
+	int rc;
+
+	sc_regex_required_bytes(re, set);
+	for (pass = 0; pass < 2; pass++)
+		for (c = 1; c < 0x80 && nreq < MAX_REQ; c++)
+			if ((set[c / 64] >> (c % 64) & 1) && common_byte(c) == (pass == 1))
+				req[nreq++] = c;
+	if (!nreq || strlen(fn) + 3 > sizeof(inner))
+		return emit_fn(out, fn, re, why, info);
+	snprintf(inner, sizeof(inner), "%s_m", fn);
+	rc = emit_fn(out, inner, re, why, info);
+	if (rc < 0)
+		return rc;
+	sc_buf_printf(out, "/* every match contains the byte%s", nreq > 1 ? "s" : "");
+	for (c = 0; c < nreq; c++)
+		sc_buf_printf(out, " 0x%02X", req[c]);
+	sc_buf_printf(out, " */\nstatic bool %s(const uint8_t *s, size_t n)\n{\n\tif (n == 0", fn);
+	for (c = 0; c < nreq; c++)
+		sc_buf_printf(out, " || !memchr(s, 0x%02X, n)", req[c]);
+	sc_buf_printf(out, ")\n\t\treturn false;\n\treturn %s(s, n);\n}\n\n", inner);
+	return 0;
 }
 
 int sc_regex_emit(struct sc_buf *out, const char *fn, const struct sc_re *re, struct sc_buf *why)

@@ -307,3 +307,59 @@ uint32_t sc_regex_required(const struct sc_re *re, struct sc_rlit *out, bool *fo
 	}
 	return f.req.n;
 }
+
+static bool ascii_letter(uint32_t c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static void req_bytes(const struct sc_re_node *n, uint64_t set[2], int depth)
+{
+	uint64_t t[2];
+	uint32_t i, c;
+
+	set[0] = set[1] = 0;
+	if (depth > 4 * SC_RE_MAX_DEPTH)
+		return; /* nothing required: always safe */
+	switch (n->op) {
+	case SC_RE_CHAR:
+		/* under IGNORECASE a letter also matches its other case (and K, S others) */
+		if (n->cp < 0x80 && !(n->fold && ascii_letter(n->cp)))
+			set[n->cp / 64] |= 1ull << (n->cp % 64);
+		break;
+	case SC_RE_CLASS:
+		c = n->nranges == 1 ? n->ranges[0].lo : 0x80;
+		if (c < 0x80 && n->ranges[0].hi == c)
+			set[c / 64] |= 1ull << (c % 64);
+		break;
+	case SC_RE_CONCAT:
+		for (i = 0; i < n->nkids; i++) {
+			req_bytes(n->kids[i], t, depth + 1);
+			set[0] |= t[0];
+			set[1] |= t[1];
+		}
+		break;
+	case SC_RE_ALT:
+		for (i = 0; i < n->nkids; i++) {
+			req_bytes(n->kids[i], t, depth + 1);
+			set[0] = i ? set[0] & t[0] : t[0];
+			set[1] = i ? set[1] & t[1] : t[1];
+		}
+		break;
+	case SC_RE_REPEAT:
+		if (n->min >= 1 && n->nkids == 1)
+			req_bytes(n->kids[0], set, depth + 1);
+		break;
+	case SC_RE_GROUP:
+		if (n->nkids == 1)
+			req_bytes(n->kids[0], set, depth + 1);
+		break;
+	default:
+		break; /* anchors, '.', unsupported constructs: nothing */
+	}
+}
+
+void sc_regex_required_bytes(const struct sc_re *re, uint64_t ret_set[2])
+{
+	req_bytes(re->root, ret_set, 0);
+}

@@ -28,4 +28,14 @@ struct sc_rlit {
  */
 uint32_t sc_regex_required(const struct sc_re *re, struct sc_rlit *out, bool *folded);
 
+/*
+ * ASCII bytes every match of re contains as themselves (bit b of
+ * ret_set[b / 64]): characters and one-member classes that no case folding
+ * widens, required through concatenation, alternation (in every branch) and
+ * repetition at least once. Invalid UTF-8 is read byte by byte as U+FFFD,
+ * so an ASCII byte of the text is always itself: a text without one of
+ * these bytes has no match.
+ */
+void sc_regex_required_bytes(const struct sc_re *re, uint64_t ret_set[2]);
+
 #endif /* SC_REGEX_LIT_H */

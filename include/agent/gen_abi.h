@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SGR_ABI_VERSION 6
+#define SGR_ABI_VERSION 7
 
 struct ag_match; /* per-event evaluation state of the runtime (runtime/detect.h) */
 
@@ -131,8 +131,8 @@ struct sgr_trie {
  * only positions i that are multiples of stride need testing: at each such
  * position with i + 4 <= n, let w be the
  * little-endian value of bytes i..i+3. When bit
- *     ((w * 0x9E3779B97F4A7C15, as uint64_t) >> 32) & ((1 << filter_log2) - 1)
- * of filter is set, the gram table is probed from slot
+ *     (w * 0x9E3779B1) >> (32 - filter_log2)
+ * of filter is set (ABI 7; 6 took a 64-bit product), the gram table is probed from slot
  *     (w * 0x85EBCA77) >> (32 - tab_log2)
  * (linearly, while tab_n[slot] != 0) for tab_gram[slot] == w, whose
  * entries tab_first[slot] .. + tab_n[slot] name a pattern ent_pat[k] to
@@ -164,10 +164,10 @@ struct sgr_contains {
 
 /*
  * A set of byte strings behind a hash-and-displace perfect hash:
- *   h = XXH3_64bits_withSeed(key, len, seed), b = h % nbuckets,
- *   slot = mix((h >> 32) ^ disp[b] * 0x9E3779B97F4A7C15) % nslots
- * where mix is MurmurHash3's 64-bit finaliser; slots[slot] holds the key
- * index + 1 (0 = empty) and the key's bytes are compared.
+ *   h = XXH3_64bits_withSeed(key, len, seed), b = sgr_phash_bucket(h, nbuckets),
+ *   slot = sgr_phash_slot(h, disp[b], nslots)
+ * (below: multiply-shift range reduction, no division; ABI 7); slots[slot]
+ * holds the key index + 1 (0 = empty) and the key's bytes are compared.
  */
 struct sgr_phash {
 	uint64_t seed;
@@ -179,6 +179,31 @@ struct sgr_phash {
 	const uint32_t *klen;
 	uint32_t nkeys;
 };
+
+/* x * n / 2^32: a value below n from 32 well-mixed bits (Lemire's fastrange). */
+static inline uint32_t sgr_range32(uint32_t x, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)x * n) >> 32);
+}
+
+/* The bucket of hash h: from its low half. */
+static inline uint32_t sgr_phash_bucket(uint64_t h, uint32_t nbuckets)
+{
+	return sgr_range32((uint32_t)h, nbuckets);
+}
+
+/* The slot of hash h with displacement disp: its high half through MurmurHash3's finaliser. */
+static inline uint32_t sgr_phash_slot(uint64_t h, uint32_t disp, uint32_t nslots)
+{
+	uint64_t x = (h >> 32) ^ ((uint64_t)disp * 0x9E3779B97F4A7C15ull);
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return sgr_range32((uint32_t)(x >> 32), nslots);
+}
 
 /* Numeric equality index: sorted values, each with a hit. */
 struct sgr_numidx {

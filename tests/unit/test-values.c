@@ -4,7 +4,7 @@
  * simple references: ASCII case folding (word-at-a-time and vectorised
  * paths, every length and alignment, bytes >= 0x80 left alone) against a
  * byte loop and against the Unicode folding, and number parsing (the
- * integer fast path) against strtod.
+ * integer fast path) against strtod, and substring search against memmem.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -115,4 +115,34 @@ Test(values, non_numbers_are_rejected)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert(!ag_parse_number(bad[i], strlen(bad[i]), &d), "'%s'", bad[i]);
 	cr_assert(ag_parse_number(" 12 ", 4, &d) && d == 12);
+}
+
+/*
+ * Substring search (vectorised, with an overlapping last block, and a
+ * scalar tail) against memmem: texts of a small alphabet so that first and
+ * last bytes often match, every text length up to 80, patterns of 0 to 20
+ * bytes taken from the text or made up.
+ */
+Test(values, contains_agrees_with_memmem)
+{
+	uint8_t s[96], p[24];
+	uint32_t st = 0x1234567u;
+	size_t n, pn, round;
+
+	for (n = 0; n <= 80; n++)
+		for (round = 0; round < 40; round++) {
+			size_t i;
+
+			for (i = 0; i < n; i++)
+				s[i] = (uint8_t)"abcA\\ "[rnd(&st) % 6];
+			pn = rnd(&st) % 21;
+			if (n >= pn && round % 2 == 0) {
+				memcpy(p, s + (n ? rnd(&st) % (n - pn + 1) : 0), pn);
+			} else {
+				for (i = 0; i < pn; i++)
+					p[i] = (uint8_t)"abcA\\ "[rnd(&st) % 6];
+			}
+			cr_assert_eq(ag_contains(s, n, p, pn), memmem(s, n, p, pn) != NULL,
+				     "n %zu, pn %zu, round %zu", n, pn, round);
+		}
 }
