@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libevtx.h>
@@ -56,17 +57,24 @@ int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_op
 	libevtx_error_t *e = NULL;
 	struct ag_evtx *x;
 	uint32_t fflags = 0;
+	struct stat sb;
 	int fd, err, rc;
 
 	if (!ret || !path || (opts && opts->recovered >= _AG_EVTX_RECOVERED_MAX))
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &sb) < 0) {
 		err = -errno;
 		set_err(errbuf, errlen, "cannot open", path, NULL);
+		if (fd >= 0)
+			close(fd);
 		return err;
 	}
 	close(fd);
+	if (S_ISREG(sb.st_mode) && sb.st_size < AG_EVTX_HEADER_SIZE) {
+		set_err(errbuf, errlen, "truncated EVTX file (no whole file header)", path, NULL);
+		return -EINVAL;
+	}
 	rc = libevtx_check_file_signature(path, &e);
 	if (rc != 1) {
 		set_err(errbuf, errlen, "not an EVTX file", path, e);
@@ -101,6 +109,9 @@ int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_op
 	rc = libevtx_file_is_corrupted(x->file, &e);
 	libevtx_error_free(&e);
 	x->st.corrupted = rc == 1;
+	x->st.size = (uint64_t)sb.st_size;
+	x->st.truncated = S_ISREG(sb.st_mode) &&
+			  (x->st.size - AG_EVTX_HEADER_SIZE) % AG_EVTX_CHUNK_SIZE != 0;
 	x->st.records = (uint64_t)x->nrec;
 	x->st.recovered = (uint64_t)x->nrecov;
 	rc = opts ? (int)opts->recovered : AG_EVTX_RECOVERED_AUTO;

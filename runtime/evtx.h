@@ -50,14 +50,21 @@ struct ag_evtx_stats {
 	uint64_t duplicates; /* recovered records skipped as copies of allocated ones */
 	bool dirty;	     /* the file header says the log was not closed cleanly */
 	bool corrupted;	     /* libevtx found corruption */
+	bool truncated;	     /* the file ends inside a chunk: cut short */
+	uint64_t size;	     /* bytes in the file */
 };
+
+/* An EVTX file is a 4 KiB header followed by whole 64 KiB chunks. */
+#define AG_EVTX_HEADER_SIZE 4096u
+#define AG_EVTX_CHUNK_SIZE 65536u
 
 /*
  * Open path. opts may be NULL (defaults). lookup maps a field name (len
  * bytes, not NUL-terminated) to its field id, AG_FIELD_NONE when unknown;
  * it may be NULL. On failure a one-line reason is written to errbuf (when
  * not NULL). Returns 0 (*ret set, free with ag_evtx_close()), -ENOENT or
- * another -errno of open(2), -EINVAL (not an EVTX file), -EIO (libevtx
+ * another -errno of open(2), -EINVAL (not an EVTX file, or cut inside its
+ * file header), -EIO (libevtx
  * could not open it) or -ENOMEM.
  */
 int ag_evtx_open(struct ag_evtx **ret, const char *path, const struct ag_evtx_opts *opts,

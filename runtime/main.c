@@ -161,6 +161,25 @@ static bool is_evtx(const char *path)
 	return memcmp(magic, "ElfFile", 8) == 0;
 }
 
+/* Say on standard error what a damaged EVTX file cost (the events it held are replayed). */
+static void evtx_report(const char *path, const struct ag_evtx_stats *st)
+{
+	unsigned long long body = st->size - AG_EVTX_HEADER_SIZE; /* ag_evtx_open() checked */
+
+	if (st->truncated)
+		fprintf(stderr,
+			"sigmac-agent: %s: truncated EVTX file: %llu bytes, ends %llu bytes into "
+			"chunk %llu; the records of that chunk are lost (%llu events read)\n",
+			path, (unsigned long long)st->size, body % AG_EVTX_CHUNK_SIZE,
+			body / AG_EVTX_CHUNK_SIZE, (unsigned long long)st->events);
+	else if (st->corrupted)
+		fprintf(stderr, "sigmac-agent: %s: libevtx reports a corrupted file (%llu events read)\n",
+			path, (unsigned long long)st->events);
+	if (st->bad)
+		fprintf(stderr, "sigmac-agent: %s: %llu EVTX record(s) skipped: unreadable or unrenderable\n",
+			path, (unsigned long long)st->bad);
+}
+
 static int replay_file(struct replay *rp, const char *path, int format, struct ag_event *ev)
 {
 	const struct sgr_ruleset *rs = rp->eng.rs;
@@ -192,6 +211,7 @@ static int replay_file(struct replay *rp, const char *path, int format, struct a
 		ag_evtx_stats(x, &st);
 		rp->malformed += st.bad;
 		ag_evtx_close(x);
+		evtx_report(path, &st);
 	} else {
 		struct ag_jsonl *j;
 		struct ag_jsonl_stats st;

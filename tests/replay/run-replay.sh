@@ -70,6 +70,9 @@ first=$(tr '\0' '\n' <"$tmp/evtx.list" | sed -n 1p)
 head -c 40000 "$first" >"$tmp/cut.evtx"
 "$agent" replay --stats --alerts "$tmp/a4" "$first" "$tmp/cut.evtx" "$first" 2>"$tmp/s4"
 check "truncated EVTX: replay goes on, not a crash" test $? -le 1
+check "truncated EVTX: a warning names the file and the cut chunk" \
+	grep -q "^sigmac-agent: $tmp/cut.evtx: truncated EVTX file: 40000 bytes, ends 35904 bytes into chunk 0" \
+	"$tmp/s4"
 check "truncated EVTX: both good copies read in full" \
 	test "$(stat_of 'events read' "$tmp/s4")" -ge "$((2 * $("$agent" replay --stats \
 		--alerts /dev/null "$first" 2>&1 | sed -n 's/^events read: *\([0-9]*\).*/\1/p')))"

@@ -150,6 +150,9 @@ Test(readers, evtx_agrees_with_jsonl_twins, .timeout = 600)
 }
 
 /* Read every record of path (any outcome but a crash is fine); returns events. */
+/* The reader's truncated flag for the last file drain() opened. */
+static bool drained_truncated;
+
 static uint64_t drain(const char *path, enum ag_evtx_recovered rec, int *ret_open)
 {
 	struct ag_evtx_opts o = {.recovered = rec};
@@ -174,6 +177,7 @@ static uint64_t drain(const char *path, enum ag_evtx_recovered rec, int *ret_ope
 	}
 	ag_evtx_stats(x, &st);
 	cr_assert_eq(st.events, n);
+	drained_truncated = st.truncated;
 	ag_evtx_close(x);
 	ag_event_done(&ev);
 	return n;
@@ -224,6 +228,7 @@ Test(readers, evtx_corrupt_and_truncated_files, .timeout = 300)
 	full = drain(src, AG_EVTX_RECOVERED_AUTO, &rc);
 	cr_assert_eq(rc, 0);
 	cr_assert_gt(full, 100);
+	cr_assert_not(drained_truncated, "a whole file is not truncated");
 	/* Missing file, not an EVTX file. */
 	drain("/nonexistent/x.evtx", AG_EVTX_RECOVERED_AUTO, &rc);
 	cr_assert_eq(rc, -ENOENT);
@@ -236,6 +241,13 @@ Test(readers, evtx_corrupt_and_truncated_files, .timeout = 300)
 		n = drain(tmp, AG_EVTX_RECOVERED_ALWAYS, &rc);
 		cr_log_info("truncated at %zu: open %d, %lu events", cuts[i], rc, (unsigned long)n);
 		cr_assert(rc == 0 || n == 0);
+		/* Said so: refused without a whole header, flagged when a chunk is cut. */
+		if (cuts[i] < AG_EVTX_HEADER_SIZE)
+			cr_assert_neq(rc, 0, "cut at %zu: opened", cuts[i]);
+		else if (rc == 0)
+			cr_assert_eq(drained_truncated,
+				     cuts[i] < len && (cuts[i] - AG_EVTX_HEADER_SIZE) % AG_EVTX_CHUNK_SIZE,
+				     "cut at %zu: truncated flag", cuts[i]);
 	}
 	/* Flipped bytes in a smaller file: a fixed pseudo-random sequence of damage. */
 	free(orig);
