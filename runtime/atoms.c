@@ -19,23 +19,6 @@ static const struct ag_kv *field(const struct ag_engine *e, uint32_t id)
 	return kv && !(kv->flags & AG_V_NULL) ? kv : NULL;
 }
 
-/* ag_folded() for a value of the current event, the cached case inline. */
-static inline const uint8_t *folded(struct ag_engine *e, const struct ag_kv *kv, bool cased,
-				    size_t *n)
-{
-	const struct ag_event *ev = e->ev;
-
-	if (!cased && kv >= ev->kv && kv < ev->kv + ev->nkv) {
-		size_t idx = (size_t)(kv - ev->kv);
-
-		if (idx < AG_MAX_EVENT_FIELDS && e->fslot[idx].epoch == e->fepoch) {
-			*n = e->fslot[idx].len;
-			return e->farena + e->fslot[idx].off;
-		}
-	}
-	return ag_folded(e, kv, cased, e->fold, n);
-}
-
 static bool str_test(uint8_t match, const uint8_t *s, size_t n, const uint8_t *p, size_t pn)
 {
 	switch (match) {
@@ -137,7 +120,7 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 		kv = field(e, a->field);
 		if (!kv)
 			return false;
-		s = folded(e, kv, a->flags & SGR_AF_CASED, &n);
+		s = ag_folded_cached(e, kv, a->flags & SGR_AF_CASED, &n);
 		return str_test(a->match, s, n, a->val, a->len);
 	case SGR_A_KEYWORD:
 		if (ev->raw) {
@@ -149,7 +132,7 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 		for (i = 0; i < ev->nkv; i++) {
 			if (ev->kv[i].flags & AG_V_NULL)
 				continue;
-			s = folded(e, &ev->kv[i], a->flags & SGR_AF_CASED, &n);
+			s = ag_folded_cached(e, &ev->kv[i], a->flags & SGR_AF_CASED, &n);
 			if (str_test(a->match, s, n, a->val, a->len))
 				return true;
 		}

@@ -207,24 +207,13 @@ const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased
 	return out;
 }
 
-/* ag_folded() for field idx of the current event, the cached case inline. */
+/* The folded value of field idx (kv) of the current event, for the keyword run. */
 static inline const uint8_t *prepare_idx(struct ag_engine *e, const struct ag_kv *kv, size_t idx,
 					 size_t *n)
 {
-	if (idx < AG_MAX_EVENT_FIELDS && e->fslot[idx].epoch == e->fepoch) {
-		*n = e->fslot[idx].len;
-		return e->farena + e->fslot[idx].off;
-	}
-	return ag_folded(e, kv, false, e->fold, n);
-}
+	const uint8_t *s = ag_fold_slot(e, idx, n);
 
-/* The bytes a matcher reads for field kv (an entry of the current event's kv[]). */
-static inline const uint8_t *prepare(struct ag_engine *e, const struct ag_kv *kv, bool cased,
-				     size_t *n)
-{
-	if (!cased)
-		return prepare_idx(e, kv, (size_t)(kv - e->ev->kv), n);
-	return ag_folded(e, kv, cased, e->fold, n);
+	return s ? s : ag_folded(e, kv, false, e->fold, n);
 }
 
 /*
@@ -332,7 +321,7 @@ static void run_group(struct ag_engine *e, uint32_t gi, const struct ag_event *e
 			ag_match_num(e, g, fm->num, kv);
 		if (!fm->eq && !fm->prefix && !fm->suffix && !fm->contains && !fm->nany)
 			continue;
-		s = prepare(e, kv, fm->cased, &n);
+		s = ag_folded_cached(e, kv, fm->cased, &n);
 		ag_match_strings(e, g, fm, &e->fmrt[e->fm_base[gi] + i], s, n);
 	}
 	if (g->keywords)

@@ -101,6 +101,33 @@ void ag_engine_done(struct ag_engine *e);
 const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased, uint8_t *scratch,
 			 size_t *n);
 
+/* The folding of the current event's value kv[idx] when this event has it already, else NULL. */
+static inline const uint8_t *ag_fold_slot(const struct ag_engine *e, size_t idx, size_t *n)
+{
+	if (idx < AG_MAX_EVENT_FIELDS && e->fslot[idx].epoch == e->fepoch) {
+		*n = e->fslot[idx].len;
+		return e->farena + e->fslot[idx].off;
+	}
+	return NULL;
+}
+
+/*
+ * ag_folded() into e->fold, with the case of a value already folded this
+ * event inline: the matchers and the atoms computed on demand ask for the
+ * same values many times.
+ */
+static inline const uint8_t *ag_folded_cached(struct ag_engine *e, const struct ag_kv *kv,
+					      bool cased, size_t *n)
+{
+	const struct ag_event *ev = e->ev;
+	const uint8_t *s;
+
+	if (!cased && kv >= ev->kv && kv < ev->kv + ev->nkv &&
+	    (s = ag_fold_slot(e, (size_t)(kv - ev->kv), n)))
+		return s;
+	return ag_folded(e, kv, cased, e->fold, n);
+}
+
 typedef void (*ag_match_cb)(void *arg, const struct ag_event *ev, uint32_t rule);
 
 /*
