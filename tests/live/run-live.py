@@ -122,7 +122,9 @@ class Agent:
     def read_alerts(self):
         try:
             with open(self.alerts) as f:
-                lines = f.read().splitlines()
+                # Whole lines only: a read may overlap the agent's write of the
+                # next line (one write() per line, but a reader can see part of it).
+                lines = f.read().split("\n")[:-1]
         except OSError:
             return self.parsed
         for line in lines[self.seen:]:
