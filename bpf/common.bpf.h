@@ -29,6 +29,7 @@
 /* ---- configuration (rodata, set by the loader before load) ---- */
 
 const volatile __u32 ag_self_tgid = 0;	  /* the agent: never reported */
+const volatile __u32 ag_writer_tgid = 0;  /* its alert writer process: never reported */
 const volatile __u32 ag_follow_tree = 0;  /* 1: only processes in ag_tree */
 const volatile __u64 ag_wakeup_bytes = 0; /* wake the consumer when this much is queued */
 
@@ -117,7 +118,7 @@ static __always_inline void stat_inc(__u32 idx)
 /* True when events of process tgid are not wanted (the agent, or outside the tree). */
 static __always_inline bool ag_skip(__u32 tgid)
 {
-	if (tgid == ag_self_tgid)
+	if (tgid == ag_self_tgid || (ag_writer_tgid && tgid == ag_writer_tgid))
 		return true;
 	if (ag_follow_tree && !bpf_map_lookup_elem(&ag_tree, &tgid))
 		return true;

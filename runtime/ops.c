@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,11 +125,13 @@ void ag_ops_signals_install(void)
 int ag_ops_open(struct ag_ops **ret, const struct ag_config *cfg, const struct sgr_ruleset *rs,
 		const char *mode, char *err, size_t errlen)
 {
-	struct ag_ops *ops = calloc(1, sizeof(*ops));
+	/* Shared: the alert writer process (sink.c) counts in ops->health too. */
+	struct ag_ops *ops =
+		mmap(NULL, sizeof(*ops), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int r;
 
 	err[0] = 0;
-	if (!ops)
+	if (ops == MAP_FAILED)
 		return -ENOMEM;
 	ops->cfg = cfg;
 	ops->rs = rs;
@@ -137,8 +140,15 @@ int ag_ops_open(struct ag_ops **ret, const struct ag_config *cfg, const struct s
 	r = ag_jsonw_init(&ops->line, 16384, cfg->alerts.max_line_bytes);
 	if (r == 0)
 		r = ag_jsonw_init(&ops->rline, 16384, 1u << 20);
-	if (r == 0)
-		r = ag_response_new(&ops->resp, cfg, &ops->health);
+	if (r < 0) {
+		snprintf(err, errlen, "%s", strerror(-r));
+		goto fail;
+	}
+	/* First, while this is the only thread: it may fork the alert writer. */
+	r = ag_sink_open(&ops->sink, cfg, &ops->health, err, errlen);
+	if (r < 0)
+		goto fail;
+	r = ag_response_new(&ops->resp, cfg, &ops->health);
 	if (r == 0 && cfg->dedup.window_s)
 		r = ag_dedup_new(&ops->dedup, cfg->dedup.window_s, cfg->dedup.max_entries,
 				 cfg->dedup.pool_bytes, cfg->dedup.emit_first);
@@ -146,9 +156,6 @@ int ag_ops_open(struct ag_ops **ret, const struct ag_config *cfg, const struct s
 		snprintf(err, errlen, "%s", strerror(-r));
 		goto fail;
 	}
-	r = ag_sink_open(&ops->sink, cfg, &ops->health, err, errlen);
-	if (r < 0)
-		goto fail;
 	if (gethostname(ops->host, sizeof(ops->host) - 1) < 0)
 		strcpy(ops->host, "localhost");
 	ops->ac.host_name = ops->host;
@@ -175,13 +182,18 @@ fail:
 	ag_jsonw_done(&ops->line);
 	ag_jsonw_done(&ops->rline);
 	ag_health_done(&ops->health);
-	free(ops);
+	munmap(ops, sizeof(*ops));
 	return r;
 }
 
 void ag_ops_set_source(struct ag_ops *ops, const char *path)
 {
 	ops->ac.source_path = path;
+}
+
+int ag_ops_writer_pid(const struct ag_ops *ops)
+{
+	return ag_sink_writer_pid(ops->sink);
 }
 
 struct ag_health *ag_ops_health(struct ag_ops *ops)
@@ -351,5 +363,5 @@ void ag_ops_close(struct ag_ops *ops)
 	ag_jsonw_done(&ops->line);
 	ag_jsonw_done(&ops->rline);
 	ag_health_done(&ops->health);
-	free(ops);
+	munmap(ops, sizeof(*ops));
 }

@@ -79,6 +79,9 @@ int ag_ops_open(struct ag_ops **ret, const struct ag_config *cfg, const struct s
 /* log.file.path of the next alerts (replay: the input file; NULL: none). Borrowed. */
 void ag_ops_set_source(struct ag_ops *ops, const char *path);
 
+/* The pid of the alert writer process (sink.h), 0 when there is none. */
+int ag_ops_writer_pid(const struct ag_ops *ops);
+
 /* The health counters (valid until ag_ops_close). */
 struct ag_health *ag_ops_health(struct ag_ops *ops);
 

@@ -10,8 +10,19 @@
  *     waits in the retry buffer, new lines queue behind it;
  *   - nothing here exits or aborts: every failure is counted and the line
  *     is kept (bounded) or dropped (counted).
- * A crash in the middle of write(2) (kill -9 between the pages of one
- * write) can still leave a partial last line; the next open cuts it.
+ *
+ * The file is written by a process of its own, the alert writer (forked at
+ * open, named "sigmac-alerts"): the agent hands it each line through a
+ * pipe. Linux stops a write(2) cut by a fatal signal between two pages of
+ * the file (generic_perform_write() checks between folios), so a kill -9
+ * or a crash of the process doing the write can leave part of a line; the
+ * agent, the big process that is killed, crashes or is chosen by the OOM
+ * killer, is not that process. When the agent dies the writer reads what
+ * is left in the pipe, writes every whole line of it, drops a line cut in
+ * the pipe (counted) and exits. Only a kill -9 of the writer itself in the
+ * middle of a write can still leave a partial last line: the next open
+ * cuts it. Without a writer (fork failed, or it died) the agent writes the
+ * file itself, with the same code.
  */
 #include "sink.h"
 
@@ -23,7 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <poll.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +46,10 @@
 #include "health.h"
 
 static volatile sig_atomic_t reopen_gen;
+static volatile sig_atomic_t writer_pid; /* the agent's alert writer, for SIGHUP */
+
+/* Pipe to the writer: room for bursts while the disk is slow. */
+#define WRITER_PIPE_BYTES (1 << 20)
 
 struct ag_sink {
 	const struct ag_config *cfg; /* borrowed */
@@ -48,6 +66,10 @@ struct ag_sink {
 	uint64_t next_try;	 /* earliest retry of a failed write (monotonic ms) */
 	char *pend;		 /* retry buffer: whole lines (owned) */
 	size_t npend, cap;	 /* bytes used, capacity */
+	/* the alert writer process (in the agent: its pid and our pipe end) */
+	pid_t writer; /* 0: none, the file is written here */
+	int wpipe;    /* write end of the pipe, -1 none */
+	pid_t reap;   /* a lost writer not waited for yet, 0 none */
 	/* other sinks */
 	bool out;    /* standard output */
 	bool syslog; /* syslog(3) */
@@ -55,7 +77,13 @@ struct ag_sink {
 
 void ag_sink_request_reopen(void)
 {
+	int e = errno;
+	pid_t w = writer_pid;
+
 	reopen_gen++;
+	if (w > 0)
+		kill(w, SIGHUP);
+	errno = e;
 }
 
 static uint64_t mono_ms(void)
@@ -338,21 +366,11 @@ static int out_put(struct ag_sink *s, const char *line, size_t len)
 	return 0;
 }
 
-int ag_sink_write(struct ag_sink *s, const char *line, size_t len)
+/* The file part of a write (here or in the writer process). */
+static int file_write(struct ag_sink *s, const char *line, size_t len)
 {
-	int r = 0, ro = 0;
+	int r;
 
-	if (!len || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
-		return -EINVAL;
-	if (s->syslog)
-		syslog(s->cfg->alerts.syslog_facility | LOG_WARNING, "%.*s", (int)(len - 1), line);
-	if (s->out)
-		ro = out_put(s, line, len);
-	if (!s->path) {
-		if (ro == 0)
-			ag_health_add(s->h, AG_H_ALERTS_WRITTEN, 1);
-		return ro;
-	}
 	file_maintain(s, len);
 	if (s->npend && mono_ms() >= s->next_try)
 		pend_flush(s);
@@ -365,18 +383,217 @@ int ag_sink_write(struct ag_sink *s, const char *line, size_t len)
 	return 0;
 }
 
+/* Collect the exit of a writer that is gone (wait: block until it ends). */
+static void writer_reap(struct ag_sink *s, bool wait)
+{
+	pid_t r;
+
+	if (s->reap <= 0)
+		return;
+	do
+		r = waitpid(s->reap, NULL, wait ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == s->reap || (r < 0 && errno == ECHILD))
+		s->reap = 0;
+}
+
+/* The writer is gone (it died, or the pipe broke): the file is written here from now on. */
+static void writer_lost(struct ag_sink *s, bool reaped)
+{
+	if (s->wpipe >= 0)
+		close(s->wpipe);
+	s->wpipe = -1;
+	s->reap = reaped ? 0 : s->writer;
+	s->writer = 0;
+	writer_pid = 0;
+	fail(s, EPIPE);
+	s->next_try = 0; /* write at once, here */
+	writer_reap(s, false);
+}
+
+/* Hand one line to the writer; a blocked pipe (slow disk) waits. */
+static int pipe_put(struct ag_sink *s, const char *line, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->wpipe, line, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EPIPE;
+		line += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int ag_sink_write(struct ag_sink *s, const char *line, size_t len)
+{
+	int ro = 0;
+
+	if (!len || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
+		return -EINVAL;
+	if (s->syslog)
+		syslog(s->cfg->alerts.syslog_facility | LOG_WARNING, "%.*s", (int)(len - 1), line);
+	if (s->out)
+		ro = out_put(s, line, len);
+	if (!s->path) {
+		if (ro == 0)
+			ag_health_add(s->h, AG_H_ALERTS_WRITTEN, 1);
+		return ro;
+	}
+	if (s->writer > 0) {
+		if (pipe_put(s, line, len) == 0)
+			return 0;
+		/* A line cut in the pipe is dropped by the writer: write it here. */
+		writer_lost(s, false);
+	}
+	writer_reap(s, false);
+	return file_write(s, line, len);
+}
+
 void ag_sink_tick(struct ag_sink *s)
 {
 	if (!s->path)
 		return;
+	if (s->writer > 0) {
+		int st;
+
+		if (waitpid(s->writer, &st, WNOHANG) == s->writer)
+			writer_lost(s, true);
+		else
+			return;
+	}
+	writer_reap(s, false);
 	file_maintain(s, 0);
 	if (s->npend && mono_ms() >= s->next_try)
 		pend_flush(s);
 }
 
+int ag_sink_writer_pid(const struct ag_sink *s)
+{
+	return s && s->writer > 0 ? s->writer : 0;
+}
+
 size_t ag_sink_pending(const struct ag_sink *s)
 {
-	return s->npend;
+	return s->writer > 0 ? (size_t)ag_health_get(s->h, AG_H_PENDING_BYTES) : s->npend;
+}
+
+static void writer_on_hup(int sig)
+{
+	(void)sig;
+	reopen_gen++;
+}
+
+/* Close every descriptor but 0-2, a and b (the writer needs no other). */
+static void close_others(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0u, 0);
+}
+
+/*
+ * The alert writer process: whole lines from rfd to the file, with the
+ * file sink's retries, reopen on SIGHUP and rotation, until the agent
+ * closes its end (or dies). Never returns.
+ */
+static _Noreturn void writer_main(struct ag_sink *s, int rfd)
+{
+	size_t cap = (size_t)s->cfg->alerts.max_line_bytes + 65536, have = 0;
+	char *buf = malloc(cap);
+	struct sigaction sa;
+	bool skip = false; /* dropping a line longer than the buffer */
+
+	writer_pid = 0;
+	s->writer = 0;
+	s->out = false;
+	s->syslog = false;
+	(void)prctl(PR_SET_NAME, "sigmac-alerts", 0, 0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* The agent ends this process by closing the pipe, after its last line. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = writer_on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	close_others(rfd, s->fd);
+	if (!buf)
+		_exit(1);
+	for (;;) {
+		struct pollfd pfd = {.fd = rfd, .events = POLLIN};
+		ssize_t n = 0;
+		char *p, *nl;
+
+		if (poll(&pfd, 1, s->npend ? RETRY_MS : 1000) > 0) {
+			n = read(rfd, buf + have, cap - have);
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+				break;
+		}
+		if (n > 0) {
+			have += (size_t)n;
+			for (p = buf; (nl = memchr(p, '\n', have - (size_t)(p - buf)));
+			     p = nl + 1) {
+				if (!skip)
+					file_write(s, p, (size_t)(nl - p) + 1);
+				skip = false;
+			}
+			have -= (size_t)(p - buf);
+			memmove(buf, p, have);
+			if (have == cap) {
+				/* No line is this long (alerts.max_line_kb): drop it, counted. */
+				ag_health_add(s->h, AG_H_ALERTS_DROPPED, skip ? 0 : 1);
+				skip = true;
+				have = 0;
+			}
+		}
+		ag_sink_tick(s);
+	}
+	if (have && !skip)
+		ag_health_add(s->h, AG_H_ALERTS_DROPPED, 1); /* the agent died inside a line */
+	free(buf);
+	ag_sink_close(s);
+	_exit(0);
+}
+
+/*
+ * Fork the alert writer, which takes over the open file. Returns 0, or
+ * -errno with the file still written here.
+ */
+static int writer_spawn(struct ag_sink *s)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	(void)fcntl(p[1], F_SETPIPE_SZ, WRITER_PIPE_BYTES); /* best effort */
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		writer_main(s, p[0]);
+	}
+	close(p[0]);
+	close(s->fd);
+	s->fd = -1;
+	s->wpipe = p[1];
+	s->writer = pid;
+	writer_pid = pid;
+	return 0;
 }
 
 int ag_sink_open(struct ag_sink **ret, const struct ag_config *cfg, struct ag_health *h, char *err,
@@ -390,6 +607,7 @@ int ag_sink_open(struct ag_sink **ret, const struct ag_config *cfg, struct ag_he
 	s->cfg = cfg;
 	s->h = h;
 	s->fd = -1;
+	s->wpipe = -1;
 	s->gen = reopen_gen;
 	s->mode = cfg->alerts.group_read ? 0640 : 0600;
 	s->out = cfg->alerts.stdout_;
@@ -402,6 +620,12 @@ int ag_sink_open(struct ag_sink **ret, const struct ag_config *cfg, struct ag_he
 			free(s);
 			return r;
 		}
+		r = writer_spawn(s);
+		if (r < 0)
+			fprintf(stderr,
+				"sigmac-agent: no alert writer process (%s): writing '%s' "
+				"from the agent\n",
+				strerror(-r), s->path);
 	}
 	if (s->syslog)
 		openlog(cfg->alerts.syslog_ident, LOG_PID | LOG_NDELAY,
@@ -414,7 +638,19 @@ void ag_sink_close(struct ag_sink *s)
 {
 	if (!s)
 		return;
-	if (s->path) {
+	if (s->writer > 0) {
+		/* Its last lines are in the pipe: it writes them and exits. */
+		int st = 0;
+
+		close(s->wpipe);
+		s->wpipe = -1;
+		while (waitpid(s->writer, &st, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			fail(s, EPIPE);
+		s->writer = 0;
+		writer_pid = 0;
+	} else if (s->path) {
 		s->next_open = 0;
 		s->next_try = 0;
 		ag_sink_tick(s);
@@ -428,6 +664,7 @@ void ag_sink_close(struct ag_sink *s)
 			ag_health_sub(s->h, AG_H_PENDING_BYTES, s->npend);
 		}
 	}
+	writer_reap(s, true);
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->syslog)

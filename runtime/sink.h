@@ -3,7 +3,9 @@
  * Alert sinks (issue 5): where finished NDJSON lines go. Up to three at
  * once, from the configuration's alerts section:
  *   - a file: opened O_WRONLY|O_CREAT|O_APPEND|O_NOFOLLOW|O_CLOEXEC, mode
- *     0600 (0640 with alerts.group_read), each line one write(2); a short
+ *     0600 (0640 with alerts.group_read) by the agent, then written by a
+ *     process of its own, the alert writer, so that a kill -9 or a crash of
+ *     the agent cannot cut a line (sink.c tells why); each line one write(2); a short
  *     write is cut back with ftruncate(2) so no partial line stays; a
  *     partial last line left by a crash is cut at open; rotation by size
  *     and/or at UTC midnight to FILE.1 .. FILE.<keep>; reopened after
@@ -17,6 +19,13 @@
  * succeeds again; when the buffer is full the line is counted as dropped.
  * Every failed attempt counts in AG_H_WRITE_FAILURES and sets the health's
  * last error.
+ *
+ * Processes: ag_sink_open() forks the alert writer when there is a file, so
+ * call it while the process has one thread. SIGHUP to the agent is passed
+ * on to the writer; SIGTERM is not: ag_sink_close() closes the pipe, the
+ * writer writes what it was given and exits, and the close waits for it.
+ * Its counters go to h, which must therefore be in shared memory
+ * (MAP_SHARED, as ops.c does).
  *
  * Threading: one writer thread owns the sink (open, write, tick, close).
  * ag_sink_request_reopen() is async-signal-safe and may be called from a
@@ -64,6 +73,9 @@ void ag_sink_tick(struct ag_sink *s);
 
 /* Bytes waiting in the retry buffer. */
 size_t ag_sink_pending(const struct ag_sink *s);
+
+/* The alert writer process's pid (the file sink's), 0 when there is none. */
+int ag_sink_writer_pid(const struct ag_sink *s);
 
 /* Ask every sink to reopen its file before the next write (signal-safe). */
 void ag_sink_request_reopen(void);

@@ -84,6 +84,7 @@ struct skel_ops {
 	{                                                                                          \
 		struct n##_bpf *k = s;                                                             \
 		k->rodata->ag_self_tgid = o->self_tgid;                                            \
+		k->rodata->ag_writer_tgid = o->writer_tgid;                                        \
 		k->rodata->ag_follow_tree = o->follow_pid != 0;                                    \
 		k->rodata->ag_wakeup_bytes = o->wakeup_bytes;                                      \
 	}

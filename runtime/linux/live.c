@@ -624,6 +624,7 @@ static int start(struct live *l)
 	while (ring < (uint64_t)cfg->queues.ring_mb << 20)
 		ring *= 2;
 	o.self_tgid = (uint32_t)getpid();
+	o.writer_tgid = (uint32_t)ag_ops_writer_pid(l->ops);
 	o.follow_pid = cfg->live.pid_tree;
 	o.ring_bytes = ring;
 	o.wakeup_bytes = (uint64_t)cfg->live.wakeup_kb << 10;

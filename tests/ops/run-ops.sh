@@ -5,7 +5,8 @@
 # mode (TAP):
 #   - SIGTERM while alerts are in flight: exit 0, every alert on disk, whole
 #     (plain, and with dedup windows open: the summaries are flushed);
-#   - kill -9 during a burst: every line on disk parses;
+#   - kill -9 during a burst: every line on disk parses (the alert writer
+#     process finishes them); the writer killed: the agent writes itself;
 #   - SIGHUP after the file was renamed away: later alerts go to a new file;
 #   - size rotation with a kept count; file modes 0600 / 0640; O_NOFOLLOW;
 #     a partial last line left by a crash is cut at the next open;
@@ -77,17 +78,51 @@ check "dedup summary only: one line per key with its count" \
 	test "$(jlines "$tmp/a3" "sorted(o['sigmac']['dedup']['count'] for o in L)")" = "[1, 3]"
 
 # ---- kill -9 during a burst ----
+# The agent hands its lines to its alert writer process (sink.c); killed,
+# it leaves the writer to write out every whole line it was given and
+# exit. Five rounds at different points of the burst.
 burst 150000 k9 >"$tmp/big.jsonl"
-for round in 1 2 3; do
+writer_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | tr -d ' '; }
+for round in 1 2 3 4 5; do
 	"$agent" replay --alerts "$tmp/a4" "$tmp/big.jsonl" 2>/dev/null &
 	apid=$!
 	track $apid
+	wait_for "[ -n \"\$(writer_of $apid)\" ]" 10
+	wpid=$(writer_of $apid)
+	track "$wpid"
 	wait_for "[ \$(lines $tmp/a4) -gt $((round * 2000)) ]" 20
 	kill -KILL $apid
 	wait $apid 2>/dev/null
+	check "kill -9 round $round: the alert writer ($wpid) exits by itself" \
+		wait_for "! kill -0 $wpid 2>/dev/null" 10
 	check "kill -9 round $round: every line on disk parses ($(lines "$tmp/a4") lines)" \
 		all_parse "$tmp/a4"
 done
+
+# ---- the alert writer killed: the agent writes the file itself ----
+mkfifo "$tmp/in13"
+"$agent" replay --stats --alerts "$tmp/a13" "$tmp/in13" 2>"$tmp/s13" &
+apid=$!
+track $apid
+exec 6<>"$tmp/in13"
+burst 5 w1 >&6
+wait_for "[ \$(lines $tmp/a13) -eq 5 ]" 10
+wpid=$(writer_of $apid)
+check "writer: the agent has an alert writer process named sigmac-alerts" \
+	test "$(cat /proc/$wpid/comm 2>/dev/null)" = sigmac-alerts
+kill -KILL "$wpid"
+sleep 0.2
+burst 6 w2 >&6
+wait_for "[ \$(lines $tmp/a13) -eq 11 ]" 10
+check "writer: alerts after its death are written by the agent (11 lines)" \
+	test "$(lines "$tmp/a13")" -eq 11
+check "writer: the agent is still running" kill -0 $apid
+kill -TERM $apid
+wait $apid
+rc=$?
+exec 6>&-
+check "writer: exit 0 after SIGTERM" test "$rc" -eq 0
+check "writer: the file parses" all_parse "$tmp/a13"
 
 # ---- a partial last line (a crash) is cut at the next open ----
 printf '{"kept":1}\n{"partial":' >"$tmp/a5"
