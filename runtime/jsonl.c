@@ -435,7 +435,8 @@ int ag_jsonl_next(struct ag_jsonl *r, struct ag_event *ev)
 					return err;
 				continue;
 			}
-			problem(r, r->line + count_nl(obj, c.end), r->off0 + r->end,
+			/* named by where it starts: the end says nothing of which object */
+			problem(r, r->line, r->off0 + r->pos,
 				r->eof && have < r->max_object ? "truncated object at end of input"
 							       : "object larger than the size cap");
 			r->line += count_nl(obj, c.end);

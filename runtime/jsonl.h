@@ -72,8 +72,13 @@ struct ag_jsonl_stats {
 };
 
 struct ag_jsonl_problem {
-	uint64_t line;	    /* 1-based line where the problem was found */
-	uint64_t offset;    /* byte offset in the input */
+	/*
+	 * 1-based line and byte offset where the problem was found; for an
+	 * object cut by the end of the input or over the size cap, where the
+	 * object starts.
+	 */
+	uint64_t line;
+	uint64_t offset;
 	const char *reason; /* static text, e.g. "invalid escape" */
 };
 

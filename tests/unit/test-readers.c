@@ -367,6 +367,43 @@ Test(readers, jsonl_empty_input)
 	free(got);
 }
 
+/* A truncated object is named by the line it starts on, not the end of the input. */
+Test(readers, jsonl_truncated_object_named_by_its_start)
+{
+	static const char *const ins[] = {
+		"{\"a\":1}\n{\"b\":2}\n{\"c\":\"3\", \"d\":",
+		"{\"a\":1}\n{\"b\":2}\n{\"c\":\"3\", \"d\":\n",
+		"{\"a\":1}\n{\"b\":2}\n{\"c\":\"3\",\n  \"d\": [\n 1,\n\n",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(ins) / sizeof(ins[0]); k++) {
+		struct ag_jsonl_problem pr;
+		struct ag_jsonl_stats st;
+		struct ag_jsonl *r;
+		struct ag_event ev;
+		FILE *f = fmemopen((void *)ins[k], strlen(ins[k]), "r");
+		int n = 0;
+
+		cr_assert_not_null(f);
+		cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+		cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
+		while (ag_jsonl_next(r, &ev) == 0)
+			n++;
+		cr_assert_eq(n, 2);
+		ag_jsonl_stats(r, &st);
+		cr_assert_eq(st.malformed, 1);
+		cr_assert_eq(ag_jsonl_problems(r, &pr, 1), 1);
+		cr_assert_str_eq(pr.reason, "truncated object at end of input");
+		cr_assert_eq(pr.line, 3, "input %zu: line %llu", k, (unsigned long long)pr.line);
+		cr_assert_eq(pr.offset, 16, "input %zu: offset %llu", k,
+			     (unsigned long long)pr.offset);
+		ag_jsonl_close(r);
+		ag_event_done(&ev);
+		fclose(f);
+	}
+}
+
 Test(readers, jsonl_malformed_skipped_and_reported)
 {
 	const char *in = "{\"a\":1}\n"		      /* 1 */
@@ -422,7 +459,8 @@ Test(readers, jsonl_malformed_skipped_and_reported)
 		cr_expect_eq(pr[i].line, want[i].line, "problem %zu: line %lu", i,
 			     (unsigned long)pr[i].line);
 	}
-	cr_assert_eq(pr[0].offset, strlen(in));
+	/* a truncated object is named by where it starts */
+	cr_assert_eq(pr[0].offset, strlen(in) - strlen("{\"l\":\"unterminated"));
 	ag_jsonl_close(r);
 	fclose(f);
 	/* The oldest problem above, on its own. */
