@@ -397,13 +397,16 @@ static void writer_reap(struct ag_sink *s, bool wait)
 		s->reap = 0;
 }
 
-/* The writer is gone (it died, or the pipe broke): the file is written here from now on. */
-static void writer_lost(struct ag_sink *s, bool reaped)
+/*
+ * The writer is gone (it died, or the pipe broke): the file is written here
+ * from now on. Its exit is collected now or at a later tick (writer_reap).
+ */
+static void writer_lost(struct ag_sink *s)
 {
 	if (s->wpipe >= 0)
 		close(s->wpipe);
 	s->wpipe = -1;
-	s->reap = reaped ? 0 : s->writer;
+	s->reap = s->writer;
 	s->writer = 0;
 	writer_pid = 0;
 	fail(s, EPIPE);
@@ -446,7 +449,7 @@ int ag_sink_write(struct ag_sink *s, const char *line, size_t len)
 		if (pipe_put(s, line, len) == 0)
 			return 0;
 		/* A line cut in the pipe is dropped by the writer: write it here. */
-		writer_lost(s, false);
+		writer_lost(s);
 	}
 	writer_reap(s, false);
 	return file_write(s, line, len);
@@ -456,13 +459,11 @@ void ag_sink_tick(struct ag_sink *s)
 {
 	if (!s->path)
 		return;
+	/* reaped here, the writer_reap() in writer_lost() sees ECHILD */
 	if (s->writer > 0) {
-		int st;
-
-		if (waitpid(s->writer, &st, WNOHANG) == s->writer)
-			writer_lost(s, true);
-		else
+		if (waitpid(s->writer, NULL, WNOHANG) != s->writer)
 			return;
+		writer_lost(s);
 	}
 	writer_reap(s, false);
 	file_maintain(s, 0);

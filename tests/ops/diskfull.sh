@@ -31,10 +31,7 @@ status:
   file: $tmp/status.json
   interval_s: 1
 YML
-mkfifo "$tmp/in"
-"$agent" replay --stats --config "$tmp/c.yml" "$tmp/in" 2>"$tmp/err" &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in" "$tmp/err" --stats --config "$tmp/c.yml"
 exec 3<>"$tmp/in"
 burst 5 before >&3
 wait_for "[ \$(lines $mnt/alerts.ndjson) -eq 5 ]" 10

@@ -37,6 +37,18 @@ burst() {
 		printf "{\"logsource.product\":\"linux\",\"logsource.category\":\"process_creation\",\"Image\":\"/usr/bin/ops-burst\",\"CommandLine\":\"ops-burst-marker %s-%d\",\"ProcessId\":\"%d\"}\n", p, i, 100000 + i }'
 }
 
+# Start `$agent replay ARGS... FIFO` on a new FIFO, stderr to ERR, in the
+# background (remembered; its pid in apid): agent_on_fifo FIFO ERR ARGS...
+agent_on_fifo() {
+	_fifo=$1
+	_err=$2
+	shift 2
+	mkfifo "$_fifo"
+	"$agent" replay "$@" "$_fifo" 2>"$_err" &
+	apid=$!
+	track $apid
+}
+
 # Wait up to $2 seconds (default 10) for the command in $1 to succeed.
 wait_for() {
 	_i=0

@@ -22,10 +22,7 @@ tmp=$(mktemp -d)
 trap 'cleanup_pids; rm -rf "$tmp"' EXIT
 
 # ---- SIGTERM with alerts in flight ----
-mkfifo "$tmp/in1"
-"$agent" replay --stats --alerts "$tmp/a1" "$tmp/in1" 2>"$tmp/s1" &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in1" "$tmp/s1" --stats --alerts "$tmp/a1"
 (burst 200000 t1 >"$tmp/in1") 2>/dev/null &
 wpid=$!
 track $wpid
@@ -46,10 +43,7 @@ cat >"$tmp/dedup.yml" <<YML
 dedup:
   window_s: 600
 YML
-mkfifo "$tmp/in2"
-"$agent" replay --stats --config "$tmp/dedup.yml" --alerts "$tmp/a2" "$tmp/in2" 2>"$tmp/s2" &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in2" "$tmp/s2" --stats --config "$tmp/dedup.yml" --alerts "$tmp/a2"
 exec 3<>"$tmp/in2"
 for i in 1 2 3 4 5 6 7; do ev /usr/bin/ops-burst "ops-burst-marker same"; done >&3
 ev /usr/bin/ops-burst "ops-burst-marker other" >&3
@@ -100,10 +94,7 @@ for round in 1 2 3 4 5; do
 done
 
 # ---- the alert writer killed: the agent writes the file itself ----
-mkfifo "$tmp/in13"
-"$agent" replay --stats --alerts "$tmp/a13" "$tmp/in13" 2>"$tmp/s13" &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in13" "$tmp/s13" --stats --alerts "$tmp/a13"
 exec 6<>"$tmp/in13"
 burst 5 w1 >&6
 wait_for "[ \$(lines $tmp/a13) -eq 5 ]" 10
@@ -134,10 +125,7 @@ check "repair: the partial line is gone, the whole one kept, the new alert appen
 check "repair: every line parses" all_parse "$tmp/a5"
 
 # ---- SIGHUP after an external rename ----
-mkfifo "$tmp/in6"
-"$agent" replay --alerts "$tmp/a6" "$tmp/in6" 2>"$tmp/s6" &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in6" "$tmp/s6" --alerts "$tmp/a6"
 exec 4<>"$tmp/in6"
 burst 10 h1 >&4
 wait_for "[ \$(lines $tmp/a6) -eq 10 ]" 10
@@ -203,10 +191,7 @@ status:
   file: $tmp/status.json
   interval_s: 1
 YML
-mkfifo "$tmp/in12"
-"$agent" replay --config "$tmp/st.yml" "$tmp/in12" 2>/dev/null &
-apid=$!
-track $apid
+agent_on_fifo "$tmp/in12" /dev/null --config "$tmp/st.yml"
 exec 5<>"$tmp/in12"
 burst 25 s >&5
 wait_for "[ \"\$(jstatus $tmp/status.json \"S['alerts']['written']\")\" = 25 ]" 10
