@@ -67,6 +67,14 @@ struct cache_entry {
 struct ag_group_cache {
 	struct cache_entry e[CACHE_SLOTS];
 	uint32_t used;
+	/*
+	 * The last routed event's logsource when all static (ag_event
+	 * ls_static): the next event with the same pointers has the same
+	 * groups, still in e->groups.
+	 */
+	bool last_ok;
+	uint8_t last_ncategory;
+	const char *last_product, *last_service, *last_category[4];
 };
 
 static bool str_eq(const char *a, const char *b)
@@ -114,8 +122,34 @@ static size_t route_key(const struct ag_event *ev, char *buf, size_t cap)
 	return n;
 }
 
+/* True when ev's static logsource is the last routed one (see struct ag_group_cache). */
+static bool route_same(const struct ag_group_cache *c, const struct ag_event *ev)
+{
+	uint8_t i;
+
+	if (!c->last_ok || !ev->ls_static || ev->product != c->last_product ||
+	    ev->service != c->last_service || ev->ncategory != c->last_ncategory)
+		return false;
+	for (i = 0; i < ev->ncategory; i++)
+		if (ev->category[i] != c->last_category[i])
+			return false;
+	return true;
+}
+
+static void route_remember(struct ag_group_cache *c, const struct ag_event *ev)
+{
+	uint8_t i;
+
+	c->last_ok = ev->ls_static && ev->ncategory <= 4;
+	c->last_product = ev->product;
+	c->last_service = ev->service;
+	c->last_ncategory = ev->ncategory;
+	for (i = 0; i < ev->ncategory && i < 4; i++)
+		c->last_category[i] = ev->category[i];
+}
+
 /* Groups of ev into e->groups (cached by routing key). */
-static void route(struct ag_engine *e, const struct ag_event *ev)
+static void route_lookup(struct ag_engine *e, const struct ag_event *ev)
 {
 	const struct sgr_ruleset *rs = e->rs;
 	struct ag_group_cache *c = e->cache;
@@ -166,6 +200,15 @@ static void route(struct ag_engine *e, const struct ag_event *ev)
 			return;
 		}
 	}
+}
+
+/* Groups of ev into e->groups: the last event's, or from the cache. */
+static void route(struct ag_engine *e, const struct ag_event *ev)
+{
+	if (route_same(e->cache, ev))
+		return;
+	route_lookup(e, ev);
+	route_remember(e->cache, ev);
 }
 
 const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased, uint8_t *scratch,

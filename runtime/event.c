@@ -81,40 +81,12 @@ void ag_event_reset(struct ag_event *ev)
 	ev->nalias = 0;
 	ev->product = NULL;
 	ev->service = NULL;
+	ev->ls_static = false;
 	memset(ev->category, 0, sizeof(ev->category));
 	ev->ncategory = 0;
 	ev->ts_ns = 0;
 	ev->raw = NULL;
 	ev->raw_len = 0;
-}
-
-/*
- * Append a field. name and val are borrowed (owned by the caller, valid
- * until ag_event_reset()). An id the slots cannot hold is stored as
- * AG_FIELD_NONE. Returns 0, or -E2BIG when kv[] is full (counted in
- * ev->dropped, nothing stored).
- */
-int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
-		 uint32_t val_len, uint32_t flags, uint32_t id)
-{
-	struct ag_kv *kv;
-
-	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
-		ev->dropped++;
-		return -E2BIG;
-	}
-	if (id >= ev->nslots)
-		id = AG_FIELD_NONE;
-	kv = &ev->kv[ev->nkv++];
-	kv->name = name;
-	kv->name_len = name_len;
-	kv->val = val;
-	kv->val_len = val_len;
-	kv->flags = flags;
-	kv->id = id;
-	if (id != AG_FIELD_NONE)
-		ev->slot[id] = (uint16_t)ev->nkv;
-	return 0;
 }
 
 /*

@@ -96,11 +96,13 @@ static int keep(struct ag_evstore *st, const struct ag_event *ev)
 		c->alias[i][1] = ev->slot[to] ? ev->kv[ev->slot[to] - 1].id : AG_FIELD_NONE;
 	}
 	c->nalias = i;
-	c->product = text_cstr(st, ev->product);
-	c->service = text_cstr(st, ev->service);
+	/* static routing strings outlive the store: kept as they are, as a reader gives them */
+	c->ls_static = ev->ls_static;
+	c->product = c->ls_static ? ev->product : text_cstr(st, ev->product);
+	c->service = c->ls_static ? ev->service : text_cstr(st, ev->service);
 	c->ncategory = ev->ncategory;
 	for (i = 0; i < ev->ncategory; i++)
-		c->category[i] = text_cstr(st, ev->category[i]);
+		c->category[i] = c->ls_static ? ev->category[i] : text_cstr(st, ev->category[i]);
 	c->seq = ev->seq;
 	/* kv pointers are fixed up at the end (the array may move) */
 	c->kv = (struct ag_kv *)(uintptr_t)st->nkv;
@@ -122,6 +124,7 @@ void ag_evstore_get(const struct ag_evstore *st, size_t i, struct ag_event *ev)
 		ag_event_alias(ev, c->alias[k][0], c->alias[k][1]);
 	ev->product = c->product;
 	ev->service = c->service;
+	ev->ls_static = c->ls_static;
 	ev->ncategory = c->ncategory;
 	for (k = 0; k < c->ncategory; k++)
 		ev->category[k] = c->category[k];

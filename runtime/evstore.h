@@ -12,23 +12,24 @@
 
 /* One stored event: its fields, aliases and routing (see evstore.c). */
 struct ag_stored_event {
-	struct ag_kv *kv;    /* into the store's kv array; names and values in its text */
+	struct ag_kv *kv; /* into the store's kv array; names and values in its text */
 	uint32_t nkv;
 	uint32_t alias[8][2]; /* (to, from) field ids */
 	uint32_t nalias;
 	const char *product, *category[4], *service;
 	uint8_t ncategory;
+	bool ls_static; /* the routing strings are the reader's static ones */
 	uint64_t seq;
 };
 
 struct ag_evstore {
 	struct ag_stored_event *ev;
 	size_t n, cap;
-	struct ag_kv *kv;     /* all events' fields, back to back */
+	struct ag_kv *kv; /* all events' fields, back to back */
 	size_t nkv, capkv;
-	char **blocks;	      /* text blocks (names, values, routing strings) */
+	char **blocks; /* text blocks (names, values, routing strings) */
 	size_t nblocks;
-	char *cur;	      /* free space in the last block */
+	char *cur; /* free space in the last block */
 	size_t left;
 	uint64_t bytes;	      /* JSONL bytes read */
 	uint64_t value_bytes; /* bytes of all field values */

@@ -310,6 +310,7 @@ void ag_route_windows_fields(struct ag_event *ev, const struct ag_route_fields *
 	int j;
 
 	ev->product = "windows";
+	ev->ls_static = true; /* this router sets static strings only */
 	if (!ev->ts_ns && (kv = find(ev, AG_FIELD_TIMECREATED, "TimeCreated")) != NULL)
 		ev->ts_ns = parse_time(kv);
 	if (!ch)
@@ -357,8 +358,11 @@ void ag_route_windows(struct ag_event *ev)
 	ag_route_windows_fields(ev, NULL);
 }
 
-/* A static string for a known logsource name, else the event's own text. */
-static const char *intern(const struct ag_kv *kv)
+/*
+ * A static string for a known logsource name, else the event's own text
+ * (*stat becomes false: the event's routing is not all static).
+ */
+static const char *intern(const struct ag_kv *kv, bool *stat)
 {
 	size_t i;
 	int j;
@@ -373,6 +377,7 @@ static const char *intern(const struct ag_kv *kv)
 	for (i = 0; i < sizeof(generic_names) / sizeof(generic_names[0]); i++)
 		if (is(kv, generic_names[i]))
 			return generic_names[i];
+	*stat = false;
 	return kv->val;
 }
 
@@ -389,6 +394,7 @@ const char *ag_route_linux_also(const char *category)
 void ag_route_generic(struct ag_event *ev)
 {
 	const struct ag_kv *kv;
+	bool stat = true;
 
 	if (find(ev, AG_FIELD_CHANNEL, "Channel")) {
 		ag_route_windows(ev);
@@ -396,14 +402,15 @@ void ag_route_generic(struct ag_event *ev)
 	}
 	kv = find_name(ev, "logsource.product");
 	if (kv && kv->val_len)
-		ev->product = intern(kv);
+		ev->product = intern(kv, &stat);
 	kv = find_name(ev, "logsource.category");
 	if (kv && kv->val_len) {
-		add_category(ev, intern(kv));
+		add_category(ev, intern(kv, &stat));
 		if (ev->product && !strcmp(ev->product, "linux"))
 			add_category(ev, ag_route_linux_also(ev->category[ev->ncategory - 1]));
 	}
 	kv = find_name(ev, "logsource.service");
 	if (kv && kv->val_len)
-		ev->service = intern(kv);
+		ev->service = intern(kv, &stat);
+	ev->ls_static = stat;
 }

@@ -14,6 +14,7 @@
 #ifndef AG_EVENT_H
 #define AG_EVENT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,8 +54,15 @@ struct ag_event {
 				  * (Sysmon 13 is registry_set and registry_event) */
 	uint8_t ncategory;	 /* entries used in category[] */
 	const char *service;	 /* "security", "sysmon", ... */
-	uint64_t ts_ns;	      /* event time, ns since the epoch (0 if unknown) */
-	const char *raw;      /* raw message for keyword searches, or NULL */
+	/*
+	 * True when product, category[] and service all point to strings that
+	 * live as long as the program and never change (set by the routers,
+	 * cleared by reset): the engine may then recognise a logsource seen
+	 * just before by its pointers alone.
+	 */
+	bool ls_static;
+	uint64_t ts_ns;	 /* event time, ns since the epoch (0 if unknown) */
+	const char *raw; /* raw message for keyword searches, or NULL */
 	uint32_t raw_len;
 
 	struct ag_kv *kv; /* fields in reading order */
@@ -65,7 +73,7 @@ struct ag_event {
 	uint32_t nslots;   /* field ids known to the rule set */
 	uint32_t alias[8]; /* slots set by ag_event_alias (cleared on reset) */
 	uint32_t nalias;
-	uint64_t seq;	   /* position of the event in its input (1-based) */
+	uint64_t seq; /* position of the event in its input (1-based) */
 };
 
 /*
@@ -84,8 +92,28 @@ void ag_event_reset(struct ag_event *ev);
  * field with the same id replaces the earlier one in the slot. Returns 0,
  * or -E2BIG when the event is full (the field is counted in ev->dropped).
  */
-int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
-		 uint32_t val_len, uint32_t flags, uint32_t id);
+static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len,
+			       const char *val, uint32_t val_len, uint32_t flags, uint32_t id)
+{
+	struct ag_kv *kv;
+
+	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
+		ev->dropped++;
+		return -E2BIG;
+	}
+	if (id >= ev->nslots)
+		id = AG_FIELD_NONE;
+	kv = &ev->kv[ev->nkv++];
+	kv->name = name;
+	kv->name_len = name_len;
+	kv->val = val;
+	kv->val_len = val_len;
+	kv->flags = flags;
+	kv->id = id;
+	if (id != AG_FIELD_NONE)
+		ev->slot[id] = (uint16_t)ev->nkv;
+	return 0;
+}
 
 /* The field with id, or NULL when absent. */
 static inline const struct ag_kv *ag_event_get(const struct ag_event *ev, uint32_t id)

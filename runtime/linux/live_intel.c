@@ -211,6 +211,7 @@ static void snap_copy(struct snap *s, const struct ag_event *ev)
 	memcpy(s->ev.category, ev->category, sizeof(s->ev.category));
 	s->ev.ncategory = ev->ncategory;
 	s->ev.service = ev->service;
+	s->ev.ls_static = ev->ls_static;
 	s->ev.ts_ns = ev->ts_ns;
 	s->ev.seq = ev->seq;
 	s->ev.raw = NULL;

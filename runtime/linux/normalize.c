@@ -219,6 +219,7 @@ void ag_norm_begin(struct ag_norm *n, const struct ag_rec_hdr *h, const char *ca
 	const char *also = ag_route_linux_also(category);
 
 	n->ev.product = "linux";
+	n->ev.ls_static = true;
 	n->ev.category[0] = category;
 	n->ev.ncategory = 1;
 	if (also)
