@@ -14,6 +14,11 @@
  *
  * The matchers themselves are in detect_match.c. Keyword matchers of an
  * event without a raw message scan all its values in one pass (kw_build).
+ * A field matcher meeting a value it has seen before (the same image path,
+ * user or host, event after event) replays the hits it fired then from the
+ * matcher memo (detect_memo.h) instead of folding and scanning the value.
+ * Routing reuses the last event's groups when its logsource strings are
+ * the readers' static ones and the same as that event's.
  *
  * Nothing here allocates per event: the scratch buffers and per-rule and
  * per-atom arrays are sized once; only what an event touched is reset.
@@ -250,6 +255,65 @@ const uint8_t *ag_folded(struct ag_engine *e, const struct ag_kv *kv, bool cased
 	return out;
 }
 
+/*
+ * The memo key of matcher mi for value kv[idx] of the current event (its
+ * hash computed once per event), in *key and *lenf; false when the memo is
+ * off or the value too long to be remembered.
+ */
+static inline bool memo_key(struct ag_engine *e, const struct ag_kv *kv, size_t idx, uint32_t mi,
+			    uint64_t *key, uint32_t *lenf)
+{
+	struct ag_vhash *vh;
+
+	if (!e->memo.ent || kv->val_len > AG_MEMO_MAXLEN || idx >= AG_MAX_EVENT_FIELDS)
+		return false;
+	vh = &e->vhash[idx];
+	if (vh->epoch != e->fepoch) {
+		vh->epoch = e->fepoch;
+		vh->h = ag_memo_hash(kv->val, kv->val_len);
+	}
+	*lenf = kv->val_len | (kv->flags & AG_V_NONASCII ? 1u << 31 : 0);
+	*key = ag_memo_key(vh->h, mi, *lenf);
+	return true;
+}
+
+/* Replay what matcher mi fired for this value before, if the memo has it. */
+static inline bool memo_replay(struct ag_engine *e, const struct sgr_group *g, uint64_t key,
+			       uint32_t mi, const struct ag_kv *kv, uint32_t lenf)
+{
+	const struct ag_memo_ent *x = ag_memo_get(&e->memo, key, mi, kv->val, lenf);
+
+	e->st.memo_lookups++;
+	if (!x)
+		return false;
+	e->st.memo_found++;
+	ag_match_replay(e, g, x->hits, x->nhits);
+	return true;
+}
+
+/*
+ * Run string matcher fm (index mi) of group g over kv[idx]: replayed from
+ * the memo when it holds the value, else folded, scanned and remembered.
+ */
+static void match_value(struct ag_engine *e, const struct sgr_group *g, const struct sgr_fmatch *fm,
+			uint32_t mi, const struct ag_kv *kv, size_t idx)
+{
+	const uint8_t *s;
+	uint64_t key;
+	uint32_t lenf;
+	size_t n;
+	bool memo = memo_key(e, kv, idx, mi, &key, &lenf);
+
+	if (memo && memo_replay(e, g, key, mi, kv, lenf))
+		return;
+	s = ag_folded_cached(e, kv, fm->cased, &n);
+	if (memo)
+		ag_memo_record(&e->memo);
+	ag_match_strings(e, g, fm, &e->fmrt[mi], s, n);
+	if (memo)
+		ag_memo_put(&e->memo, key, mi, kv->val, lenf);
+}
+
 /* The folded value of field idx (kv) of the current event, for the keyword run. */
 static inline const uint8_t *prepare_idx(struct ag_engine *e, const struct ag_kv *kv, size_t idx,
 					 size_t *n)
@@ -336,6 +400,20 @@ static void run_keywords(struct ag_engine *e, const struct sgr_group *g, uint32_
 			ag_match_strings(e, g, g->keywords, rt, e->farena + e->kw_off, e->kw_len);
 		return;
 	}
+	if (e->memo.ent) {
+		/* value by value, through the memo (see kw_build for the minimum length) */
+		const size_t minlen = e->kw_one_pass[gi] ? e->kw_minlen[gi] : 0;
+
+		for (i = 0; i < ev->nkv; i++) {
+			const struct ag_kv *kv = &ev->kv[i];
+
+			if ((kv->flags & AG_V_NULL) ||
+			    (kv->val_len < minlen && !(kv->flags & AG_V_NONASCII)))
+				continue;
+			match_value(e, g, g->keywords, e->fm_base[gi] + g->nfm, kv, i);
+		}
+		return;
+	}
 	for (i = 0; i < ev->nkv; i++) {
 		const uint8_t *s;
 		size_t n;
@@ -355,8 +433,6 @@ static void run_group(struct ag_engine *e, uint32_t gi, const struct ag_event *e
 	for (i = 0; i < g->nfm; i++) {
 		const struct sgr_fmatch *fm = &g->fm[i];
 		const struct ag_kv *kv = ag_event_get(ev, fm->field);
-		const uint8_t *s;
-		size_t n;
 
 		if (!kv || (kv->flags & AG_V_NULL))
 			continue;
@@ -364,8 +440,7 @@ static void run_group(struct ag_engine *e, uint32_t gi, const struct ag_event *e
 			ag_match_num(e, g, fm->num, kv);
 		if (!fm->eq && !fm->prefix && !fm->suffix && !fm->contains && !fm->nany)
 			continue;
-		s = ag_folded_cached(e, kv, fm->cased, &n);
-		ag_match_strings(e, g, fm, &e->fmrt[e->fm_base[gi] + i], s, n);
+		match_value(e, g, fm, e->fm_base[gi] + i, kv, (size_t)(kv - ev->kv));
 	}
 	if (g->keywords)
 		run_keywords(e, g, gi, ev);
@@ -414,6 +489,7 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 	e->fused = 0;
 	if (++e->fepoch == 0) { /* wrapped: no slot may look current */
 		memset(e->fslot, 0, AG_MAX_EVENT_FIELDS * sizeof(*e->fslot));
+		memset(e->vhash, 0, AG_MAX_EVENT_FIELDS * sizeof(*e->vhash));
 		e->fepoch = 1;
 	}
 	route(e, ev);
@@ -507,6 +583,11 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->rule_hits = calloc(rs->nrules + 1, sizeof(*e->rule_hits));
 	e->kw_one_pass = calloc(rs->ngroups + 1, 1);
 	e->kw_minlen = calloc(rs->ngroups + 1, 1);
+	e->vhash = calloc(AG_MAX_EVENT_FIELDS, sizeof(*e->vhash));
+	if (!e->vhash || ag_memo_init(&e->memo) < 0) {
+		ag_engine_done(e);
+		return -ENOMEM;
+	}
 	if (!e->m.astate || !e->abase || !e->touched || !e->is_cand || !e->cand || !e->fold ||
 	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits ||
 	    !e->kw_one_pass || !e->kw_minlen) {
@@ -533,6 +614,11 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	return 0;
 }
 
+void ag_engine_forget(struct ag_engine *e)
+{
+	ag_memo_clear(&e->memo);
+}
+
 void ag_engine_done(struct ag_engine *e)
 {
 	uint32_t i;
@@ -556,6 +642,8 @@ void ag_engine_done(struct ag_engine *e)
 	free(e->rule_hits);
 	free(e->kw_one_pass);
 	free(e->kw_minlen);
+	free(e->vhash);
+	ag_memo_done(&e->memo);
 	ag_match_done(e);
 	memset(e, 0, sizeof(*e));
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect_memo.h"
 #include "event.h"
 #include "gen_abi.h"
 
@@ -49,6 +50,14 @@ struct ag_detect_stats {
 	uint64_t passed;	/* positions that passed their gram filter */
 	uint64_t confirms;	/* pattern comparisons */
 	uint64_t lazy[16];	/* atoms computed on demand, by enum sgr_atom_kind */
+	uint64_t memo_lookups;	/* matcher runs looked up in the memo */
+	uint64_t memo_found;	/* ... and replayed from it */
+};
+
+/* The hash of a value of the current event (see ag_engine.vhash). */
+struct ag_vhash {
+	uint32_t epoch;
+	uint64_t h;
 };
 
 struct ag_engine {
@@ -81,6 +90,8 @@ struct ag_engine {
 	struct ag_fm_rt *fmrt;	  /* by matcher */
 	uint8_t *fmrt_pairs;	  /* storage of the pair filters fmrt points to */
 	uint8_t *fmrt_bytes;	  /* storage of the trie chains and byte filters fmrt points to */
+	struct ag_memo memo;	  /* what matchers fired for values met before (detect_memo.h) */
+	struct ag_vhash *vhash;	  /* [AG_MAX_EVENT_FIELDS]: by kv index, valid at epoch fepoch */
 	struct ag_detect_stats st;
 };
 
@@ -90,6 +101,9 @@ struct ag_engine {
  */
 int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs);
 void ag_engine_done(struct ag_engine *e);
+
+/* Forget the values the memo holds (a benchmark round starts cold). */
+void ag_engine_forget(struct ag_engine *e);
 
 /*
  * The bytes the matchers test for kv of the current event: the value as it

@@ -31,6 +31,10 @@ void ag_match_done(struct ag_engine *e);
 void ag_match_strings(struct ag_engine *e, const struct sgr_group *g, const struct sgr_fmatch *fm,
 		      const struct ag_fm_rt *rt, const uint8_t *s, size_t n);
 
+/* Fire hits[0 .. n) of group g again (a matcher run the memo remembers). */
+void ag_match_replay(struct ag_engine *e, const struct sgr_group *g, const uint32_t *hits,
+		     uint32_t n);
+
 /* Run the numeric equality index ni (group g) over the value of kv. */
 void ag_match_num(struct ag_engine *e, const struct sgr_group *g, const struct sgr_numidx *ni,
 		  const struct ag_kv *kv);

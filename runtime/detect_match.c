@@ -44,6 +44,8 @@ static inline void fire(struct ag_engine *e, const struct sgr_group *g, uint32_t
 	const struct sgr_hit *h = &g->hits[hit];
 	uint32_t i;
 
+	if (e->memo.recording)
+		ag_memo_note(&e->memo, hit);
 	if (h->atom & SGR_HIT_MAYBE)
 		set_atom(e, h->atom & ~SGR_HIT_MAYBE, 3);
 	else
@@ -323,6 +325,12 @@ static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uin
 	}
 	rt->pairs = pairs;
 	rt->pair_mask = mask;
+}
+
+void ag_match_replay(struct ag_engine *e, const struct sgr_group *g, const uint32_t *hits,
+		     uint32_t n)
+{
+	fire_list(e, g, hits, 0, n);
 }
 
 void ag_match_num(struct ag_engine *e, const struct sgr_group *g, const struct sgr_numidx *ni,
