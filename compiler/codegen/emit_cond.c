@@ -87,11 +87,37 @@ static uint32_t dense(const struct sc_cg *cg, uint32_t ir_atom)
 	return cg->atom_index[ir_atom] - 1;
 }
 
+static int u32_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * True when the n atom operands kids[] are the n distinct atoms *first ..
+ * *first + n - 1 (a long list of one selection's values).
+ */
+static bool consecutive(const struct sc_cg *cg, const struct kid *kids, uint32_t n, uint32_t *first)
+{
+	uint32_t *v = sc_xreallocarray(NULL, n, sizeof(*v)), i;
+	bool ok = true;
+
+	for (i = 0; i < n; i++)
+		v[i] = dense(cg, sc_ir_get_node(cg->ctx->ir, kids[i].id)->atom);
+	qsort(v, n, sizeof(*v), u32_cmp);
+	for (i = 1; i < n && ok; i++)
+		ok = v[i] == v[i - 1] + 1;
+	*first = v[0];
+	free(v);
+	return ok;
+}
+
 static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 {
 	const struct sc_irnode *n = sc_ir_get_node(ce->cg->ctx->ir, id);
 	struct kid *kids;
-	uint32_t i, natoms = 0;
+	uint32_t i, natoms = 0, first;
 	const char *op;
 
 	switch (n->op) {
@@ -125,7 +151,11 @@ static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 	}
 	qsort(kids, n->nkids, sizeof(*kids), kid_cmp);
 	sc_buf_putc(b, '(');
-	if (natoms >= LIST_MIN && natoms == n->nkids) {
+	if (natoms >= LIST_MIN && natoms == n->nkids && n->op == SC_IR_OR &&
+	    consecutive(ce->cg, kids, natoms, &first)) {
+		/* Atoms first .. first + natoms - 1: no table, a scan of their states. */
+		sc_buf_printf(b, "sgr_any_run(m, %u, %u)", first, natoms);
+	} else if (natoms >= LIST_MIN && natoms == n->nkids) {
 		/* A table of atoms and one loop. */
 		sc_buf_printf(ce->pre, "static const uint32_t r%u_t%u[%u] = {", ce->rule, ce->ntab,
 			      natoms);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SGR_ABI_VERSION 7
 
@@ -318,6 +319,33 @@ static inline bool sgr_any(struct ag_match *m, const uint32_t *atom, uint32_t n)
 
 	for (i = 0; i < n; i++)
 		if (sgr_atom(m, atom[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Any of the n consecutive atoms first .. first + n - 1 (the compiler emits
+ * it for long lists whose atoms have consecutive indexes, such as the
+ * hundreds of DLL names of one selection): eight states read at a time,
+ * since most are known false (1); the others go through sgr_atom().
+ */
+static inline bool sgr_any_run(struct ag_match *m, uint32_t first, uint32_t n)
+{
+	const uint8_t *s = m->astate + first;
+	uint32_t i = 0, k;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, sizeof(w));
+		if (w == 0x0101010101010101ull)
+			continue;
+		for (k = i; k < i + 8; k++)
+			if (s[k] != 1 && sgr_atom(m, first + k))
+				return true;
+	}
+	for (; i < n; i++)
+		if (s[i] != 1 && sgr_atom(m, first + i))
 			return true;
 	return false;
 }
