@@ -6,7 +6,11 @@
  * is free to do: operands have no side effects. Under an AND, negated
  * operands (Sigma's filters, seldom true, so seldom deciding) come after
  * the positive ones, whatever their cost. Long lists of plain atoms
- * become a table and a loop. Each function carries the rule's id, title and
+ * become a table and a loop, or a scan of their states when their atoms
+ * are consecutive. The runtime evaluates a rule with anchors only when one
+ * of them fired (gen_abi.h, struct sgr_rule), so the part of the condition
+ * that holds every anchor (the condition, or an operand of its top AND) is
+ * written as true. Each function carries the rule's id, title and
  * condition in a comment.
  */
 #include <stdlib.h>
@@ -28,6 +32,8 @@ struct cond_emit {
 	struct sc_buf *pre;  /* static tables before the function */
 	uint32_t rule;
 	uint32_t ntab;
+	uint32_t root;	     /* the condition's root node */
+	uint32_t parent;     /* the node whose operand expr() is writing (root: none) */
 };
 
 static unsigned atom_cost(const struct sc_cg *cg, const struct sc_atom *a)
@@ -113,6 +119,41 @@ static bool consecutive(const struct sc_cg *cg, const struct kid *kids, uint32_t
 	return ok;
 }
 
+/*
+ * True when node (an atom, or an OR of atoms) is true whenever the rule is
+ * evaluated: the runtime evaluates a rule only when one of its anchors
+ * fired, so an OR that holds every anchor holds a true atom. Anchors that
+ * are prefilter literals (regex, glob) only make their atom "maybe": not
+ * then.
+ */
+static bool holds_anchors(const struct cond_emit *ce, uint32_t node)
+{
+	const struct sc_cg_rule *r = &ce->cg->rules[ce->rule];
+	const struct sc_irnode *n = sc_ir_get_node(ce->cg->ctx->ir, node);
+	uint32_t i, k;
+
+	if (!r->anchors.n || (n->op != SC_IR_ATOM && n->op != SC_IR_OR))
+		return false;
+	for (k = 0; k < r->anchors.n; k++) {
+		if (ce->cg->atoms[r->anchors.v[k]].eval != SC_CG_INDEXED)
+			return false;
+		if (n->op == SC_IR_ATOM) {
+			if (r->anchors.n != 1 || dense(ce->cg, n->atom) != r->anchors.v[0])
+				return false;
+			continue;
+		}
+		for (i = 0; i < n->nkids; i++) {
+			const struct sc_irnode *x = sc_ir_get_node(ce->cg->ctx->ir, n->kids[i]);
+
+			if (x->op == SC_IR_ATOM && dense(ce->cg, x->atom) == r->anchors.v[k])
+				break;
+		}
+		if (i == n->nkids)
+			return false;
+	}
+	return true;
+}
+
 static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 {
 	const struct sc_irnode *n = sc_ir_get_node(ce->cg->ctx->ir, id);
@@ -120,6 +161,13 @@ static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 	uint32_t i, natoms = 0, first;
 	const char *op;
 
+	/* the condition, or an operand of the AND at its root */
+	if ((id == ce->root ||
+	     (ce->parent == ce->root && sc_ir_get_node(ce->cg->ctx->ir, ce->root)->op == SC_IR_AND)) &&
+	    holds_anchors(ce, id)) {
+		sc_buf_puts(b, "true /* an anchor fired */");
+		return;
+	}
 	switch (n->op) {
 	case SC_IR_TRUE:
 		sc_buf_puts(b, "true");
@@ -132,6 +180,7 @@ static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 		return;
 	case SC_IR_NOT:
 		sc_buf_puts(b, "!");
+		ce->parent = id;
 		expr(ce, n->kids[0], b);
 		return;
 	case SC_IR_AND:
@@ -170,6 +219,7 @@ static void expr(struct cond_emit *ce, uint32_t id, struct sc_buf *b)
 		for (i = 0; i < n->nkids; i++) {
 			if (i)
 				sc_buf_puts(b, op);
+			ce->parent = id;
 			expr(ce, kids[i].id, b);
 		}
 	}
@@ -204,7 +254,7 @@ void sc_cg_emit_cond(struct sc_cg *cg, unsigned file, struct sc_buf *b)
 	sc_buf_puts(b, "#include <stdbool.h>\n#include <stdint.h>\n\n#include \"sgr_ruleset.h\"\n");
 	for (i = file; i < cg->nrules; i += SC_COND_FILES) {
 		const struct sc_rule *r = cg->rules[i].r;
-		struct cond_emit ce = {cg, &pre, i, 0};
+		struct cond_emit ce = {cg, &pre, i, 0, cg->rules[i].root, UINT32_MAX};
 
 		sc_buf_reset(&pre);
 		sc_buf_reset(&body);

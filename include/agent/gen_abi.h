@@ -264,7 +264,13 @@ struct sgr_rule {
 	uint8_t severity;  /* ECS event.severity: 21, 47, 73, 99 (informational..critical) */
 	uint8_t _pad;
 	uint32_t group;	   /* its group */
-	bool (*eval)(struct ag_match *m); /* the condition */
+	/*
+	 * The condition. Called only for a candidate: a rule with anchors only
+	 * in an event where one of its anchor hits fired (the generated code
+	 * takes that anchor's part of the condition as true); one without,
+	 * in any event of its group.
+	 */
+	bool (*eval)(struct ag_match *m);
 };
 
 /* ---- the rule set ---- */
