@@ -143,13 +143,6 @@ static void compute(struct sc_cg *cg, uint32_t node, struct cover *out, int dept
 	sc_u32v_done(&tmp.atoms);
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * A regex or glob atom's prefilter: literals one of which every match
  * contains (regex_lit.c; a glob's longest piece), always folded so they
@@ -306,7 +299,7 @@ void sc_cg_choose_anchors(struct sc_cg *cg)
 			continue;
 		}
 		if (c.atoms.n)
-			qsort(c.atoms.v, c.atoms.n, sizeof(*c.atoms.v), u32_cmp);
+			qsort(c.atoms.v, c.atoms.n, sizeof(*c.atoms.v), sc_u32_cmp);
 		for (k = m = 0; k < c.atoms.n; k++)
 			if (m == 0 || c.atoms.v[m - 1] != c.atoms.v[k])
 				c.atoms.v[m++] = c.atoms.v[k];

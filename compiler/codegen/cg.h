@@ -29,6 +29,8 @@ struct sc_u32v {
 
 void sc_u32v_push(struct sc_u32v *v, uint32_t x);
 void sc_u32v_done(struct sc_u32v *v);
+/* qsort() order of uint32_t values. */
+int sc_u32_cmp(const void *a, const void *b);
 
 /* How an atom is computed at run time. */
 enum sc_cg_eval {

@@ -93,13 +93,6 @@ static uint32_t dense(const struct sc_cg *cg, uint32_t ir_atom)
 	return cg->atom_index[ir_atom] - 1;
 }
 
-static int u32_cmp(const void *pa, const void *pb)
-{
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /*
  * True when the n atom operands kids[] are the n distinct atoms *first ..
  * *first + n - 1 (a long list of one selection's values).
@@ -111,7 +104,7 @@ static bool consecutive(const struct sc_cg *cg, const struct kid *kids, uint32_t
 
 	for (i = 0; i < n; i++)
 		v[i] = dense(cg, sc_ir_get_node(cg->ctx->ir, kids[i].id)->atom);
-	qsort(v, n, sizeof(*v), u32_cmp);
+	qsort(v, n, sizeof(*v), sc_u32_cmp);
 	for (i = 1; i < n && ok; i++)
 		ok = v[i] == v[i - 1] + 1;
 	*first = v[0];

@@ -32,6 +32,13 @@ void sc_u32v_push(struct sc_u32v *v, uint32_t x)
 	v->v[v->n++] = x;
 }
 
+int sc_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 void sc_u32v_done(struct sc_u32v *v)
 {
 	free(v->v);
