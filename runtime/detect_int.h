@@ -16,11 +16,13 @@
 struct ag_fm_rt {
 	const uint8_t *filter8;	     /* the contains gram filter, a byte per bit (detect_match.c) */
 	const uint8_t *pairs;	     /* byte-pair filter of the short contains patterns, or NULL */
+	const uint8_t *tri;	     /* its second stage for the longer ones, or NULL */
+	uint32_t tri_shift;	     /* 32 - log2 of the size of tri[] */
 	const uint8_t *prefix_chain; /* by startswith trie state: chain length (detect_match.c) */
 	const uint8_t *suffix_chain; /* the same for the endswith trie */
 	uint64_t eq_lens;	     /* bit l: an equals key has length l (63: 63 or more) */
 	uint64_t one[4];	     /* bit b: a one-byte contains pattern is b */
-	uint8_t pair_mask;	     /* this matcher's bit in pairs[] */
+	uint8_t pair_mask;	     /* this matcher's first bit in pairs[] (the second: << 1) */
 };
 
 /* Compute e->fm_base and e->fmrt for e->rs. Returns 0 or -ENOMEM (ag_match_done() frees). */

@@ -6,14 +6,15 @@
  * the endswith trie from the back, and the contains gram filter: one
  * multiply and one independent byte load per tested position, eight
  * positions a round behind one branch, with the rare positions that pass
- * confirmed through the gram table, and a byte-pair filter in front of
- * the one- to three-byte patterns. Every literal found
+ * confirmed through the gram table, and a byte-pair filter (then, from
+ * three bytes on, a filter of their first three) in front of the short
+ * patterns. Every literal found
  * "fires" a hit: its atom becomes true (or "maybe" for a prefilter) and the
  * rules anchored on it become candidates.
  *
  * The tables come from the generated rule set (gen_abi.h); a little more,
  * derived from them once at engine init (ag_match_init), lets the hot
- * loops skip work: the gram filters as byte arrays, the pair filters, the
+ * loops skip work: the gram filters as byte arrays, the pair and triple filters, the
  * lengths of each equals set, and the single-edge chains of each trie.
  * Nothing here allocates per event.
  */
@@ -223,16 +224,38 @@ static __attribute__((noinline)) void probe_short(struct ag_engine *e, const str
 
 /*
  * The short-pattern filter of a contains matcher (built at init, see
- * short_filter_build): bit `pair_mask` of pairs[b0 | b1 << 8] is set when
- * a short pattern starts with the bytes b0 b1, or is the one byte b0; one
- * table of 64 Ki bytes serves eight matchers, one bit each. A value's last
- * byte has no pair: one[] (bit b: a one-byte pattern is b) covers it.
+ * short_filter_build), in two stages. First, bit `pair_mask` of
+ * pairs[b0 | b1 << 8] is set when a short pattern starts with the bytes
+ * b0 b1, or is the one byte b0; one table of 64 Ki bytes serves four
+ * matchers, two bits each. Pairs such as "in" or " -" start short
+ * patterns ("invoke", " -c") and common words alike, so a position that
+ * passes is tested again: the matcher's second bit (pair_mask << 1) says
+ * that a pattern of one or two bytes starts there (it must be confirmed),
+ * else the three bytes from the position must pass tri[], a byte per
+ * hash of the first three bytes of each longer short pattern. A value's
+ * last byte has no pair: one[] (bit b: a one-byte pattern is b) covers it.
  */
 #define PAIRS (1u << 16)
+#define PAIR_SHARE 4 /* matchers per pair table */
 
 static inline uint32_t pair_at(const uint8_t *s)
 {
 	return (uint32_t)s[0] | (uint32_t)s[1] << 8;
+}
+
+static inline uint32_t tri_hash(const uint8_t *s, uint32_t shift)
+{
+	uint32_t w = (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16;
+
+	return (w * 0x9E3779B1u) >> shift;
+}
+
+/* Second stage at position i of s[0 .. n), whose pair passed the first. */
+static inline bool short_second(const struct ag_fm_rt *rt, const uint8_t *s, size_t n, size_t i)
+{
+	if (rt->pairs[pair_at(s + i)] & (rt->pair_mask << 1))
+		return true;
+	return rt->tri && i + 3 <= n && rt->tri[tri_hash(s + i, rt->tri_shift)];
 }
 
 static void run_contains(struct ag_engine *e, const struct sgr_group *g,
@@ -279,11 +302,11 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 			if (__builtin_expect(!(any & m), 1))
 				continue;
 			for (k = 0; k < 4; k++)
-				if (pairs[pair_at(s + i + k)] & m)
+				if ((pairs[pair_at(s + i + k)] & m) && short_second(rt, s, n, i + k))
 					probe_short(e, g, c, s, n, i + k);
 		}
 		for (; i + 1 < n; i++)
-			if (pairs[pair_at(s + i)] & m)
+			if ((pairs[pair_at(s + i)] & m) && short_second(rt, s, n, i))
 				probe_short(e, g, c, s, n, i);
 		if (n && ((rt->one[s[n - 1] >> 6] >> (s[n - 1] & 63)) & 1))
 			probe_short(e, g, c, s, n, n - 1);
@@ -306,21 +329,46 @@ static void filter_build(const struct sgr_contains *c, uint8_t *f8, struct ag_fm
 	rt->filter8 = f8;
 }
 
-/* The filter above for c, as bit `mask` of pairs[] and in rt->one. */
-static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uint8_t mask,
-			       struct ag_fm_rt *rt)
+/* log2 of the size of c's tri[] (0: no short pattern of three bytes or more). */
+static uint32_t tri_log2(const struct sgr_contains *c)
 {
+	uint32_t k, n3 = 0, l = 10;
+
+	for (k = 0; k < c->nshort; k++)
+		n3 += c->len[c->short_pat[k]] >= 3;
+	if (!n3)
+		return 0;
+	/* about 32 entries per pattern, 1 to 16 KiB */
+	while (l < 14 && (1u << l) < 32 * n3)
+		l++;
+	return l;
+}
+
+/*
+ * The filter above for c: bits `mask` and `mask << 1` of pairs[], rt->one,
+ * and tri[1 << tri_log2(c)] when that is not 0.
+ */
+static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uint8_t mask,
+			       uint8_t *tri, struct ag_fm_rt *rt)
+{
+	const uint32_t tl = tri_log2(c);
 	uint32_t k, b;
 
+	rt->tri = tl ? tri : NULL;
+	rt->tri_shift = 32 - tl;
 	for (k = 0; k < c->nshort; k++) {
 		const uint8_t *p = c->pat[c->short_pat[k]];
+		const uint32_t len = c->len[c->short_pat[k]];
 
-		if (c->len[c->short_pat[k]] == 1) {
+		if (len == 1) {
 			for (b = 0; b < 256; b++)
-				pairs[p[0] | b << 8] |= mask;
+				pairs[p[0] | b << 8] |= mask | mask << 1;
 			rt->one[p[0] >> 6] |= 1ull << (p[0] & 63);
+		} else if (len == 2) {
+			pairs[pair_at(p)] |= mask | mask << 1;
 		} else {
 			pairs[pair_at(p)] |= mask;
+			tri[tri_hash(p, rt->tri_shift)] = 1;
 		}
 	}
 	rt->pairs = pairs;
@@ -430,8 +478,11 @@ int ag_match_init(struct ag_engine *e)
 
 			if (!fm)
 				continue;
-			if (fm->contains && fm->contains->nshort)
+			if (fm->contains && fm->contains->nshort) {
 				nshort++;
+				if (tri_log2(fm->contains))
+					bytes += (size_t)1 << tri_log2(fm->contains);
+			}
 			if (fm->contains && fm->contains->nent)
 				fbytes += (size_t)1 << fm->contains->filter_log2;
 			if (fm->prefix)
@@ -442,8 +493,8 @@ int ag_match_init(struct ag_engine *e)
 		nm += rs->groups[gi].nfm + 1;
 	}
 	e->fmrt = calloc(nm + 1, sizeof(*e->fmrt));
-	/* a pair table per eight matchers with short patterns */
-	e->fmrt_pairs = calloc((nshort + 7) / 8 * (size_t)PAIRS + 1, 1);
+	/* a pair table per PAIR_SHARE matchers with short patterns */
+	e->fmrt_pairs = calloc((nshort + PAIR_SHARE - 1) / PAIR_SHARE * (size_t)PAIRS + 1, 1);
 	e->fmrt_bytes = calloc(bytes + fbytes + 1, 1);
 	if (!e->fmrt || !e->fmrt_pairs || !e->fmrt_bytes)
 		return -ENOMEM;
@@ -460,8 +511,10 @@ int ag_match_init(struct ag_engine *e)
 			if (fm->eq)
 				rt->eq_lens = eq_lengths(fm->eq);
 			if (fm->contains && fm->contains->nshort) {
-				short_filter_build(fm->contains, pairs + nshort / 8 * (size_t)PAIRS,
-						   (uint8_t)(1u << nshort % 8), rt);
+				short_filter_build(fm->contains,
+						   pairs + nshort / PAIR_SHARE * (size_t)PAIRS,
+						   (uint8_t)(1u << 2 * (nshort % PAIR_SHARE)), b, rt);
+				b += rt->tri ? (size_t)1 << (32 - rt->tri_shift) : 0;
 				nshort++;
 			}
 			if (fm->contains && fm->contains->nent) {
