@@ -516,7 +516,7 @@ uint32_t ag_detect(struct ag_engine *e, const struct ag_event *ev, ag_match_cb c
 	for (i = 0; i < e->ncand; i++) {
 		uint32_t r = e->cand[i];
 
-		if (rs->rules[r].eval(&e->m)) {
+		if (e->eval[r](&e->m)) {
 			matches++;
 			e->rule_hits[r]++;
 			if (cb)
@@ -581,11 +581,12 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->farena = malloc(AG_FOLD_ARENA);
 	e->groups = calloc(rs->ngroups + 1, sizeof(*e->groups));
 	e->rule_hits = calloc(rs->nrules + 1, sizeof(*e->rule_hits));
+	e->eval = calloc(rs->nrules + 1, sizeof(*e->eval));
 	e->kw_one_pass = calloc(rs->ngroups + 1, 1);
 	e->kw_minlen = calloc(rs->ngroups + 1, 1);
 	e->vhash = calloc(AG_MAX_EVENT_FIELDS, sizeof(*e->vhash));
 	if (!e->m.astate || !e->abase || !e->touched || !e->is_cand || !e->cand || !e->fold ||
-	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits ||
+	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits || !e->eval ||
 	    !e->kw_one_pass || !e->kw_minlen || !e->vhash || ag_memo_init(&e->memo) < 0) {
 		ag_engine_done(e);
 		return -ENOMEM;
@@ -599,6 +600,8 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 		if (rs->atoms[i].flags & (SGR_AF_INDEXED | SGR_AF_PREFILTER))
 			e->abase[i] = 1;
 	memcpy(e->m.astate, e->abase, rs->natoms);
+	for (i = 0; i < rs->nrules; i++)
+		e->eval[i] = rs->rules[i].eval;
 	for (i = 0; i < rs->ngroups; i++) {
 		e->kw_one_pass[i] = kw_one_pass(rs->groups[i].keywords);
 		e->kw_minlen[i] = kw_min_len(rs->groups[i].keywords);
@@ -636,6 +639,7 @@ void ag_engine_done(struct ag_engine *e)
 	free(e->fold2);
 	free(e->groups);
 	free(e->rule_hits);
+	free(e->eval);
 	free(e->kw_one_pass);
 	free(e->kw_minlen);
 	free(e->vhash);

@@ -81,6 +81,7 @@ struct ag_engine {
 	uint32_t *groups;	  /* groups of the current event */
 	uint32_t ngroups;
 	uint64_t *rule_hits;	  /* matches per rule */
+	bool (**eval)(struct ag_match *m); /* by rule: its condition (rules[r].eval, packed) */
 	uint8_t *kw_one_pass;	  /* by group: its keyword matcher scans all values at once */
 	uint8_t *kw_minlen;	  /* by group: its keyword patterns' shortest length (0: any) */
 	bool kw_built;		  /* the current event's run of values is built (kw_build) */
