@@ -3,16 +3,17 @@
  * Detection benchmark (sigmac-agent replay --bench-detect N): the JSONL
  * inputs are read and routed once into memory, then the engine runs over
  * the pre-parsed events N times (each loaded into one reused event, as a
- * reader fills it: that copy of its field views is part of the time); the median round is reported as events per
- * second on one core, beside the cost of one xxh3 pass over the same field
- * bytes (every field a matcher of the event's groups reads, the
- * "touch every byte once" floor of ARCHITECTURE.md section 9) and the
- * fraction of the rule set evaluated per event. The event loads are also
- * timed alone, so that the ratio can be read without them too (the floor
- * hashes from a prepared list and loads nothing), and so is detecting
- * each event a second time at once, with its bytes, its matchers' tables
- * and its values' memo entries in cache: what detection costs without
- * waiting on memory. Figures only: no pass/fail.
+ * reader fills it: that copy of its field views is part of the time); the
+ * median round is reported as events per second on one core, beside the
+ * cost of one xxh3 pass over the same field bytes (every field a matcher of
+ * the event's groups reads, the "touch every byte once" floor of
+ * ARCHITECTURE.md section 9) and the fraction of the rule set evaluated per
+ * event. The event loads are also timed alone, so that the ratio can be
+ * read without them too (the floor hashes from a prepared list and loads
+ * nothing), and so is detecting each event a second time at once, with its
+ * bytes, its matchers' tables and its values' memo entries in cache: what
+ * detection costs with no memory to wait on and no value new to the memo.
+ * Figures only: no pass/fail.
  */
 #include "bench.h"
 

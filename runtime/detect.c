@@ -586,8 +586,9 @@ int ag_engine_init(struct ag_engine *e, const struct sgr_ruleset *rs)
 	e->kw_minlen = calloc(rs->ngroups + 1, 1);
 	e->vhash = calloc(AG_MAX_EVENT_FIELDS, sizeof(*e->vhash));
 	if (!e->m.astate || !e->abase || !e->touched || !e->is_cand || !e->cand || !e->fold ||
-	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits || !e->eval ||
-	    !e->kw_one_pass || !e->kw_minlen || !e->vhash || ag_memo_init(&e->memo) < 0) {
+	    !e->fold2 || !e->fslot || !e->farena || !e->cache || !e->groups || !e->rule_hits ||
+	    !e->eval || !e->kw_one_pass || !e->kw_minlen || !e->vhash ||
+	    ag_memo_init(&e->memo) < 0) {
 		ag_engine_done(e);
 		return -ENOMEM;
 	}

@@ -8,14 +8,14 @@
  * positions a round behind one branch, with the rare positions that pass
  * confirmed through the gram table, and a byte-pair filter (then, from
  * three bytes on, a filter of their first three) in front of the short
- * patterns. Every literal found
- * "fires" a hit: its atom becomes true (or "maybe" for a prefilter) and the
- * rules anchored on it become candidates.
+ * patterns. Every literal found "fires" a hit: its atom becomes true (or
+ * "maybe" for a prefilter) and the rules anchored on it become candidates.
  *
  * The tables come from the generated rule set (gen_abi.h); a little more,
  * derived from them once at engine init (ag_match_init), lets the hot
- * loops skip work: the gram filters as byte arrays, the pair and triple filters, the
- * lengths of each equals set, and the single-edge chains of each trie.
+ * loops skip work: the gram filters as byte arrays, the pair and triple
+ * filters, the lengths of each equals set, and the single-edge chains of
+ * each trie.
  * Nothing here allocates per event.
  */
 #include "detect_int.h"
@@ -302,7 +302,8 @@ static void run_contains(struct ag_engine *e, const struct sgr_group *g,
 			if (__builtin_expect(!(any & m), 1))
 				continue;
 			for (k = 0; k < 4; k++)
-				if ((pairs[pair_at(s + i + k)] & m) && short_second(rt, s, n, i + k))
+				if ((pairs[pair_at(s + i + k)] & m) &&
+				    short_second(rt, s, n, i + k))
 					probe_short(e, g, c, s, n, i + k);
 		}
 		for (; i + 1 < n; i++)
@@ -511,9 +512,9 @@ int ag_match_init(struct ag_engine *e)
 			if (fm->eq)
 				rt->eq_lens = eq_lengths(fm->eq);
 			if (fm->contains && fm->contains->nshort) {
-				short_filter_build(fm->contains,
-						   pairs + nshort / PAIR_SHARE * (size_t)PAIRS,
-						   (uint8_t)(1u << 2 * (nshort % PAIR_SHARE)), b, rt);
+				short_filter_build(
+					fm->contains, pairs + nshort / PAIR_SHARE * (size_t)PAIRS,
+					(uint8_t)(1u << 2 * (nshort % PAIR_SHARE)), b, rt);
 				b += rt->tri ? (size_t)1 << (32 - rt->tri_shift) : 0;
 				nshort++;
 			}
