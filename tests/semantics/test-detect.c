@@ -7,7 +7,8 @@
  *   logsource that points into a buffer the next event rewrites;
  * - the matcher memo (detect_memo.h): a value met again replays what its
  *   matchers fired, exactly: case variants and near misses, values whose
- *   hashes collide, values the ring has written over, and the memo off.
+ *   hashes collide, values the ring has written over, a byte that differs
+ *   anywhere in a value of any length up to 80, and the memo off.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -216,6 +217,33 @@ Test(detect, memo_entries_need_the_same_bytes_and_matcher)
 	}
 	cr_expect_null(ag_memo_get(&m, key, 7, "abcdef", 6));
 	ag_memo_clear(&m);
+	ag_memo_done(&m);
+}
+
+Test(detect, memo_compares_every_byte)
+{
+	struct ag_memo m;
+	char v[80], w[80];
+	uint32_t n, p;
+
+	cr_assert_eq(ag_memo_init(&m), 0);
+	for (n = 0; n <= sizeof(v); n++) {
+		uint64_t key;
+
+		for (p = 0; p < n; p++)
+			v[p] = (char)('a' + (n + p) % 26);
+		key = ag_memo_key(ag_memo_hash(v, n), 3, n);
+		ag_memo_record(&m);
+		ag_memo_put(&m, key, 3, v, n);
+		memcpy(w, v, n);
+		cr_expect(ag_memo_get(&m, key, 3, w, n), "length %u: the same bytes", n);
+		for (p = 0; p < n; p++) {
+			w[p] ^= 0x40;
+			cr_expect_null(ag_memo_get(&m, key, 3, w, n), "length %u: byte %u differs", n,
+				       p);
+			w[p] ^= 0x40;
+		}
+	}
 	ag_memo_done(&m);
 }
 
