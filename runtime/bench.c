@@ -119,6 +119,27 @@ static uint64_t hash_floor(const struct floor_in *fi, size_t e)
 	return acc;
 }
 
+/*
+ * One round from an empty memo: every event loaded, then detected `times`
+ * times in a row. Returns its seconds.
+ */
+static double detect_round(struct ag_engine *eng, const struct ag_evstore *st, struct ag_event *ev,
+			   int times, uint64_t *sink)
+{
+	double t0;
+	size_t e;
+	int k;
+
+	ag_engine_forget(eng);
+	t0 = mono();
+	for (e = 0; e < st->n; e++) {
+		ag_evstore_get(st, e, ev);
+		for (k = 0; k < times; k++)
+			*sink += ag_detect(eng, ev, NULL, NULL);
+	}
+	return mono() - t0;
+}
+
 static int dcmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -130,7 +151,7 @@ int ag_bench_detect(const struct sgr_ruleset *rs, char *const *files, int nfiles
 {
 	struct ag_evstore st = {0};
 	struct ag_engine eng;
-	double det[64], flo[64], lod[64], t0;
+	double det[64], flo[64], lod[64], two[64], t0;
 	uint64_t sink = 0, cand = 0, bytes = 0, floor_bytes = 0;
 	struct floor_in fi;
 	struct ag_event ev;
@@ -156,13 +177,7 @@ int ag_bench_detect(const struct sgr_ruleset *rs, char *const *files, int nfiles
 	for (k = 0; k < rounds; k++) {
 		uint64_t c0 = eng.st.candidates;
 
-		ag_engine_forget(&eng); /* each round starts with an empty memo */
-		t0 = mono();
-		for (e = 0; e < st.n; e++) {
-			ag_evstore_get(&st, e, &ev);
-			sink += ag_detect(&eng, &ev, NULL, NULL);
-		}
-		det[k] = mono() - t0;
+		det[k] = detect_round(&eng, &st, &ev, 1, &sink);
 		cand = eng.st.candidates - c0;
 		t0 = mono();
 		for (e = 0; e < st.n; e++)
@@ -219,37 +234,21 @@ int ag_bench_detect(const struct sgr_ruleset *rs, char *const *files, int nfiles
 	       (unsigned long long)(eng.st.matches / (uint64_t)rounds),
 	       (unsigned long long)(sink & 0xff));
 	/*
-	 * What detection costs once memory is out of the way: rounds that
-	 * detect every event twice in a row, the second time with the event's
-	 * bytes and the tables its matchers read in cache and its values in
-	 * the memo. The second pass is the difference to a plain round run just
-	 * before it; the median of those differences is reported.
+	 * What detection costs once memory is out of the way: a round that
+	 * detects every event twice in a row, less a plain round run just
+	 * before it (the second detection has the event's bytes, its matchers'
+	 * tables and its values' memo entries in cache); the median of these.
 	 */
 	for (k = 0; k < rounds; k++) {
-		double once;
+		double once = detect_round(&eng, &st, &ev, 1, &sink);
 
-		/* a plain round and a round of pairs side by side: their difference */
-		ag_engine_forget(&eng);
-		t0 = mono();
-		for (e = 0; e < st.n; e++) {
-			ag_evstore_get(&st, e, &ev);
-			sink += ag_detect(&eng, &ev, NULL, NULL);
-		}
-		once = mono() - t0;
-		ag_engine_forget(&eng);
-		t0 = mono();
-		for (e = 0; e < st.n; e++) {
-			ag_evstore_get(&st, e, &ev);
-			sink += ag_detect(&eng, &ev, NULL, NULL);
-			sink += ag_detect(&eng, &ev, NULL, NULL);
-		}
-		lod[k] = mono() - t0 - once;
+		two[k] = detect_round(&eng, &st, &ev, 2, &sink) - once;
 	}
-	qsort(lod, (size_t)rounds, sizeof(double), dcmp);
+	qsort(two, (size_t)rounds, sizeof(double), dcmp);
 	printf("  the same event detected again at once (in cache, in the memo): %.2f us/event = "
 	       "%.2fx the floor\n",
-	       lod[rounds / 2] / (double)st.n * 1e6,
-	       flo[rounds / 2] > 0 ? lod[rounds / 2] / flo[rounds / 2] : 0.0);
+	       two[rounds / 2] / (double)st.n * 1e6,
+	       flo[rounds / 2] > 0 ? two[rounds / 2] / flo[rounds / 2] : 0.0);
 	free(fi.kv);
 	free(fi.off);
 	ag_event_done(&ev);

@@ -347,9 +347,10 @@ static uint32_t tri_log2(const struct sgr_contains *c)
 
 /*
  * The filter above for c: bits `mask` and `mask << 1` of pairs[], rt->one,
- * and tri[1 << tri_log2(c)] when that is not 0.
+ * and tri[1 << tri_log2(c)] when that is not 0. Returns the bytes of tri
+ * used.
  */
-static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uint8_t mask,
+static size_t short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uint8_t mask,
 			       uint8_t *tri, struct ag_fm_rt *rt)
 {
 	const uint32_t tl = tri_log2(c);
@@ -374,6 +375,7 @@ static void short_filter_build(const struct sgr_contains *c, uint8_t *pairs, uin
 	}
 	rt->pairs = pairs;
 	rt->pair_mask = mask;
+	return tl ? (size_t)1 << tl : 0;
 }
 
 void ag_match_replay(struct ag_engine *e, const struct sgr_group *g, const uint32_t *hits,
@@ -481,8 +483,7 @@ int ag_match_init(struct ag_engine *e)
 				continue;
 			if (fm->contains && fm->contains->nshort) {
 				nshort++;
-				if (tri_log2(fm->contains))
-					bytes += (size_t)1 << tri_log2(fm->contains);
+				bytes += tri_log2(fm->contains) ? (size_t)1 << tri_log2(fm->contains) : 0;
 			}
 			if (fm->contains && fm->contains->nent)
 				fbytes += (size_t)1 << fm->contains->filter_log2;
@@ -512,10 +513,9 @@ int ag_match_init(struct ag_engine *e)
 			if (fm->eq)
 				rt->eq_lens = eq_lengths(fm->eq);
 			if (fm->contains && fm->contains->nshort) {
-				short_filter_build(
+				b += short_filter_build(
 					fm->contains, pairs + nshort / PAIR_SHARE * (size_t)PAIRS,
 					(uint8_t)(1u << 2 * (nshort % PAIR_SHARE)), b, rt);
-				b += rt->tri ? (size_t)1 << (32 - rt->tri_shift) : 0;
 				nshort++;
 			}
 			if (fm->contains && fm->contains->nent) {
