@@ -15,6 +15,11 @@
  * set the event was sized for) is stored as AG_FIELD_NONE: the field stays in
  * kv[] but gets no slot, so nothing can index past slot[].
  *
+ * A full event keeps taking fields the rule set uses: each takes the place
+ * of the last field kept with no id (ag_event_displace, a cursor walking
+ * down kv[] once per event), so a rule's field cannot be pushed out by
+ * fields no rule names placed before it.
+ *
  * Not here: routing (route.c), readers (jsonl.c, evtx.c).
  */
 #include "event.h"
@@ -42,6 +47,7 @@ int ag_event_init(struct ag_event *ev, uint32_t nfields)
 	if (!ev->slot)
 		goto err_free_kv;
 	ev->nslots = nfields;
+	ev->spare = AG_MAX_EVENT_FIELDS;
 	return 0;
 
 err_free_kv:
@@ -57,6 +63,27 @@ void ag_event_done(struct ag_event *ev)
 	free(ev->kv);
 	free(ev->slot);
 	memset(ev, 0, sizeof(*ev));
+}
+
+int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
+		      uint32_t val_len, uint32_t flags, uint32_t id)
+{
+	struct ag_kv *kv;
+
+	/* the last field with no id: no slot or alias points to it */
+	while (ev->spare > 0 && ev->kv[ev->spare - 1].id != AG_FIELD_NONE)
+		ev->spare--;
+	if (!ev->spare)
+		return -E2BIG;
+	kv = &ev->kv[--ev->spare];
+	kv->name = name;
+	kv->name_len = name_len;
+	kv->val = val;
+	kv->val_len = val_len;
+	kv->flags = flags;
+	kv->id = id;
+	ev->slot[id] = (uint16_t)(kv - ev->kv + 1);
+	return 0;
 }
 
 /*
@@ -78,6 +105,7 @@ void ag_event_reset(struct ag_event *ev)
 		ev->slot[ev->alias[i]] = 0;
 	ev->nkv = 0;
 	ev->dropped = 0;
+	ev->spare = AG_MAX_EVENT_FIELDS;
 	ev->nalias = 0;
 	ev->product = NULL;
 	ev->service = NULL;

@@ -443,10 +443,7 @@ static void add(struct ag_evtx *x, struct ag_event *ev, const struct ent *en)
 	uint32_t flags = nonascii(en->val, en->val_len) | (en->flags & ENT_NUMBER ? AG_V_NUMBER : 0);
 	uint32_t id = AG_FIELD_NONE;
 
-	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
-		ev->dropped++;
-		return;
-	}
+	/* a full event still takes a field with an id (ag_event_add) */
 	if (x->lookup)
 		id = x->lookup(x->ctx, en->name, en->name_len);
 	ag_event_add(ev, en->name, en->name_len, en->val, en->val_len, flags, id);

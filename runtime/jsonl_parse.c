@@ -670,11 +670,9 @@ static void emit(struct pctx *c, const char *name, uint32_t nlen, const char *va
 {
 	struct ag_jsonl *r = c->r;
 
-	if (c->ev->nkv >= AG_MAX_EVENT_FIELDS)
-		c->ev->dropped++;
-	else
-		ag_event_add(c->ev, name, nlen, val, vlen, flags,
-			     ag_jsonl_field_id(r, name, nlen, c->ev->nkv));
+	/* a full event still takes a field with an id (ag_event_add) */
+	ag_event_add(c->ev, name, nlen, val, vlen, flags,
+		     ag_jsonl_field_id(r, name, nlen, c->ev->nkv));
 }
 
 /*
@@ -687,6 +685,7 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 	const char *key, *name, *val = NULL;
 	uint32_t klen, nlen, vlen = 0, flags, members;
 	const char *start;
+	bool drop;
 
 	*ret_members = 0;
 	c->p = skip_ws(c, c->p + 1);
@@ -706,10 +705,16 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 			return ag_jsonl_fail(c, c->p, "expected ':'");
 		c->p = skip_ws(c, c->p + 1);
 		start = c->p;
-		/* A full event keeps counting fields, but builds no more names. */
+		/*
+		 * A full event builds no more names: a top-level key is its own
+		 * name (a field with an id still gets in, see ag_event_add), a
+		 * nested one is only counted.
+		 */
+		drop = false;
 		if (c->ev->nkv >= AG_MAX_EVENT_FIELDS) {
 			name = key;
 			nlen = klen;
+			drop = plen != 0;
 		} else {
 			name = field_name(c, prefix, plen, key, klen, &nlen);
 			if (!name)
@@ -746,7 +751,10 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 											 : AG_V_NUMBER;
 			break;
 		}
-		emit(c, name, nlen, val, vlen, flags);
+		if (drop)
+			c->ev->dropped++;
+		else
+			emit(c, name, nlen, val, vlen, flags);
 next:
 		c->p = skip_ws(c, c->p);
 		if (*c->p == '}') {

@@ -21,7 +21,11 @@
 
 #include "taxonomy.h"
 
-/* Fields kept per event; more are counted (ag_event.dropped) and ignored. */
+/*
+ * Fields kept per event; more are counted (ag_event.dropped) and ignored,
+ * except that a field the rule set uses takes the place of one it does not
+ * (ag_event_add).
+ */
 #ifndef AG_MAX_EVENT_FIELDS
 #define AG_MAX_EVENT_FIELDS 512
 #endif
@@ -65,9 +69,10 @@ struct ag_event {
 	const char *raw; /* raw message for keyword searches, or NULL */
 	uint32_t raw_len;
 
-	struct ag_kv *kv; /* fields in reading order */
+	struct ag_kv *kv; /* fields in reading order (see ag_event_add for a full event) */
 	uint32_t nkv;
 	uint32_t dropped; /* fields beyond AG_MAX_EVENT_FIELDS */
+	uint32_t spare;	  /* once full: kv[0 .. spare) may hold a field with no id */
 
 	uint16_t *slot;	   /* by field id: index into kv + 1, 0 = absent */
 	uint32_t nslots;   /* field ids known to the rule set */
@@ -87,22 +92,35 @@ void ag_event_done(struct ag_event *ev);
 void ag_event_reset(struct ag_event *ev);
 
 /*
+ * The event is full and a field with an id comes: see ag_event_add. Returns
+ * 0, or -E2BIG when every field kept has an id.
+ */
+int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
+		      uint32_t val_len, uint32_t flags, uint32_t id);
+
+/*
  * Add a field; name and val must stay valid until ag_event_reset(). id is
  * the field id (AG_FIELD_NONE for fields the rule set does not use). A later
  * field with the same id replaces the earlier one in the slot. Returns 0,
- * or -E2BIG when the event is full (the field is counted in ev->dropped).
+ * or -E2BIG when the event is full. A field dropped is counted in
+ * ev->dropped; when the event is full, a field with an id takes the place
+ * of the last field kept with none (which is the one dropped), so that
+ * padding an event with fields no rule names cannot push out one a rule
+ * tests.
  */
 static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len,
 			       const char *val, uint32_t val_len, uint32_t flags, uint32_t id)
 {
 	struct ag_kv *kv;
 
-	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
-		ev->dropped++;
-		return -E2BIG;
-	}
 	if (id >= ev->nslots)
 		id = AG_FIELD_NONE;
+	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
+		ev->dropped++;
+		if (id == AG_FIELD_NONE)
+			return -E2BIG;
+		return ag_event_displace(ev, name, name_len, val, val_len, flags, id);
+	}
 	kv = &ev->kv[ev->nkv++];
 	kv->name = name;
 	kv->name_len = name_len;

@@ -10,7 +10,9 @@
 #     replay in one run with good files; the bad records are counted and
 #     skipped, the good events all read, and the exit status says some
 #     input was bad;
-#   - missing files are reported and the others still replay.
+#   - missing files are reported and the others still replay;
+#   - an event padded with 600 fields no rule names before the ones a rule
+#     tests still fires that rule.
 # The dataset part skips with a message when ../shared is absent.
 #
 # Usage: run-replay.sh AGENT SOURCE_ROOT
@@ -47,6 +49,25 @@ check "bad input: exit status 1 (some input unreadable), not a crash" test "$rc"
 check "bad input: the good events are all read (2 + 4)" test "$(stat_of 'events read' "$tmp/s1")" = 6
 check "bad input: the malformed records are counted (3)" test "$(stat_of malformed "$tmp/s1")" = 3
 check "bad input: the missing file is named" grep -q 'missing.jsonl' "$tmp/s1"
+
+# fields no rule names, put first, cannot push out the fields a rule tests:
+# 600 of them, then the Image and CommandLine of the shipped netcat rule
+{
+	printf '{"logsource.product":"linux","logsource.category":"process_creation"'
+	i=0
+	while [ $i -lt 600 ]; do printf ',"pad%d":%d' $i $i; i=$((i + 1)); done
+	printf ',"Image":"/usr/bin/nc","CommandLine":"nc -e /bin/sh 127.0.0.1 9"}\n'
+} >"$tmp/padded.jsonl"
+"$agent" replay --stats --no-file-checks --alerts "$tmp/a2" "$tmp/padded.jsonl" 2>"$tmp/s2"
+check "padded event: replays (exit 0)" test $? -eq 0
+if grep -q 'proc_creation_lnx_netcat_exec\|bcacaccf-e7ec-4f83-933f-e321bf164426' "$tmp/a2" 2>/dev/null ||
+	! "$agent" rules | grep -q bcacaccf; then
+	ok "padded event: the rule on its last fields fires (or the rule set has no netcat rule)"
+else
+	not_ok "padded event: the rule on its last fields fires"
+fi
+check "padded event: the fields dropped are reported in the alert" \
+	sh -c "! \"$agent\" rules | grep -q bcacaccf || grep -q '\"dropped_fields\":92' \"$tmp/a2\""
 
 if [ ! -d "$shared" ]; then
 	ok "datasets # SKIP ../shared/datasets is absent"

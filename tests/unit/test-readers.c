@@ -145,15 +145,15 @@ Test(readers, event_add_get_alias_reset)
 	cr_assert_eq(ev.ncategory, 0);
 	for (i = 0; i < ev.nslots; i++)
 		cr_assert_eq(ev.slot[i], 0, "slot %u left set", i);
-	/* Full event: -E2BIG and counted. */
+	/* Full of fields with ids: -E2BIG and counted. */
 	for (i = 0; i < AG_MAX_EVENT_FIELDS; i++)
-		cr_assert_eq(ag_event_add(&ev, "f", 1, "v", 1, 0, AG_FIELD_USER), 0);
+		cr_assert_eq(ag_event_add(&ev, "f", 1, "v", 1, 0, AG_FIELD_COMPUTER), 0);
 	cr_assert_eq(ag_event_add(&ev, "g", 1, "v", 1, 0, AG_FIELD_IMAGE), -E2BIG);
 	cr_assert_eq(ev.dropped, 1);
 	cr_assert_null(ag_event_get(&ev, AG_FIELD_IMAGE));
 	ag_event_reset(&ev);
 	cr_assert_eq(ev.dropped, 0);
-	cr_assert_null(ag_event_get(&ev, AG_FIELD_USER));
+	cr_assert_null(ag_event_get(&ev, AG_FIELD_COMPUTER));
 	ag_event_done(&ev);
 	ag_event_done(&ev); /* safe twice */
 }
@@ -595,6 +595,98 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/*
+ * A full event still takes fields the rule set uses, each in the place of
+ * the last field kept with no id: fields no rule names, put first, cannot
+ * push out one a rule tests.
+ */
+Test(readers, event_full_keeps_fields_rules_use)
+{
+	struct ag_event ev;
+	uint32_t i;
+
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	for (i = 0; i + 1 < AG_MAX_EVENT_FIELDS; i++)
+		cr_assert_eq(ag_event_add(&ev, "u", 1, "v", 1, 0, AG_FIELD_NONE), 0);
+	cr_assert_eq(ag_event_add(&ev, "User", 4, "bob", 3, 0, AG_FIELD_USER), 0);
+	cr_assert_eq(ev.nkv, AG_MAX_EVENT_FIELDS);
+	/* an unknown field is dropped; a known one displaces the last unknown */
+	cr_assert_eq(ag_event_add(&ev, "w", 1, "v", 1, 0, AG_FIELD_NONE), -E2BIG);
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "a.exe", 5, 0, AG_FIELD_IMAGE), 0);
+	cr_assert_eq(ev.nkv, AG_MAX_EVENT_FIELDS);
+	cr_assert_eq(ev.dropped, 2);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_IMAGE), &ev.kv[AG_MAX_EVENT_FIELDS - 2]);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_USER)->val, "bob");
+	/* an id >= nslots is no id */
+	cr_assert_eq(ag_event_add(&ev, "Big", 3, "v", 1, 0, ev.nslots), -E2BIG);
+	/* a later field with the same id takes the slot, as in an event not full */
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "b.exe", 5, 0, AG_FIELD_IMAGE), 0);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "b.exe");
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_IMAGE), &ev.kv[AG_MAX_EVENT_FIELDS - 3]);
+	cr_assert_str_eq(ev.kv[AG_MAX_EVENT_FIELDS - 2].val, "a.exe");
+	ag_event_alias(&ev, AG_FIELD_EVENTID, AG_FIELD_IMAGE);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_EVENTID)->val, "b.exe");
+	/* known fields take every unknown one's place, then are dropped */
+	for (i = 0; i + 3 < AG_MAX_EVENT_FIELDS; i++)
+		cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER), 0);
+	cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER), -E2BIG);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_COMPUTER), &ev.kv[0]);
+	for (i = 0; i < AG_MAX_EVENT_FIELDS; i++)
+		cr_assert_neq(ev.kv[i].id, AG_FIELD_NONE, "kv[%u] still unknown", i);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_USER)->val, "bob");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "b.exe");
+	/* reset clears every slot, and the next full event displaces again */
+	ag_event_reset(&ev);
+	for (i = 0; i < ev.nslots; i++)
+		cr_assert_eq(ev.slot[i], 0, "slot %u left set", i);
+	for (i = 0; i < AG_MAX_EVENT_FIELDS; i++)
+		cr_assert_eq(ag_event_add(&ev, "u", 1, "v", 1, 0, AG_FIELD_NONE), 0);
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "c.exe", 5, 0, AG_FIELD_IMAGE), 0);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_IMAGE), &ev.kv[AG_MAX_EVENT_FIELDS - 1]);
+	ag_event_done(&ev);
+}
+
+/* The same through the JSONL reader: top-level keys with an id get in, nested ones are counted. */
+Test(readers, jsonl_full_event_keeps_fields_rules_use)
+{
+	struct sbuf in = {0};
+	char k[32];
+	struct ag_event ev;
+	struct ag_jsonl *r;
+	FILE *f = tmpfile();
+	uint32_t i;
+
+	sb_str(&in, "{");
+	for (i = 0; i < AG_MAX_EVENT_FIELDS + 8; i++) {
+		snprintf(k, sizeof(k), "\"pad%u\":%u,", i, i);
+		sb_str(&in, k);
+	}
+	sb_str(&in, "\"a\":{\"ParentImage\":\"nested.exe\"},\"Image\":\"evil.exe\","
+		    "\"CommandLine\":\"evil.exe -x\",\"b\":{}}\n");
+	cr_assert(f);
+	cr_assert_eq(fwrite(in.s, 1, strlen(in.s), f), strlen(in.s));
+	rewind(f);
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
+	cr_assert_eq(ag_jsonl_next(r, &ev), 0);
+	cr_assert_eq(ev.nkv, AG_MAX_EVENT_FIELDS);
+	/* the padding beyond the cap (8), a.ParentImage, the two displaced, and "b" */
+	cr_assert_eq(ev.dropped, 8 + 1 + 2 + 1);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "evil.exe");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_COMMANDLINE)->val, "evil.exe -x");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->name, "Image");
+	/* a nested key is not looked up by its last part alone */
+	cr_assert_null(ag_event_get(&ev, AG_FIELD_PARENTIMAGE));
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->name, "Image");
+	/* a nested key is not looked up by its last part alone */
+	cr_assert_null(ag_event_get(&ev, AG_FIELD_PARENTIMAGE));
+	cr_assert_eq(ag_jsonl_next(r, &ev), -ENODATA);
+	ag_jsonl_close(r);
+	ag_event_done(&ev);
+	fclose(f);
+	free(in.s);
 }
 
 Test(readers, jsonl_datasets_and_throughput, .timeout = 300)
