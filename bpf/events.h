@@ -22,7 +22,7 @@
 #endif
 
 /* Changes whenever a struct or enum below changes. */
-#define AG_REC_ABI 1
+#define AG_REC_ABI 2
 
 /* Strings per record, and the bytes of string data one record can carry. */
 #define AG_REC_NSTR 4
@@ -31,13 +31,16 @@
 #define AG_REC_HALF (AG_REC_DATA / 2)
 /* Longest path sent (the kernel's PATH_MAX, less the NUL). */
 #define AG_PATH_MAX 4095
-/* Longest argv area sent. */
+/*
+ * Longest argv area sent; a longer one (or one that does not fit after the
+ * executable's path) is sent as its head and its tail with a NUL between.
+ */
 #define AG_ARGS_MAX (AG_REC_HALF - 1)
 /* Bytes of a DNS message sent (two messages fit). */
 #define AG_DNS_MAX 512
 
 enum ag_rec_type {
-	AG_REC_EXEC = 1,    /* s0 exe path, s1 cwd, s2 exec filename, s3 argv (NUL-separated) */
+	AG_REC_EXEC = 1,    /* s0 exe path, s1 argv (NUL-separated), s2 cwd, s3 exec filename */
 	AG_REC_FORK,	    /* u.fork: the new process; the header is the parent */
 	AG_REC_EXIT,	    /* u.exit */
 	AG_REC_CONNECT,	    /* u.net: an outbound connect (ret 0 or -EINPROGRESS) */

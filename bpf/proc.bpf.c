@@ -6,7 +6,10 @@
  *    the new image: the real executable (a dentry walk of mm->exe_file, so
  *    memfd and deleted files show as such), the working directory, the
  *    filename as given and the whole argv read at once from mm->arg_start
- *    (the kernel has just written those pages).
+ *    (the kernel has just written those pages). argv comes right after the
+ *    executable, so that long paths cannot push it out of the record, and
+ *    an argv too long for what is left is sent as its head and its tail
+ *    (put_argv).
  *  - fork: tp_btf/sched_process_fork; threads are skipped. It also grows
  *    the followed tree (--pid-tree) before any filtering.
  *  - exit: tp/sched/sched_process_exit for the last thread of a process
@@ -18,6 +21,43 @@
 #include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * The argv area [astart, aend) as string 1: whole when it fits below
+ * AG_REC_HALF, else its head and its tail with a NUL between, cut
+ * (AG_S_TRUNC): padding put before or after a payload cannot push the
+ * payload out of the command line (only a payload with more than about
+ * 4 KiB of padding on each side is lost).
+ */
+static __always_inline void put_argv(struct ag_rec *r, __u32 *off, __u64 astart, __u64 aend)
+{
+	__u32 o = *off, max, head, tail;
+	__u64 len = aend - astart;
+
+	if (o >= AG_REC_HALF - 8) {
+		r->h.sflag[1] = AG_S_TRUNC;
+		return;
+	}
+	max = AG_REC_HALF - 1 - o; /* at most AG_ARGS_MAX */
+	if (len <= max) {
+		put_ubuf(r, 1, off, (const void *)astart, len, max);
+		return;
+	}
+	head = max / 2;
+	tail = max - head - 1;
+	barrier_var(o);
+	if (bpf_probe_read_user(&r->data[o & (AG_REC_HALF - 1)], head & (AG_REC_HALF - 1),
+				(const void *)astart) ||
+	    bpf_probe_read_user(&r->data[(o + head + 1) & (AG_REC_DATA - 1)],
+				tail & (AG_REC_HALF - 1), (const void *)(aend - tail))) {
+		r->h.sflag[1] = AG_S_FAULT | AG_S_TRUNC;
+		return;
+	}
+	r->data[(o + head) & (AG_REC_DATA - 1)] = 0;
+	r->h.slen[1] = max;
+	r->h.sflag[1] = AG_S_TRUNC;
+	*off = o + max;
+}
 
 SEC("tp/sched/sched_process_exec")
 int ag_exec(struct trace_event_raw_sched_process_exec *ctx)
@@ -43,17 +83,17 @@ int ag_exec(struct trace_event_raw_sched_process_exec *ctx)
 		put_file_path(r, 0, &off, s->pbuf, exe);
 	else
 		r->h.sflag[0] = AG_S_FAULT;
-	put_cwd(r, 1, &off, s->pbuf, t);
-	/* __data_loc: offset in the low 16 bits, length (with the NUL) in the high 16 */
-	loc = ctx->__data_loc_filename;
-	if ((loc >> 16) > 1)
-		put_kbuf(r, 2, &off, (void *)ctx + (loc & 0xffff), ((loc >> 16) - 1) & 0xfff, 0);
 	astart = BPF_CORE_READ(mm, arg_start);
 	aend = BPF_CORE_READ(mm, arg_end);
 	if (aend > astart) {
 		r->u.exec.args_size = (__u32)(aend - astart);
-		put_ubuf(r, 3, &off, (const void *)astart, aend - astart, AG_ARGS_MAX);
+		put_argv(r, &off, astart, aend);
 	}
+	put_cwd(r, 2, &off, s->pbuf, t);
+	/* __data_loc: offset in the low 16 bits, length (with the NUL) in the high 16 */
+	loc = ctx->__data_loc_filename;
+	if ((loc >> 16) > 1)
+		put_kbuf(r, 3, &off, (void *)ctx + (loc & 0xffff), ((loc >> 16) - 1) & 0xfff, 0);
 	ag_emit(r, off);
 	return 0;
 }

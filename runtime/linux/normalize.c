@@ -313,23 +313,26 @@ static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i
 static int on_exec(struct ag_norm *n, const struct ag_rec *r, const struct ag_norm_strs *rs)
 {
 	const struct ag_rec_hdr *h = &r->h;
-	size_t ilen = 0, clen = rs->n[3], wlen = 0, i;
+	size_t ilen = 0, clen = rs->n[1], wlen = 0, i;
 	const char *image = ag_norm_kpath(n, rs->p[0], rs->n[0], rs->f[0], &ilen);
-	const char *cwd = ag_norm_kpath(n, rs->p[1], rs->n[1], rs->f[1], &wlen);
+	const char *cwd = ag_norm_kpath(n, rs->p[2], rs->n[2], rs->f[2], &wlen);
 	char *cmd = reserve(n, clen);
 	struct ag_norm_proc pp;
 
 	if (!image || !cwd || !cmd)
 		return -EINVAL;
-	/* argv: NUL-separated, the last one NUL-terminated: joined with spaces */
-	memcpy(cmd, rs->p[3], clen);
+	/*
+	 * argv: NUL-separated, the last one NUL-terminated: joined with spaces
+	 * (a cut argv's head and tail too, see bpf/proc.bpf.c put_argv)
+	 */
+	memcpy(cmd, rs->p[1], clen);
 	while (clen && !cmd[clen - 1])
 		clen--;
 	for (i = 0; i < clen; i++)
 		if (!cmd[i])
 			cmd[i] = ' ';
 	if (!rs->n[0]) /* no exe_file: the name as given */
-		image = copy(n, rs->p[2], ilen = rs->n[2]);
+		image = copy(n, rs->p[3], ilen = rs->n[3]);
 	ag_proctab_exec(n->pt, h->tgid, h->ppid, h->start_ns, h->euid, image, ilen, cmd, clen, cwd,
 			wlen);
 	if (!(n->classes & AG_G_PROCESS))

@@ -243,6 +243,7 @@ def act_exec(tap, ag, tmp):
         "event.dataset": "sigmac.process_creation",
         "sigma.fields.ParentUser": "root",
     })
+    act_exec_long(tap, ag, tmp)
     mark = "sgl-marker-exit-%d" % random.randrange(1 << 30)
     t0 = time.monotonic()
     sh = subprocess.Popen(["/bin/sh", "-c", "exit 7", mark], cwd=tmp)
@@ -255,6 +256,57 @@ def act_exec(tap, ag, tmp):
         "process.parent.pid": os.getpid(),
         "sigma.fields.ExitCode": 7,
     })
+
+
+def cut_argv(argv, room):
+    """The command line of argv when its area is sent in room bytes (bpf/proc.bpf.c put_argv)."""
+    area = b"".join(a.encode() + b"\0" for a in argv)
+    if len(area) > room:
+        head = room // 2
+        area = area[:head] + b"\0" + area[len(area) - (room - head - 1):]
+    return area.rstrip(b"\0").replace(b"\0", b" ").decode()
+
+
+def act_exec_long(tap, ag, tmp):
+    """Padding cannot push a payload out of the command line."""
+    # 12 KiB of padding before the marker: the argv area is cut, its tail kept
+    true = os.path.realpath("/bin/true")
+    mark = "sgl-marker-exec-long-%d" % random.randrange(1 << 30)
+    argv = [true] + ["p" * 1000] * 12 + [mark]
+    t0 = time.monotonic()
+    subprocess.run(argv, cwd=tmp)
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(1))(x) and
+                           mark in g(x, "process.command_line", ""), since=t0)
+    want = cut_argv(argv, 8191 - len(true))
+    check(tap, "process_creation: argv of 12 KiB, marker at its end: head and tail sent", a, lat, {
+        "process.executable": true,
+        "process.command_line": want,
+        "process.working_directory": tmp,
+    })
+    # long paths before argv in the record: a 3 KiB executable path run by
+    # its 3 KiB name from a 3.5 KiB working directory still has its argv
+    top = os.path.join(tmp, "deep")
+    exe_dir, cwd = top, top
+    while len(exe_dir) < 3000:
+        exe_dir = os.path.join(exe_dir, "e" * 200)
+    while len(cwd) < 3500:
+        cwd = os.path.join(cwd, "c" * 200)
+    os.makedirs(exe_dir, exist_ok=True)
+    os.makedirs(cwd, exist_ok=True)
+    exe = os.path.join(exe_dir, "true")
+    shutil.copy(true, exe)
+    mark = "sgl-marker-exec-deep-%d" % random.randrange(1 << 30)
+    argv = [exe, "q" * 3000, mark]
+    t0 = time.monotonic()
+    subprocess.run(argv, cwd=cwd)
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(1))(x) and
+                           mark in g(x, "process.command_line", ""), since=t0)
+    check(tap, "process_creation: 3 KiB executable path and 3.5 KiB directory: argv still sent",
+          a, lat, {
+              "process.executable": exe,
+              "process.command_line": cut_argv(argv, 8191 - len(exe)),
+              "process.working_directory": cwd,
+          })
 
 
 def act_net(tap, ag, tmp):
