@@ -472,9 +472,10 @@ static void put_value(struct ag_jsonw *w, const struct ag_kv *kv)
 	else if ((kv->flags & AG_V_BOOL) && (sv_eq((struct sv){kv->val, kv->val_len}, "true", 4) ||
 					     sv_eq((struct sv){kv->val, kv->val_len}, "false", 5)))
 		ag_jsonw_raw(w, NULL, kv->val, kv->val_len);
-	else if ((kv->flags & AG_V_NUMBER) && ag_json_number_valid(kv->val, kv->val_len))
+	else if ((kv->flags & AG_V_NUMBER) && (!w->str_cap || kv->val_len <= w->str_cap) &&
+		 ag_json_number_valid(kv->val, kv->val_len))
 		ag_jsonw_raw(w, NULL, kv->val, kv->val_len);
-	else
+	else /* a number too long for the cap (see ag_alert_write) is cut as a string */
 		ag_jsonw_str(w, NULL, kv->val, kv->val_len);
 }
 
@@ -569,6 +570,8 @@ static void put_sigma(struct ag_jsonw *w, const struct sgr_rule *r, const struct
 	}
 	if (ev->dropped)
 		ag_jsonw_u64(w, "dropped_fields", ev->dropped);
+	if (w->str_cap) /* see ag_alert_write */
+		ag_jsonw_u64(w, "value_cap", w->str_cap);
 	put_fields(w, ev);
 	ag_jsonw_obj_end(w);
 }
@@ -604,8 +607,9 @@ static void hook_hash(struct sv *h, const char *hex)
 		*h = (struct sv){hex, strlen(hex)};
 }
 
-int ag_alert_write(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
-		   const struct ag_event *ev, const struct ag_alert_hook *hook, uint64_t now_ns)
+static int alert_once(struct ag_jsonw *out, const struct ag_alert_ctx *ac,
+		      const struct sgr_rule *r, const struct ag_event *ev,
+		      const struct ag_alert_hook *hook, uint64_t now_ns)
 {
 	const struct cat_map *cm = cat_lookup(ev->ncategory ? ev->category[0] : NULL);
 	struct alert_in in = {.ev = ev};
@@ -663,4 +667,24 @@ int ag_alert_write(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const st
 	put_sigma(out, r, ev);
 	ag_jsonw_obj_end(out);
 	return ag_jsonw_line_end(out, mark);
+}
+
+/*
+ * An alert too long for its line (the writer's limit, alerts.max_line_kb)
+ * is written again with every string and key cut shorter, 64 KiB, then
+ * 8 KiB, 1 KiB, 128 bytes, and says so in sigma.value_cap: a long value
+ * (a padded command line) must not cost the alert itself.
+ */
+int ag_alert_write(struct ag_jsonw *out, const struct ag_alert_ctx *ac, const struct sgr_rule *r,
+		   const struct ag_event *ev, const struct ag_alert_hook *hook, uint64_t now_ns)
+{
+	size_t cap0 = out->str_cap, cap;
+	int rc = alert_once(out, ac, r, ev, hook, now_ns);
+
+	for (cap = 65536; rc == -E2BIG && cap >= 128 && (!cap0 || cap < cap0); cap /= 8) {
+		out->str_cap = cap;
+		rc = alert_once(out, ac, r, ev, hook, now_ns);
+	}
+	out->str_cap = cap0;
+	return rc;
 }

@@ -408,8 +408,23 @@ static inline void prefix(struct ag_jsonw *w, const char *key)
 	prefix_at(w, key, key != NULL);
 }
 
+/* n, or less when w->str_cap cuts s there (never inside a UTF-8 sequence). */
+static size_t capped(struct ag_jsonw *w, const char *s, size_t n)
+{
+	size_t c = w->str_cap, k;
+
+	if (!c || n <= c)
+		return n;
+	/* back off over continuation bytes to the start of the character cut */
+	for (k = 0; k < 3 && c > 0 && ((unsigned char)s[c] & 0xc0) == 0x80; k++)
+		c--;
+	w->cut++;
+	return c;
+}
+
 void ag_jsonw_key(struct ag_jsonw *w, const char *k, size_t n)
 {
+	n = capped(w, k, n);
 	prefix_at(w, NULL, true);
 	put_quoted(w, (const unsigned char *)k, n, true);
 	if (!w->err)
@@ -472,6 +487,7 @@ void ag_jsonw_arr_end(struct ag_jsonw *w)
 
 void ag_jsonw_str(struct ag_jsonw *w, const char *key, const char *s, size_t n)
 {
+	n = capped(w, s, n);
 	prefix(w, key);
 	put_quoted(w, (const unsigned char *)s, n, false);
 }

@@ -40,6 +40,8 @@ struct ag_jsonw {
 	uint64_t more;	/* bit d: the container at depth d has a member already */
 	uint64_t obj;	/* bit d: the container at depth d is an object */
 	bool keyed;	/* ag_jsonw_key() wrote a key: the next value belongs to it */
+	size_t str_cap; /* strings and keys longer are cut to it (a UTF-8 boundary); 0: none */
+	uint64_t cut;	/* strings and keys cut since init (see str_cap) */
 };
 
 /*

@@ -12,7 +12,8 @@
 #     input was bad;
 #   - missing files are reported and the others still replay;
 #   - an event padded with 600 fields no rule names before the ones a rule
-#     tests still fires that rule.
+#     tests still fires that rule, and one with a 600 KiB command line gets
+#     its alert written.
 # The dataset part skips with a message when ../shared is absent.
 #
 # Usage: run-replay.sh AGENT SOURCE_ROOT
@@ -68,6 +69,22 @@ else
 fi
 check "padded event: the fields dropped are reported in the alert" \
 	sh -c "! \"$agent\" rules | grep -q bcacaccf || grep -q '\"dropped_fields\":92' \"$tmp/a2\""
+
+# a command line of 600 KiB: the alert is written, its values cut (sigma.value_cap)
+{
+	printf '{"logsource.product":"linux","logsource.category":"process_creation",'
+	printf '"Image":"/usr/bin/nc","CommandLine":"nc -e /bin/sh 127.0.0.1 9 '
+	head -c 614400 /dev/zero | tr '\0' 'x'
+	printf '"}\n'
+} >"$tmp/long.jsonl"
+"$agent" replay --stats --no-file-checks --alerts "$tmp/a3" "$tmp/long.jsonl" 2>"$tmp/s3"
+check "long value: replays (exit 0)" test $? -eq 0
+check "long value: every alert counted is written" \
+	test "$(stat_of alerts "$tmp/s3")" = "$(wc -l <"$tmp/a3")"
+if "$agent" rules | grep -q bcacaccf; then
+	check "long value: the rule's alert is written, with sigma.value_cap" \
+		grep -q '"value_cap":65536.*bcacaccf\|bcacaccf.*"value_cap":65536' "$tmp/a3"
+fi
 
 if [ ! -d "$shared" ]; then
 	ok "datasets # SKIP ../shared/datasets is absent"

@@ -358,6 +358,58 @@ Test(alert, limit_keeps_whole_lines)
 	ag_event_done(&big);
 }
 
+/*
+ * A value too long for the line (a padded command line) costs the alert
+ * nothing: it is written again with every string cut (sigma.value_cap),
+ * never inside a UTF-8 character.
+ */
+Test(alert, long_value_cut_not_the_alert)
+{
+	const size_t big = 3u << 20;
+	char *cmd = malloc(big + 1);
+	struct ag_event ev;
+	struct ag_jsonw w;
+	struct jdoc *d;
+	char *got;
+	size_t n, i;
+
+	cr_assert(cmd);
+	/* "cmd.exe /c " then e-acute (2 bytes) from an odd offset on, to the end */
+	memcpy(cmd, "cmd.exe /c ", 11);
+	for (i = 11; i + 2 <= big; i += 2)
+		memcpy(cmd + i, "\xc3\xa9", 2);
+	cmd[i] = '\0';
+	sysmon1(&ev);
+	addf(&ev, "CommandLine", cmd, AG_V_NONASCII);
+	addf(&ev, "Payload", cmd, AG_V_NONASCII);
+	cr_assert_eq(ag_jsonw_init(&w, 0, 1u << 20), 0);
+	cr_assert_eq(ag_alert_sigma(&w, &std_ctx, &std_rule, &ev, NOW_NS), 0);
+	cr_assert_eq(w.str_cap, 0, "the cap is the writer's own again");
+	cr_assert_leq(w.len, 1u << 20);
+	d = jparse(w.buf, w.len);
+	cr_assert_str_empty(d->err, "%s", d->err);
+	expect_raw(d, "sigma/value_cap", "65536");
+	got = jstr(d, "process/command_line", &n);
+	cr_assert_not_null(got);
+	/* 65536 bytes, less the half character at the cut */
+	cr_assert_eq(n, 65535);
+	cr_assert_eq(memcmp(got, cmd, n), 0);
+	free(got);
+	expect_str(d, "process/executable", "C:\\Windows\\System32\\cmd.exe");
+	jfree(d);
+	/* the next alert, small, is written whole, with no cap */
+	ag_jsonw_reset(&w);
+	ag_event_done(&ev);
+	sysmon1(&ev);
+	d = alert_doc(&std_rule, &ev, &w);
+	expect_absent(d, "sigma/value_cap");
+	expect_str(d, "process/command_line", "cmd.exe /c \"whoami /all\"");
+	jfree(d);
+	ag_jsonw_done(&w);
+	ag_event_done(&ev);
+	free(cmd);
+}
+
 /* Every kind of line above, once more through an independent parser. */
 Test(alert, python_json_agrees)
 {
