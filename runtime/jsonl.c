@@ -150,9 +150,27 @@ static uint64_t count_nl(const char *p, const char *e)
 	return n;
 }
 
+/* Objects cut short at the end of input tried again in a row, at most (see ag_jsonl_next). */
+#define CUT_RETRIES 16
+
 /*
- * Skip from buf[pos] to the start of the next line beginning with '{' (or
- * the end of input): the rest of the current line, then whole lines.
+ * Whether the line at r->pos may start an object: '{' after blanks and a
+ * BOM, or the end of what is read (skip_between sees to the rest).
+ */
+static bool line_starts_object(const struct ag_jsonl *r)
+{
+	const char *q = r->buf + r->pos, *e = r->buf + r->end;
+
+	if (e - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0)
+		q += 3;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	return q >= e || *q == '{';
+}
+
+/*
+ * Skip from buf[pos] to the start of the next line that may start an object
+ * (or the end of input): the rest of the current line, then whole lines.
  */
 static int resync(struct ag_jsonl *r)
 {
@@ -178,7 +196,7 @@ static int resync(struct ag_jsonl *r)
 			if (err)
 				return err;
 		}
-		if (r->pos >= r->end || r->buf[r->pos] == '{')
+		if (line_starts_object(r))
 			return 0;
 	}
 }
@@ -412,6 +430,7 @@ int ag_jsonl_next(struct ag_jsonl *r, struct ag_event *ev)
 			r->line += c.lines;
 			r->pos = (size_t)(c.p - r->buf);
 			r->st.objects++;
+			r->cut_retries = 0;
 			ev->seq = ++r->values;
 			return 0;
 		}
@@ -439,12 +458,27 @@ int ag_jsonl_next(struct ag_jsonl *r, struct ag_event *ev)
 			problem(r, r->line, r->off0 + r->pos,
 				r->eof && have < r->max_object ? "truncated object at end of input"
 							       : "object larger than the size cap");
-			r->line += count_nl(obj, c.end);
-			r->pos = r->end;
+			if (r->eof && have < r->max_object && r->cut_retries < CUT_RETRIES) {
+				/*
+				 * Cut short at the end: its later lines may hold whole
+				 * objects ({"a":[1, then a good line). Each try reads
+				 * to the end again, so only a few in a row.
+				 */
+				r->cut_retries++;
+				r->pos = (size_t)(obj - r->buf);
+			} else {
+				r->line += count_nl(obj, c.end);
+				r->pos = r->end;
+			}
 		} else {
-			r->line += c.lines;
+			/*
+			 * Named by the line where it starts. The next try is the
+			 * first later line that starts with '{', even one this
+			 * object ran into: a record cut short ({"a":"b" with no
+			 * close) must not take the good line after it along.
+			 */
 			problem(r, r->line, r->off0 + (uint64_t)(c.errp - r->buf), c.why);
-			r->pos = (size_t)(c.errp - r->buf);
+			r->pos = (size_t)(obj - r->buf);
 		}
 		err = resync(r);
 		if (err)

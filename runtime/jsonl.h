@@ -13,12 +13,19 @@
  * ("userIdentity.arn"); an empty nested object is the field with text "{}";
  * arrays are kept as compact JSON text with AG_V_COMPOUND.
  *
- * A malformed top-level value (bad JSON, not an object, invalid UTF-8, an
- * invalid escape or lone surrogate, nesting deeper than AG_JSONL_MAX_DEPTH,
- * an object over the size cap, truncation at the end of input) is skipped
- * and counted: the reader skips the rest of the line where the problem was
- * found, then every line that does not start with '{', and goes on. It
- * never stops because of its input.
+ * What a writer may emit for odd input costs only its own value: bytes
+ * that are not UTF-8 are kept as they are; a lone surrogate escape is the
+ * byte Python's "surrogateescape" stands for (U+DC80..U+DCFF) or U+FFFD;
+ * NaN, Infinity and -Infinity are text; a value nested deeper than
+ * AG_JSONL_MAX_DEPTH is kept as its JSON text.
+ *
+ * A malformed top-level value (bad JSON, not an object, an invalid escape,
+ * a raw control character in a string, an object over the size cap,
+ * truncation at the end of input) is skipped and counted, named by the
+ * line where it starts: the reader goes on at the first later line that
+ * starts with '{' (after blanks or a BOM), even one the bad value ran
+ * into, so a record cut short does not take the next one along. It never
+ * stops because of its input.
  *
  * Not here: routing (route.h), field-name hashing (the caller's lookup).
  */

@@ -69,6 +69,7 @@ struct ag_jsonl {
 	size_t sc_max;	/* cap on sc_cap */
 	uint64_t line;	 /* 1-based line of buf[pos] */
 	uint64_t values; /* top-level values seen (objects + malformed) */
+	uint32_t cut_retries; /* objects cut short at the end tried again since the last good one */
 	struct ag_jsonl_stats st;
 	struct ag_jsonl_problem prob[AG_JSONL_PROBLEMS]; /* ring, newest at nprob - 1 */
 	uint64_t nprob;

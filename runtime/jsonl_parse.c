@@ -245,10 +245,17 @@ static long hex4(const char *q, const char **ret_bad)
 	return v;
 }
 
+/* u_escape() result for a byte kept as it is (see there). */
+#define RAW_BYTE 0x110000l
+
 /*
  * Decode the \u escape at q (q[0] == '\\'), with the low half that must
- * follow a high surrogate. Returns the code point and sets *ret_next past
- * the escape(s), or returns -1 after ag_jsonl_fail().
+ * follow a high surrogate. A lone surrogate costs only itself, not the
+ * event: one of U+DC80..U+DCFF (how Python writes a byte of a file name
+ * or argv that is not UTF-8, "surrogateescape") is that byte again,
+ * returned as RAW_BYTE + the byte; any other becomes U+FFFD. Returns the
+ * code point and sets *ret_next past the escape(s), or returns -1 after
+ * ag_jsonl_fail().
  */
 static long u_escape(struct pctx *c, const char *q, const char **ret_next)
 {
@@ -261,18 +268,16 @@ static long u_escape(struct pctx *c, const char *q, const char **ret_next)
 	if (u < 0)
 		return ag_jsonl_fail(c, bad, "invalid \\u escape");
 	q += 6;
-	if (u >= 0xdc00 && u <= 0xdfff)
-		return ag_jsonl_fail(c, q - 6, "lone surrogate");
-	if (u >= 0xd800 && u <= 0xdbff) {
-		if (q[0] != '\\' || q[1] != 'u')
-			return ag_jsonl_fail(c, q + (q[0] == '\\'), "lone surrogate");
-		v = hex4(q + 2, &bad);
-		if (v < 0)
-			return ag_jsonl_fail(c, bad, "invalid \\u escape");
-		if (v < 0xdc00 || v > 0xdfff)
-			return ag_jsonl_fail(c, q, "lone surrogate");
-		q += 6;
-		u = 0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00);
+	if (u >= 0xdc00 && u <= 0xdfff) {
+		u = u >= 0xdc80 && u <= 0xdcff ? RAW_BYTE + (u & 0xff) : 0xfffd;
+	} else if (u >= 0xd800 && u <= 0xdbff) {
+		if (q[0] == '\\' && q[1] == 'u' && (v = hex4(q + 2, &bad)) >= 0xdc00 &&
+		    v <= 0xdfff) {
+			q += 6;
+			u = 0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00);
+		} else {
+			u = 0xfffd; /* what follows is read on its own */
+		}
 	}
 	*ret_next = q;
 	return u;
@@ -299,10 +304,8 @@ static int scan_string(struct pctx *c, const char **ret_close, bool *ret_esc, ui
 		if (ch >= 0x80) {
 			size_t n = utf8_len(q, &bad);
 
-			if (!n)
-				return ag_jsonl_fail(c, bad, "invalid UTF-8 in string");
 			*flags |= AG_V_NONASCII;
-			q += n;
+			q += n ? n : 1; /* an invalid byte is kept as it is */
 			continue;
 		}
 		if (ch != '\\')
@@ -321,9 +324,14 @@ static int scan_string(struct pctx *c, const char **ret_close, bool *ret_esc, ui
 	return 0;
 }
 
-/* Append code point u as UTF-8 at o; returns the new end. */
+/* Append code point u as UTF-8 at o (RAW_BYTE + b: the byte b); returns the new end. */
 static char *put_utf8(char *o, unsigned long u, uint32_t *flags)
 {
+	if (u >= RAW_BYTE) {
+		*flags |= AG_V_NONASCII;
+		*o++ = (char)(u - RAW_BYTE);
+		return o;
+	}
 	if (u < 0x80) {
 		*o++ = (char)u;
 		return o;
@@ -393,7 +401,7 @@ parse_escaped(struct pctx *c, const char *q, const char **ret_s, uint32_t *ret_n
 		if (ch >= 0x80) {
 			n = utf8_len(q, &bad);
 			if (!n)
-				return ag_jsonl_fail(c, bad, "invalid UTF-8 in string");
+				n = 1; /* an invalid byte is kept as it is */
 			*flags |= AG_V_NONASCII;
 			memcpy(o, q, 4);
 			q += n;
@@ -455,10 +463,8 @@ static __attribute__((noinline)) int parse_string_slow(struct pctx *c, const cha
 		if (ch < 0x80)
 			return ag_jsonl_fail(c, q, "control character in string");
 		n = utf8_len(q, &bad);
-		if (!n)
-			return ag_jsonl_fail(c, bad, "invalid UTF-8 in string");
 		*flags |= AG_V_NONASCII;
-		q = scan_plain(q + n);
+		q = scan_plain(q + (n ? n : 1)); /* an invalid byte is kept as it is */
 	}
 	*ret_s = s;
 	*ret_n = (uint32_t)(q - s);
@@ -539,6 +545,50 @@ static int scan_literal(struct pctx *c, const char *lit, size_t n)
 	return 0;
 }
 
+/*
+ * A value nested deeper than AG_JSONL_MAX_DEPTH, skipped without recursion:
+ * strings validated, brackets counted (not matched), anything else passed
+ * over. It costs only itself: the field keeps it as its text.
+ */
+static int skip_deep(struct pctx *c)
+{
+	const char *end;
+	uint32_t flags = 0;
+	size_t depth = 0;
+	bool esc;
+
+	for (;;) {
+		switch (*c->p) {
+		case '"':
+			if (scan_string(c, &end, &esc, &flags))
+				return -1;
+			continue;
+		case '[':
+		case '{':
+			depth++;
+			break;
+		case ']':
+		case '}':
+			if (!depth)
+				return ag_jsonl_fail(c, c->p, "unbalanced brackets");
+			if (!--depth) {
+				c->p++;
+				return 0;
+			}
+			break;
+		case '\0':
+			return ag_jsonl_fail(c, c->p, "unbalanced brackets");
+		case ' ':
+		case '\t':
+		case '\r':
+		case '\n':
+			c->ws = true;
+			break;
+		}
+		c->p++;
+	}
+}
+
 /* Validate any JSON value at c->p (inside an array), advancing c->p. */
 static int skip_value(struct pctx *c, int depth)
 {
@@ -556,14 +606,20 @@ static int skip_value(struct pctx *c, int depth)
 		return scan_literal(c, "false", 5);
 	case 'n':
 		return scan_literal(c, "null", 4);
+	case 'N': /* not JSON, but Python's json writes them */
+		return scan_literal(c, "NaN", 3);
+	case 'I':
+		return scan_literal(c, "Infinity", 8);
 	case '[':
 	case '{':
 		break;
 	default:
+		if (c->p[0] == '-' && c->p[1] == 'I')
+			return scan_literal(c, "-Infinity", 9);
 		return scan_number(c);
 	}
 	if (depth >= AG_JSONL_MAX_DEPTH)
-		return ag_jsonl_fail(c, c->p, "nesting too deep");
+		return skip_deep(c);
 	open = *c->p;
 	close = open == '[' ? ']' : '}';
 	c->p = skip_ws(c, c->p + 1);
@@ -727,8 +783,12 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 				return -1;
 			break;
 		case '{':
-			if (depth >= AG_JSONL_MAX_DEPTH)
-				return ag_jsonl_fail(c, start, "nesting too deep");
+			if (depth >= AG_JSONL_MAX_DEPTH) { /* kept as its text, as an array */
+				if (parse_array(c, depth, &val, &vlen, &flags))
+					return -1;
+				flags |= AG_V_COMPOUND;
+				break;
+			}
 			if (parse_object(c, name, nlen, depth + 1, &members))
 				return -1;
 			if (members)
@@ -747,8 +807,12 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 				return -1;
 			val = start;
 			vlen = (uint32_t)(c->p - start);
-			flags = *start == 'n' ? AG_V_NULL : *start == 't' || *start == 'f' ? AG_V_BOOL
-											 : AG_V_NUMBER;
+			if (*start == 'n')
+				flags = AG_V_NULL;
+			else if (*start == 't' || *start == 'f')
+				flags = AG_V_BOOL;
+			else if (*start != 'N' && *start != 'I' && start[1] != 'I')
+				flags = AG_V_NUMBER; /* NaN and the infinities are text */
 			break;
 		}
 		if (drop)

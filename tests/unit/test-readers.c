@@ -214,13 +214,26 @@ Test(readers, jsonl_escapes)
 	expect("{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20ac\\ud83d\\ude00\\u0000\"}",
 	       "{e=\"\\/\\x08\\x0c\\x0a\\x0d\\x09A\\xc3\\xa9\\xe2\\x82\\xac\\xf0\\x9f\\x98\\x80\\x00#U}\n",
 	       0);
-	/* Invalid escape, lone surrogates, bad hex: the object is skipped, the next is read. */
+	/* Invalid escape, bad hex: the object is skipped, the next is read. */
 	expect("{\"a\":\"\\x\"}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
-	expect("{\"a\":\"\\ud800\"}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
-	expect("{\"a\":\"\\udc00x\"}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
-	expect("{\"a\":\"\\ud800\\u0041\"}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
 	expect("{\"a\":\"\\u12g4\"}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
 	expect("{\"a\\q\":1}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
+	/*
+	 * A lone surrogate costs only itself: U+DC80..U+DCFF (Python's escape of
+	 * a byte that is not UTF-8) is that byte, any other U+FFFD; a high half
+	 * followed by no low half is U+FFFD and what follows is read on its own.
+	 */
+	expect("{\"a\":\"\\ud800\"}\n{\"ok\":1}\n", "{a=\\xef\\xbf\\xbd#U}\n{ok=1#N}\n", 0);
+	expect("{\"a\":\"\\udc00x\"}", "{a=\\xef\\xbf\\xbdx#U}\n", 0);
+	expect("{\"a\":\"\\ud800\\u0041\"}", "{a=\\xef\\xbf\\xbdA#U}\n", 0);
+	expect("{\"a\":\"\\ud800\\ud800\\udc00\"}", "{a=\\xef\\xbf\\xbd\\xf0\\x90\\x80\\x80#U}\n", 0);
+	expect("{\"a\":\"nc\\udcff\\udc80 -e\", \"k\\udcfe\":1}",
+	       "{a=nc\\xff\\x80 -e#U,k\\xfe=1#N}\n", 0);
+	expect("{\"a\":\"\\udc7f\\ude00\"}", "{a=\\xef\\xbf\\xbd\\xef\\xbf\\xbd#U}\n", 0);
+	/* NaN and the infinities (Python's json writes them) are text */
+	expect("{\"n\":NaN,\"i\":Infinity,\"m\":-Infinity,\"a\":[NaN,-Infinity],\"x\":-1}",
+	       "{n=NaN,i=Infinity,m=-Infinity,a=[NaN,-Infinity]#C,x=-1#N}\n", 0);
+	expect("{\"n\":Nan}\n{\"ok\":1}\n", "{ok=1#N}\n", 1);
 }
 
 /*
@@ -414,9 +427,9 @@ Test(readers, jsonl_malformed_skipped_and_reported)
 			 "{\"e\":\"x\ny\"}\n"	      /* 6: raw newline in a string */
 			 "{\"f\":1 \"g\":2}\n"	      /* 8: missing comma */
 			 "[1,2]\n"		      /* 9: skipped with the rest of 8 */
-			 "{\"h\":\"\xc3\x28\"}\n"	      /* 10: bad UTF-8 */
-			 "{\"i\":\"\xed\xa0\x80\"}\n"     /* 11: UTF-8 surrogate */
-			 "{\"j\":\"\xc0\xaf\"}\n"	      /* 12: overlong */
+			 "{\"h\":\"\xc3\x28\"}\n"	      /* 10: bad UTF-8, kept as it is */
+			 "{\"i\":\"\xed\xa0\x80\"}\n"     /* 11: UTF-8 surrogate, kept */
+			 "{\"j\":\"\xc0\xaf\"}\n"	      /* 12: overlong, kept */
 			 "{\"k\":2}\n"		      /* 13 */
 			 "{\"l\":\"unterminated";      /* 14: truncated at EOF */
 	static const struct {
@@ -424,14 +437,14 @@ Test(readers, jsonl_malformed_skipped_and_reported)
 		const char *reason;
 	} want[AG_JSONL_PROBLEMS] = {
 		{14, "truncated object at end of input"},
-		{12, "invalid UTF-8 in string"},
-		{11, "invalid UTF-8 in string"},
-		{10, "invalid UTF-8 in string"},
 		{8, "expected ',' or '}'"},
 		{6, "control character in string"},
 		{5, "expected a key"},
 		{4, "expected ',' or '}'"},
+		{3, "invalid literal"},
+		{2, "not a JSON object"},
 	};
+	static const char *const kept[] = {"h", "\xc3\x28", "i", "\xed\xa0\x80", "j", "\xc0\xaf"};
 	struct ag_jsonl_problem pr[AG_JSONL_PROBLEMS];
 	struct ag_jsonl_stats st;
 	struct ag_event ev;
@@ -443,17 +456,23 @@ Test(readers, jsonl_malformed_skipped_and_reported)
 	cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
 	cr_assert_eq(ag_jsonl_next(r, &ev), 0);
 	cr_assert_eq(ev.seq, 1);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(ag_jsonl_next(r, &ev), 0);
+		cr_assert_str_eq(ev.kv[0].name, kept[2 * i]);
+		cr_assert_str_eq(ev.kv[0].val, kept[2 * i + 1]);
+		cr_assert_eq(ev.kv[0].flags, AG_V_NONASCII);
+	}
 	cr_assert_eq(ag_jsonl_next(r, &ev), 0);
 	cr_assert_str_eq(ev.kv[0].name, "k");
 	cr_assert_eq(ev.seq, 11, "seq %lu", (unsigned long)ev.seq);
 	cr_assert_eq(ag_jsonl_next(r, &ev), -ENODATA);
 	ag_jsonl_stats(r, &st);
-	cr_assert_eq(st.objects, 2);
-	cr_assert_eq(st.malformed, 10);
+	cr_assert_eq(st.objects, 5);
+	cr_assert_eq(st.malformed, 7);
 	cr_assert_eq(st.bytes, strlen(in));
 	cr_assert_eq(st.lines, 13);
 	n = ag_jsonl_problems(r, pr, AG_JSONL_PROBLEMS);
-	cr_assert_eq(n, AG_JSONL_PROBLEMS);
+	cr_assert_eq(n, 7);
 	for (i = 0; i < n; i++) {
 		cr_expect_str_eq(pr[i].reason, want[i].reason, "problem %zu", i);
 		cr_expect_eq(pr[i].line, want[i].line, "problem %zu: line %lu", i,
@@ -477,6 +496,25 @@ Test(readers, jsonl_malformed_skipped_and_reported)
 	fclose(f);
 }
 
+/*
+ * A record cut short costs only itself: the next try is the first later
+ * line that may start an object, even one the cut record ran into (after
+ * blanks or a BOM too).
+ */
+Test(readers, jsonl_cut_record_spares_the_next_line)
+{
+	expect("{\"partial\":\"abc\"\n{\"good\":1}\n", "{good=1#N}\n", 1);
+	expect("{\"partial\":\n{\"good\":1}\n{\"good\":2}\n", "{good=1#N}\n{good=2#N}\n", 1);
+	expect("{\"x\":1,\n  {\"good\":3}\n", "{good=3#N}\n", 1);
+	expect("{\"x\":[1,\n\t{\"good\":4}\n", "{good=4#N}\n", 1);
+	expect("{\"x\":\n\xef\xbb\xbf{\"good\":5}\n", "{good=5#N}\n", 1);
+	/* a pretty-printed object is still one event */
+	expect("{\n  \"a\": {\n    \"b\": 1\n  },\n  \"c\": [\n    {\"d\": 2}\n  ]\n}\n",
+	       "{a.b=1#N,c=[{\"d\":2}]#C}\n", 0);
+	/* a line that does not start an object is still skipped after a bad one */
+	expect("{\"x\":tru}\n\"a\":1}\n{\"good\":6}\n", "{good=6#N}\n", 1);
+}
+
 Test(readers, jsonl_deep_nesting)
 {
 	struct sbuf b = {0};
@@ -490,9 +528,48 @@ Test(readers, jsonl_deep_nesting)
 	for (i = 0; i < 200; i++)
 		sb_str(&b, "}");
 	sb_str(&b, "\n{\"ok\":[[[[1]]]]}\n");
+	/*
+	 * Past AG_JSONL_MAX_DEPTH nested names, the rest is kept as its text:
+	 * the field a.a...a (one name per object walked into) holds it.
+	 */
+	{
+		struct sbuf w = {0};
+		const int k = AG_JSONL_MAX_DEPTH;
+
+		sb_str(&w, "{a");
+		for (i = 1; i < k; i++)
+			sb_str(&w, ".a");
+		sb_str(&w, "=");
+		for (i = 0; i < 200 - k; i++)
+			sb_str(&w, "{\"a\":");
+		sb_str(&w, "1");
+		for (i = 0; i < 200 - k; i++)
+			sb_str(&w, "}");
+		sb_str(&w, "#C}\n{ok=[[[[1]]]]#C}\n");
+		got = run(b.s, b.n, 0, &st);
+		cr_assert_str_eq(got, w.s);
+		cr_assert_eq(st.malformed, 0);
+		free(got);
+		free(w.s);
+	}
+	/* deep arrays, and a deep value with whitespace and brackets in strings */
+	sb_str(&b, "{\"d\":");
+	for (i = 0; i < 100; i++)
+		sb_str(&b, "[ ");
+	sb_str(&b, "\"]}[{\"");
+	for (i = 0; i < 100; i++)
+		sb_str(&b, " ]");
+	sb_str(&b, ",\"after\":2}\n{\"bad\":");
+	for (i = 0; i < 100; i++)
+		sb_str(&b, "[");
+	for (i = 0; i < 101; i++)
+		sb_str(&b, "]");
+	sb_str(&b, "}\n{\"ok\":3}\n");
 	got = run(b.s, b.n, 0, &st);
-	cr_assert_str_eq(got, "{ok=[[[[1]]]]#C}\n");
-	cr_assert_eq(st.malformed, 1);
+	cr_assert(strstr(got, "}\n{ok=[[[[1]]]]#C}\n{d="), "%s", got);
+	cr_assert(strstr(got, "\"]}[{\"]]]"), "the string inside is kept: %s", got);
+	cr_assert(strstr(got, "]]#C,after=2#N}\n{ok=3#N}\n"), "%s", got);
+	cr_assert_eq(st.malformed, 1, "the unbalanced one");
 	free(got);
 	free(b.s);
 }
