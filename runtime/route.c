@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "event.h"
+#include "values.h"
 
 enum kind { K_NONE, K_SYSMON, K_SECURITY, K_PS, K_PS_CLASSIC, K_DEFENDER, K_LINUX_SYSMON };
 
@@ -207,21 +208,34 @@ static void add_category(struct ag_event *ev, const char *cat)
 }
 
 /* EventID as a number; false when it is not a decimal integer. */
+/*
+ * The event id: digits (the common case), else any text rules would read
+ * as the same whole number (ag_parse_number: "1.0", "1e0", " 1"), so that
+ * routing and rules agree on what EventID 1 is.
+ */
 static bool event_id(const struct ag_kv *kv, uint32_t *ret)
 {
 	uint64_t v = 0;
 	uint32_t i;
+	double d;
 
-	if (!kv || !kv->val_len || kv->val_len > 10)
+	if (!kv || !kv->val_len)
 		return false;
-	for (i = 0; i < kv->val_len; i++) {
+	for (i = 0; i < kv->val_len && i <= 10; i++) {
 		if (kv->val[i] < '0' || kv->val[i] > '9')
-			return false;
+			break;
 		v = v * 10 + (uint64_t)(kv->val[i] - '0');
 	}
-	if (v > UINT32_MAX)
+	if (i == kv->val_len) {
+		if (v > UINT32_MAX)
+			return false;
+		*ret = (uint32_t)v;
+		return true;
+	}
+	if (!ag_parse_number(kv->val, kv->val_len, &d) || !(d >= 0 && d <= UINT32_MAX) ||
+	    d != (double)(uint32_t)d)
 		return false;
-	*ret = (uint32_t)v;
+	*ret = (uint32_t)d;
 	return true;
 }
 
@@ -304,7 +318,12 @@ static void map_field(struct ag_event *ev, uint32_t to, const char *to_name, con
  */
 void ag_route_windows_fields(struct ag_event *ev, const struct ag_route_fields *rf)
 {
-	const struct ag_kv *ch = find(ev, AG_FIELD_CHANNEL, "Channel"), *kv;
+	/*
+	 * The log the event is from: System_Channel when a data value named
+	 * Channel took the name (event 104 names the log it cleared there;
+	 * evtx_map.c, and the datasets' JSONL), else Channel.
+	 */
+	const struct ag_kv *ch = find_name(ev, "System_Channel"), *kv;
 	const struct channel *c = NULL;
 	uint32_t eid, i;
 	int j;
@@ -313,6 +332,8 @@ void ag_route_windows_fields(struct ag_event *ev, const struct ag_route_fields *
 	ev->ls_static = true; /* this router sets static strings only */
 	if (!ev->ts_ns && (kv = find(ev, AG_FIELD_TIMECREATED, "TimeCreated")) != NULL)
 		ev->ts_ns = parse_time(kv);
+	if (!ch)
+		ch = find(ev, AG_FIELD_CHANNEL, "Channel");
 	if (!ch)
 		return;
 	for (i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)

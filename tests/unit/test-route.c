@@ -118,6 +118,24 @@ Test(readers, route_representative_events)
 		     "dns-client", "");
 	expect_route("{\"EventID\":1,\"Channel\":\"\"}", NULL, "");
 	expect_route("{\"EventID\":1}", NULL, "");
+	/* EventID as rules read it: any text that is the whole number */
+	expect_route("{\"EventID\":1.0," SYSMON "}", "sysmon", "process_creation");
+	expect_route("{\"EventID\":1e0," SYSMON "}", "sysmon", "process_creation");
+	expect_route("{\"EventID\":\" 1\"," SYSMON "}", "sysmon", "process_creation");
+	expect_route("{\"EventID\":\"0013\"," SYSMON "}", "sysmon", "registry_set,registry_event");
+	expect_route("{\"EventID\":1.5," SYSMON "}", "sysmon", "");
+	expect_route("{\"EventID\":-1," SYSMON "}", "sysmon", "");
+	expect_route("{\"EventID\":\"1x\"," SYSMON "}", "sysmon", "");
+	expect_route("{\"EventID\":4294967296," SYSMON "}", "sysmon", "");
+	/*
+	 * Event 104 names the log it cleared in a data value Channel; the log it
+	 * is in is then System_Channel (evtx_map.c, the datasets' JSONL).
+	 */
+	expect_route("{\"EventID\":104,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+		     "\"Provider_Name\":\"Microsoft-Windows-Eventlog\",\"System_Channel\":\"System\"}",
+		     "system", "");
+	expect_route("{\"EventID\":104,\"Channel\":\"Security\",\"System_Channel\":\"System\"}",
+		     "system", "");
 
 	/* 4688: Image and ParentImage are the NewProcessName and ParentProcessName. */
 	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
