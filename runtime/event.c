@@ -16,9 +16,10 @@
  * kv[] but gets no slot, so nothing can index past slot[].
  *
  * A full event keeps taking fields the rule set uses: each takes the place
- * of the last field kept with no id (ag_event_displace, a cursor walking
- * down kv[] once per event), so a rule's field cannot be pushed out by
- * fields no rule names placed before it.
+ * of the last field kept with no id, then of the last one a later copy of
+ * the same id shadows (ag_event_displace, two cursors walking down kv[]
+ * once per event), so a rule's field cannot be pushed out by fields no
+ * rule names, or by copies of one, placed before it.
  *
  * Not here: routing (route.c), readers (jsonl.c, evtx.c).
  */
@@ -48,6 +49,7 @@ int ag_event_init(struct ag_event *ev, uint32_t nfields)
 		goto err_free_kv;
 	ev->nslots = nfields;
 	ev->spare = AG_MAX_EVENT_FIELDS;
+	ev->shadow = AG_MAX_EVENT_FIELDS;
 	return 0;
 
 err_free_kv:
@@ -65,6 +67,19 @@ void ag_event_done(struct ag_event *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/* Whether kv[i] has an id whose slot, and every alias, points elsewhere (a later copy). */
+static bool shadowed(const struct ag_event *ev, uint32_t i)
+{
+	uint32_t id = ev->kv[i].id, k;
+
+	if (id == AG_FIELD_NONE || ev->slot[id] == i + 1)
+		return false;
+	for (k = 0; k < ev->nalias; k++)
+		if (ev->slot[ev->alias[k]] == i + 1)
+			return false;
+	return true;
+}
+
 int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
 		      uint32_t val_len, uint32_t flags, uint32_t id)
 {
@@ -73,16 +88,24 @@ int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, 
 	/* the last field with no id: no slot or alias points to it */
 	while (ev->spare > 0 && ev->kv[ev->spare - 1].id != AG_FIELD_NONE)
 		ev->spare--;
-	if (!ev->spare)
-		return -E2BIG;
-	kv = &ev->kv[--ev->spare];
+	if (ev->spare) {
+		kv = &ev->kv[--ev->spare];
+	} else {
+		/* then the last one a later copy shadows */
+		while (ev->shadow > 0 && !shadowed(ev, ev->shadow - 1))
+			ev->shadow--;
+		if (!ev->shadow)
+			return -E2BIG;
+		kv = &ev->kv[--ev->shadow];
+	}
 	kv->name = name;
 	kv->name_len = name_len;
 	kv->val = val;
 	kv->val_len = val_len;
 	kv->flags = flags;
 	kv->id = id;
-	ev->slot[id] = (uint16_t)(kv - ev->kv + 1);
+	if (id != AG_FIELD_NONE)
+		ev->slot[id] = (uint16_t)(kv - ev->kv + 1);
 	return 0;
 }
 
@@ -106,6 +129,7 @@ void ag_event_reset(struct ag_event *ev)
 	ev->nkv = 0;
 	ev->dropped = 0;
 	ev->spare = AG_MAX_EVENT_FIELDS;
+	ev->shadow = AG_MAX_EVENT_FIELDS;
 	ev->nalias = 0;
 	ev->product = NULL;
 	ev->service = NULL;

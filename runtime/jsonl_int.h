@@ -31,6 +31,8 @@
 #define NAME_CACHE	(1u << NAME_CACHE_BITS)
 /* Field positions whose last entry the cache remembers (see jsonl.c). */
 #define NAME_PRED 64
+/* Longest field name a full event still looks up (longer ones are only counted). */
+#define JSONL_PATH_MAX 512
 /* Longest name the cache holds (a multiple of 8). */
 #define NAME_CACHE_LEN 24
 
@@ -70,6 +72,7 @@ struct ag_jsonl {
 	uint64_t line;	 /* 1-based line of buf[pos] */
 	uint64_t values; /* top-level values seen (objects + malformed) */
 	uint32_t cut_retries; /* objects cut short at the end tried again since the last good one */
+	char path[JSONL_PATH_MAX]; /* a full event's field names, built as a stack (parse_object) */
 	struct ag_jsonl_stats st;
 	struct ag_jsonl_problem prob[AG_JSONL_PROBLEMS]; /* ring, newest at nprob - 1 */
 	uint64_t nprob;

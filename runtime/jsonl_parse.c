@@ -721,14 +721,73 @@ static const char *field_name(struct pctx *c, const char *prefix, uint32_t plen,
 	return n;
 }
 
+/*
+ * The name of a field of a full event: the key at the top level, else
+ * prefix "." key built in r->path (as a stack: a nested object's members
+ * are built after its own name); NULL when longer than r->path.
+ */
+static const char *full_name(struct pctx *c, const char *prefix, uint32_t plen, const char *key,
+			     uint32_t klen, uint32_t *ret_len)
+{
+	char *path = c->r->path;
+
+	*ret_len = 0;
+	if (!plen) {
+		*ret_len = klen;
+		return key;
+	}
+	if ((size_t)plen + 1 + klen > sizeof(c->r->path))
+		return NULL;
+	if (prefix != path)
+		memmove(path, prefix, plen);
+	path[plen] = '.';
+	memcpy(path + plen + 1, key, klen);
+	*ret_len = plen + 1 + klen;
+	return path;
+}
+
+static bool is_routing_key(const char *name, uint32_t nlen)
+{
+	return nlen > 10 && memcmp(name, "logsource.", 10) == 0;
+}
+
+/*
+ * Add a field. A full event still takes one with an id, or a routing key
+ * (ag_event_add, ag_event_add_routing); a name built in r->path is copied
+ * to scratch only for a field that gets in.
+ */
 static void emit(struct pctx *c, const char *name, uint32_t nlen, const char *val, uint32_t vlen,
 		 uint32_t flags)
 {
 	struct ag_jsonl *r = c->r;
+	uint32_t id = ag_jsonl_field_id(r, name, nlen, c->ev->nkv);
+	bool routing;
+	char *copy = NULL;
 
-	/* a full event still takes a field with an id (ag_event_add) */
-	ag_event_add(c->ev, name, nlen, val, vlen, flags,
-		     ag_jsonl_field_id(r, name, nlen, c->ev->nkv));
+	if (c->ev->nkv < AG_MAX_EVENT_FIELDS) {
+		ag_event_add(c->ev, name, nlen, val, vlen, flags, id);
+		return;
+	}
+	routing = id == AG_FIELD_NONE && is_routing_key(name, nlen);
+	if (id == AG_FIELD_NONE && !routing) {
+		c->ev->dropped++;
+		return;
+	}
+	if (name == r->path) {
+		copy = sc_alloc(c, (size_t)nlen + 1);
+		if (!copy) {
+			c->sc_need = 0; /* not worth a larger scratch: counted as dropped */
+			c->ev->dropped++;
+			return;
+		}
+		memcpy(copy, name, nlen);
+		copy[nlen] = '\0';
+		name = copy;
+	}
+	if ((routing ? ag_event_add_routing(c->ev, name, nlen, val, vlen, flags)
+		     : ag_event_add(c->ev, name, nlen, val, vlen, flags, id)) < 0 &&
+	    copy)
+		r->sc_used -= (size_t)nlen + 1; /* the last allocation: given back */
 }
 
 /*
@@ -762,15 +821,14 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 		c->p = skip_ws(c, c->p + 1);
 		start = c->p;
 		/*
-		 * A full event builds no more names: a top-level key is its own
-		 * name (a field with an id still gets in, see ag_event_add), a
-		 * nested one is only counted.
+		 * A full event builds names in r->path, not in scratch, for the
+		 * few fields that still get in (see emit); one longer than that
+		 * is only counted.
 		 */
 		drop = false;
 		if (c->ev->nkv >= AG_MAX_EVENT_FIELDS) {
-			name = key;
-			nlen = klen;
-			drop = plen != 0;
+			name = full_name(c, prefix, plen, key, klen, &nlen);
+			drop = !name;
 		} else {
 			name = field_name(c, prefix, plen, key, klen, &nlen);
 			if (!name)
@@ -783,6 +841,11 @@ static int parse_object(struct pctx *c, const char *prefix, uint32_t plen, int d
 				return -1;
 			break;
 		case '{':
+			if (drop) {
+				if (skip_value(c, depth))
+					return -1;
+				break;
+			}
 			if (depth >= AG_JSONL_MAX_DEPTH) { /* kept as its text, as an array */
 				if (parse_array(c, depth, &val, &vlen, &flags))
 					return -1;

@@ -93,6 +93,7 @@ struct replay {
 	uint64_t alerts;
 	uint64_t events;
 	uint64_t malformed;
+	uint64_t dropped; /* fields past AG_MAX_EVENT_FIELDS, or displaced (event.h) */
 	uint64_t bytes;
 	char host[256];
 	struct ag_intel *intel; /* IOC and YARA checks (intel.h), or NULL */
@@ -122,6 +123,7 @@ static void on_match(void *arg, const struct ag_event *ev, uint32_t rule)
 /* Per event before detection: counters, periodic work, exclude.* (true: skip it). */
 static bool replay_excluded(struct replay *rp, const struct ag_event *ev)
 {
+	rp->dropped += ev->dropped;
 	ag_ops_count_event(rp->ops, ev->ncategory ? ev->category[0] : NULL);
 	if (((rp->events + 1) & 255) == 0)
 		ag_ops_tick(rp->ops);
@@ -279,6 +281,9 @@ static void print_stats(const struct replay *rp, double secs)
 	fprintf(stderr, "events read:      %llu (%llu routed to rule groups)\n",
 		(unsigned long long)rp->events, (unsigned long long)st->routed);
 	fprintf(stderr, "malformed:        %llu skipped\n", (unsigned long long)rp->malformed);
+	if (rp->dropped)
+		fprintf(stderr, "fields dropped:   %llu (events of more than %u fields)\n",
+			(unsigned long long)rp->dropped, AG_MAX_EVENT_FIELDS);
 	fprintf(stderr, "alerts:           %llu\n", (unsigned long long)rp->alerts);
 	if (ag_health_get(ag_ops_health(rp->ops), AG_H_ALERTS_SUPPRESSED))
 		fprintf(stderr, "dedup collapsed:  %llu\n",

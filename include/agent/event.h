@@ -73,6 +73,7 @@ struct ag_event {
 	uint32_t nkv;
 	uint32_t dropped; /* fields beyond AG_MAX_EVENT_FIELDS */
 	uint32_t spare;	  /* once full: kv[0 .. spare) may hold a field with no id */
+	uint32_t shadow;  /* then: kv[0 .. shadow) may hold a field a later one shadows */
 
 	uint16_t *slot;	   /* by field id: index into kv + 1, 0 = absent */
 	uint32_t nslots;   /* field ids known to the rule set */
@@ -92,8 +93,9 @@ void ag_event_done(struct ag_event *ev);
 void ag_event_reset(struct ag_event *ev);
 
 /*
- * The event is full and a field with an id comes: see ag_event_add. Returns
- * 0, or -E2BIG when every field kept has an id.
+ * The event is full and a field with an id comes (or one with none that
+ * routing reads, see ag_event_add_routing): see ag_event_add. Returns 0,
+ * or -E2BIG when no field kept can make room.
  */
 int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
 		      uint32_t val_len, uint32_t flags, uint32_t id);
@@ -104,9 +106,10 @@ int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, 
  * field with the same id replaces the earlier one in the slot. Returns 0,
  * or -E2BIG when the event is full. A field dropped is counted in
  * ev->dropped; when the event is full, a field with an id takes the place
- * of the last field kept with none (which is the one dropped), so that
- * padding an event with fields no rule names cannot push out one a rule
- * tests.
+ * of the last field kept with none, else of the last field kept that a
+ * later one of the same id shadows (which is the one dropped), so that
+ * padding an event with fields no rule names, or with copies of one, cannot
+ * push out one a rule tests.
  */
 static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len,
 			       const char *val, uint32_t val_len, uint32_t flags, uint32_t id)
@@ -131,6 +134,20 @@ static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t n
 	if (id != AG_FIELD_NONE)
 		ev->slot[id] = (uint16_t)ev->nkv;
 	return 0;
+}
+
+/*
+ * ag_event_add() for a field with no id that routing still reads by name
+ * (a generic event's logsource.* keys): when the event is full it takes a
+ * place as a field with an id would.
+ */
+static inline int ag_event_add_routing(struct ag_event *ev, const char *name, uint32_t name_len,
+				       const char *val, uint32_t val_len, uint32_t flags)
+{
+	if (ev->nkv < AG_MAX_EVENT_FIELDS)
+		return ag_event_add(ev, name, name_len, val, val_len, flags, AG_FIELD_NONE);
+	ev->dropped++;
+	return ag_event_displace(ev, name, name_len, val, val_len, flags, AG_FIELD_NONE);
 }
 
 /* The field with id, or NULL when absent. */

@@ -68,6 +68,8 @@ if grep -q 'proc_creation_lnx_netcat_exec\|bcacaccf-e7ec-4f83-933f-e321bf164426'
 else
 	not_ok "padded event: the rule on its last fields fires"
 fi
+check "padded event: the fields dropped are counted in the stats" \
+	test "$(stat_of 'fields dropped' "$tmp/s2")" = 92
 check "padded event: the fields dropped are reported in the alert" \
 	sh -c "! \"$agent\" rules | grep -q bcacaccf || grep -q '\"dropped_fields\":92' \"$tmp/a2\""
 

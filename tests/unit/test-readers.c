@@ -145,12 +145,16 @@ Test(readers, event_add_get_alias_reset)
 	cr_assert_eq(ev.ncategory, 0);
 	for (i = 0; i < ev.nslots; i++)
 		cr_assert_eq(ev.slot[i], 0, "slot %u left set", i);
-	/* Full of fields with ids: -E2BIG and counted. */
+	/* Full of copies of one field: -E2BIG for a field with no id, and counted. */
 	for (i = 0; i < AG_MAX_EVENT_FIELDS; i++)
 		cr_assert_eq(ag_event_add(&ev, "f", 1, "v", 1, 0, AG_FIELD_COMPUTER), 0);
-	cr_assert_eq(ag_event_add(&ev, "g", 1, "v", 1, 0, AG_FIELD_IMAGE), -E2BIG);
+	cr_assert_eq(ag_event_add(&ev, "g", 1, "v", 1, 0, AG_FIELD_NONE), -E2BIG);
 	cr_assert_eq(ev.dropped, 1);
-	cr_assert_null(ag_event_get(&ev, AG_FIELD_IMAGE));
+	/* a field with an id takes the place of the last copy a later one shadows */
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "v", 1, 0, AG_FIELD_IMAGE), 0);
+	cr_assert_eq(ev.dropped, 2);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_IMAGE), &ev.kv[AG_MAX_EVENT_FIELDS - 2]);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_COMPUTER), &ev.kv[AG_MAX_EVENT_FIELDS - 1]);
 	ag_event_reset(&ev);
 	cr_assert_eq(ev.dropped, 0);
 	cr_assert_null(ag_event_get(&ev, AG_FIELD_COMPUTER));
@@ -705,15 +709,21 @@ Test(readers, event_full_keeps_fields_rules_use)
 	cr_assert_str_eq(ev.kv[AG_MAX_EVENT_FIELDS - 2].val, "a.exe");
 	ag_event_alias(&ev, AG_FIELD_EVENTID, AG_FIELD_IMAGE);
 	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_EVENTID)->val, "b.exe");
-	/* known fields take every unknown one's place, then are dropped */
+	/* known fields take every unknown one's place */
 	for (i = 0; i + 3 < AG_MAX_EVENT_FIELDS; i++)
 		cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER), 0);
-	cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER), -E2BIG);
 	cr_assert_eq(ag_event_get(&ev, AG_FIELD_COMPUTER), &ev.kv[0]);
 	for (i = 0; i < AG_MAX_EVENT_FIELDS; i++)
 		cr_assert_neq(ev.kv[i].id, AG_FIELD_NONE, "kv[%u] still unknown", i);
+	/* then the place of the last field a later copy shadows: a.exe */
+	cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h2", 2, 0, AG_FIELD_COMPUTER), 0);
+	cr_assert_eq(ag_event_get(&ev, AG_FIELD_COMPUTER), &ev.kv[AG_MAX_EVENT_FIELDS - 2]);
+	/* and of the Computer copies, until only fields no copy shadows are left */
+	for (i = 0; ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER) == 0; i++)
+		cr_assert_lt(i, AG_MAX_EVENT_FIELDS);
 	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_USER)->val, "bob");
 	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "b.exe");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_EVENTID)->val, "b.exe");
 	/* reset clears every slot, and the next full event displaces again */
 	ag_event_reset(&ev);
 	for (i = 0; i < ev.nslots; i++)
@@ -722,6 +732,27 @@ Test(readers, event_full_keeps_fields_rules_use)
 		cr_assert_eq(ag_event_add(&ev, "u", 1, "v", 1, 0, AG_FIELD_NONE), 0);
 	cr_assert_eq(ag_event_add(&ev, "Image", 5, "c.exe", 5, 0, AG_FIELD_IMAGE), 0);
 	cr_assert_eq(ag_event_get(&ev, AG_FIELD_IMAGE), &ev.kv[AG_MAX_EVENT_FIELDS - 1]);
+	ag_event_done(&ev);
+}
+
+/* A copy an alias still points to is not displaced. */
+Test(readers, event_full_keeps_alias_targets)
+{
+	struct ag_event ev;
+	uint32_t i;
+
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "a.exe", 5, 0, AG_FIELD_IMAGE), 0);
+	ag_event_alias(&ev, AG_FIELD_EVENTID, AG_FIELD_IMAGE);
+	cr_assert_eq(ag_event_add(&ev, "Image", 5, "b.exe", 5, 0, AG_FIELD_IMAGE), 0);
+	while (ev.nkv < AG_MAX_EVENT_FIELDS)
+		cr_assert_eq(ag_event_add(&ev, "Computer", 8, "h", 1, 0, AG_FIELD_COMPUTER), 0);
+	for (i = 0; ag_event_add(&ev, "User", 4, "u", 1, 0, AG_FIELD_USER) == 0; i++)
+		cr_assert_lt(i, AG_MAX_EVENT_FIELDS);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_EVENTID)->val, "a.exe");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "b.exe");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_COMPUTER)->val, "h");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_USER)->val, "u");
 	ag_event_done(&ev);
 }
 
@@ -763,6 +794,86 @@ Test(readers, jsonl_full_event_keeps_fields_rules_use)
 	ag_jsonl_close(r);
 	ag_event_done(&ev);
 	fclose(f);
+	free(in.s);
+}
+
+/* The fixture's lookup, and one nested name the rule set would know. */
+static uint32_t lookup_nested(void *ctx, const char *name, size_t len)
+{
+	if (len == 23 && !memcmp(name, "responseElements.result", 23))
+		return F_THREATNAME;
+	return lookup(ctx, name, len);
+}
+
+/* An event from JSON text through a reader with lookup_nested, open until read_done(). */
+static struct ag_jsonl *read_one(const char *json, struct ag_event *ev, FILE **f)
+{
+	struct ag_jsonl *r;
+
+	*f = fmemopen((void *)json, strlen(json), "r");
+	cr_assert(*f);
+	cr_assert_eq(ag_event_init(ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_jsonl_open_file(&r, *f, NULL, lookup_nested, NULL), 0);
+	cr_assert_eq(ag_jsonl_next(r, ev), 0);
+	return r;
+}
+
+static void read_done(struct ag_jsonl *r, struct ag_event *ev, FILE *f)
+{
+	ag_jsonl_close(r);
+	fclose(f);
+	ag_event_done(ev);
+}
+
+/*
+ * A full event still takes a nested field with an id (its dotted name
+ * built for the lookup), the routing keys of a generic event, and a field
+ * after hundreds of copies of another.
+ */
+Test(readers, jsonl_full_event_nested_routing_and_copies)
+{
+	struct sbuf in = {0};
+	struct ag_event ev;
+	const struct ag_kv *kv;
+	struct ag_jsonl *r;
+	char k[32];
+	uint32_t i, routing = 0;
+	FILE *f;
+
+	sb_str(&in, "{\"requestParameters\":{");
+	for (i = 0; i < 600; i++) {
+		snprintf(k, sizeof(k), "%s\"p%u\":%u", i ? "," : "", i, i);
+		sb_str(&in, k);
+	}
+	sb_str(&in, "},\"responseElements\":{\"result\":\"evil\",\"other\":1},"
+		    "\"logsource\":{\"product\":\"linux\",\"category\":\"process_creation\"}}\n");
+	r = read_one(in.s, &ev, &f);
+	cr_assert_eq(ev.nkv, AG_MAX_EVENT_FIELDS);
+	kv = ag_event_get(&ev, F_THREATNAME);
+	cr_assert_not_null(kv, "the nested field with an id got in");
+	cr_assert_str_eq(kv->name, "responseElements.result");
+	cr_assert_str_eq(kv->val, "evil");
+	for (i = 0; i < ev.nkv; i++)
+		if (!strcmp(ev.kv[i].name, "logsource.product") ? !strcmp(ev.kv[i].val, "linux")
+		    : !strcmp(ev.kv[i].name, "logsource.category") &&
+			      !strcmp(ev.kv[i].val, "process_creation"))
+			routing++;
+	cr_assert_eq(routing, 2, "both routing keys got in");
+	/* the padding past the cap, three displaced, and responseElements.other */
+	cr_assert_eq(ev.dropped, 600 - AG_MAX_EVENT_FIELDS + 3 + 1);
+	read_done(r, &ev, f);
+	free(in.s);
+
+	/* 600 copies of User, then Image: the last User and the Image are kept */
+	in = (struct sbuf){0};
+	sb_str(&in, "{");
+	for (i = 0; i < 600; i++)
+		sb_str(&in, "\"User\":\"u\",");
+	sb_str(&in, "\"User\":\"last\",\"Image\":\"evil.exe\"}\n");
+	r = read_one(in.s, &ev, &f);
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_USER)->val, "last");
+	cr_assert_str_eq(ag_event_get(&ev, AG_FIELD_IMAGE)->val, "evil.exe");
+	read_done(r, &ev, f);
 	free(in.s);
 }
 
