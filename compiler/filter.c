@@ -6,6 +6,7 @@
  * detection; which rules exist is checked across all inputs (ruleset.c).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "ctx.h"
@@ -42,8 +43,10 @@ void sc_filter_load(struct sc_ctx *ctx, struct sc_rule *r)
 		sc_rule_diag(ctx, r, SC_E_FILTER_RULES, fm->pos,
 			     "filter has no 'rules' (use 'rules: any' for every rule of the "
 			     "logsource)");
-	} else if (sc_node_is(rules, "any") ||
+	} else if ((rules->kind == SC_NODE_SCALAR && sc_scalar_type(rules) == SC_SCALAR_STR &&
+		    (!strcasecmp(rules->str, "any") || !strcasecmp(rules->str, "all"))) ||
 		   (rules->kind == SC_NODE_SEQ && rules->n == 0)) {
+		/* 'any' and 'all' in any case, as pySigma reads them */
 		f->any = true;
 	} else if (rules->kind == SC_NODE_SCALAR && sc_scalar_type(rules) == SC_SCALAR_STR &&
 		   rules->len) {
