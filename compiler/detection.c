@@ -157,7 +157,8 @@ static bool check_chain(struct sc_ctx *ctx, struct sc_rule *r, struct sc_det_ite
 	if (k >= 0) {
 		int c = mod_index(it, SC_MOD_CONTAINS);
 
-		if (c < k) {
+		/* keywords are matched as contains already (ARCHITECTURE section 4) */
+		if (c < k && it->field) {
 			sc_rule_diag(ctx, r, SC_E_MODIFIER_COMBINATION, it->mod_pos[k],
 				     "'base64offset' needs 'contains' after it: the encoded "
 				     "variants only match inside a longer base64 string");
