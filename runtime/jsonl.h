@@ -11,7 +11,8 @@
  * source text with AG_V_NUMBER/AG_V_BOOL/AG_V_NULL, AG_V_NONASCII when a
  * byte >= 0x80 is present. Nested objects are flattened into dotted names
  * ("userIdentity.arn"); an empty nested object is the field with text "{}";
- * arrays are kept as compact JSON text with AG_V_COMPOUND.
+ * arrays are kept as their compact text with AG_V_COMPOUND, the escapes in
+ * their strings decoded (for matching and the alert, not JSON any more).
  *
  * What a writer may emit for odd input costs only its own value: bytes
  * that are not UTF-8 are kept as they are; a lone surrogate escape is the

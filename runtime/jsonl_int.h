@@ -90,6 +90,7 @@ struct pctx {
 	size_t sc_need; /* scratch bytes the object needs when it did not fit */
 	bool need_more; /* the object goes on past end */
 	bool ws;	/* whitespace seen (compound values) */
+	bool esc;	/* an escape seen in a string (compound values) */
 };
 
 /*

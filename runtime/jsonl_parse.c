@@ -562,6 +562,7 @@ static int skip_deep(struct pctx *c)
 		case '"':
 			if (scan_string(c, &end, &esc, &flags))
 				return -1;
+			c->esc |= esc;
 			continue;
 		case '[':
 		case '{':
@@ -599,7 +600,10 @@ static int skip_value(struct pctx *c, int depth)
 
 	switch (*c->p) {
 	case '"':
-		return scan_string(c, &end, &esc, &flags);
+		if (scan_string(c, &end, &esc, &flags))
+			return -1;
+		c->esc |= esc;
+		return 0;
 	case 't':
 		return scan_literal(c, "true", 4);
 	case 'f':
@@ -633,6 +637,7 @@ static int skip_value(struct pctx *c, int depth)
 				return ag_jsonl_fail(c, c->p, "expected a key");
 			if (scan_string(c, &end, &esc, &flags))
 				return -1;
+			c->esc |= esc;
 			c->p = skip_ws(c, c->p);
 			if (*c->p != ':')
 				return ag_jsonl_fail(c, c->p, "expected ':'");
@@ -652,9 +657,12 @@ static int skip_value(struct pctx *c, int depth)
 }
 
 /*
- * Parse the array at c->p into its compact JSON text: a view into the
- * buffer when it holds no whitespace, else a copy without the whitespace
- * outside strings (scratch, NUL-terminated).
+ * Parse the array at c->p into its compact text: a view into the buffer
+ * when it holds no whitespace and no escape, else a copy without the
+ * whitespace outside strings and with the escapes inside them decoded
+ * (scratch, NUL-terminated), so that rules read "C:\\Windows" and "\u006b"
+ * in an array as they do in a string: the text is for matching and for the
+ * alert's string, not JSON any more.
  */
 static int parse_array(struct pctx *c, int depth, const char **ret_s, uint32_t *ret_n,
 		       uint32_t *flags)
@@ -662,8 +670,10 @@ static int parse_array(struct pctx *c, int depth, const char **ret_s, uint32_t *
 	const char *s = c->p, *e, *q;
 	char *out, *o;
 	bool in_str = false;
+	long u;
 
 	c->ws = false;
+	c->esc = false;
 	if (skip_value(c, depth))
 		return -1;
 	e = c->p;
@@ -672,19 +682,31 @@ static int parse_array(struct pctx *c, int depth, const char **ret_s, uint32_t *
 			*flags |= AG_V_NONASCII;
 			break;
 		}
-	if (!c->ws) {
+	if (!c->ws && !c->esc) {
 		*ret_s = s;
 		*ret_n = (uint32_t)(e - s);
 		return 0;
 	}
+	/* decoding never lengthens the text (see parse_escaped) */
 	out = sc_alloc(c, (size_t)(e - s) + 1);
 	if (!out)
 		return ag_jsonl_fail(c, s, "object too large");
 	for (o = out, q = s; q < e; q++) {
 		if (in_str) {
-			if (*q == '\\')
-				*o++ = *q++;
-			else if (*q == '"')
+			if (*q == '\\' && unescaped[(unsigned char)q[1]]) {
+				*o++ = unescaped[(unsigned char)q[1]];
+				q++;
+				continue;
+			}
+			if (*q == '\\') { /* \u: validated by scan_string */
+				u = u_escape(c, q, &q);
+				if (u < 0)
+					return -1;
+				o = put_utf8(o, (unsigned long)u, flags);
+				q--;
+				continue;
+			}
+			if (*q == '"')
 				in_str = false;
 		} else if (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') {
 			continue;

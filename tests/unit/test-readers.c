@@ -197,7 +197,15 @@ Test(readers, jsonl_value_types)
 	expect("{\"s\":\"x\",\"n\":-1.5e+3,\"z\":0,\"t\":true,\"f\":false,\"u\":null,\"e\":\"\"}\n",
 	       "{s=x,n=-1.5e+3#N,z=0#N,t=true#B,f=false#B,u=null#Z,e=}\n", 0);
 	expect("{\"a\":[1, \"x y\" ,{\"b\": [ ]}],\"c\":[],\"d\":[\"\\u00e9\"]}",
-	       "{a=[1,\"x y\",{\"b\":[]}]#C,c=[]#C,d=[\"\\u00e9\"]#C}\n", 0);
+	       "{a=[1,\"x y\",{\"b\":[]}]#C,c=[]#C,d=[\"\\xc3\\xa9\"]#U#C}\n", 0);
+	/*
+	 * Escapes inside an array are decoded, as in a string: a rule reads
+	 * C:\Windows and a \u escape the same wherever the writer put them.
+	 */
+	expect("{\"a\":[\"x evil\\u006beyword y\",\"C:\\\\Windows\\\\x.exe\"],"
+	       "\"b\":[{\"k\\u0031\":\"\\\"q\\\" \\t\\ud83d\\ude00\"}],\"c\":[\"\\udcff\"]}",
+	       "{a=[\"x evilkeyword y\",\"C:\\Windows\\x.exe\"]#C,"
+	       "b=[{\"k1\":\"\"q\" \\x09\\xf0\\x9f\\x98\\x80\"}]#U#C,c=[\"\\xff\"]#U#C}\n", 0);
 	expect("{\"k\":\"caf\xc3\xa9 \xf0\x9f\x98\x80\"}", "{k=caf\\xc3\\xa9 \\xf0\\x9f\\x98\\x80#U}\n",
 	       0);
 	expect("{\"a\":[\"\xc3\xa9\"]}", "{a=[\"\\xc3\\xa9\"]#U#C}\n", 0);
