@@ -227,9 +227,9 @@ bool sc_scalar_number(const struct sc_node *n, double *ret_d, int64_t *ret_i, bo
 
 const char *sc_scalar_yaml11_note(const struct sc_node *n)
 {
-	static const char *const b[] = {"y",   "Y",	 "yes", "Yes", "YES", "n",   "N",
-					"no",  "No",	 "NO",	"on",  "On",  "ON",  "off",
-					"Off", "OFF", NULL};
+	/* PyYAML's boolean words (its resolver leaves YAML 1.1's y, Y, n, N strings) */
+	static const char *const b[] = {"yes", "Yes", "YES", "no",  "No",  "NO",
+					"on",  "On",  "ON",  "off", "Off", "OFF", NULL};
 	size_t i = 0, colons = 0;
 
 	if (!n || !is_plain_untyped(n) || !n->len)

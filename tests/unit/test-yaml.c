@@ -143,6 +143,12 @@ Test(yaml, plain_scalar_typing_like_pyyaml)
 	cr_assert_eq(type_of("yes"), SC_SCALAR_STR);
 	cr_assert_not_null(sc_scalar_yaml11_note(sc_node_get(root(0), "k")));
 	teardown();
+	cr_assert_eq(type_of("y"), SC_SCALAR_STR); /* a string for PyYAML too: no note */
+	cr_assert_null(sc_scalar_yaml11_note(sc_node_get(root(0), "k")));
+	teardown();
+	cr_assert_eq(type_of("N"), SC_SCALAR_STR);
+	cr_assert_null(sc_scalar_yaml11_note(sc_node_get(root(0), "k")));
+	teardown();
 	cr_assert_eq(type_of("~"), SC_SCALAR_NULL);
 	teardown();
 	cr_assert_eq(type_of("null"), SC_SCALAR_NULL);
