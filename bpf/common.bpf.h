@@ -30,6 +30,13 @@
 
 const volatile __u32 ag_self_tgid = 0;	  /* the agent: never reported */
 const volatile __u32 ag_writer_tgid = 0;  /* its alert writer process: never reported */
+/*
+ * The writer's start time in clock ticks since boot (/proc/PID/stat field
+ * 22, start_boottime / ag_tick_ns): a process that gets the writer's pid
+ * after the writer is gone is not filtered.
+ */
+const volatile __u64 ag_writer_start = 0;
+const volatile __u64 ag_tick_ns = 10000000;
 const volatile __u32 ag_follow_tree = 0;  /* 1: only processes in ag_tree */
 const volatile __u64 ag_wakeup_bytes = 0; /* wake the consumer when this much is queued */
 
@@ -91,6 +98,8 @@ struct {
 
 #define AG_AT_FDCWD	 -100
 #define AG_EINPROGRESS	 115
+#define AG_EINTR	 4
+#define AG_ERESTARTSYS	 512
 #define AG_AF_INET	 2
 #define AG_AF_INET6	 10
 #define AG_IPPROTO_TCP	 6
@@ -115,10 +124,24 @@ static __always_inline void stat_inc(__u32 idx)
 		(*v)++;
 }
 
-/* True when events of process tgid are not wanted (the agent, or outside the tree). */
+/* Whether the current process (tgid) is the agent's alert writer, not one reusing its pid. */
+static __always_inline bool ag_is_writer(__u32 tgid)
+{
+	struct task_struct *t;
+
+	if (!ag_writer_tgid || tgid != ag_writer_tgid || !ag_tick_ns)
+		return false;
+	t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, group_leader, start_boottime) / ag_tick_ns == ag_writer_start;
+}
+
+/*
+ * True when events of the current process (tgid) are not wanted: the
+ * agent, its writer, or outside the followed tree.
+ */
 static __always_inline bool ag_skip(__u32 tgid)
 {
-	if (tgid == ag_self_tgid || (ag_writer_tgid && tgid == ag_writer_tgid))
+	if (tgid == ag_self_tgid || ag_is_writer(tgid))
 		return true;
 	if (ag_follow_tree && !bpf_map_lookup_elem(&ag_tree, &tgid))
 		return true;
@@ -298,8 +321,12 @@ static long ag_walk_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* Components walked at most (deeper paths are cut, AG_S_TRUNC). */
-#define AG_WALK_MAX 192
+/*
+ * Components walked at most (deeper paths are cut, AG_S_TRUNC): as many as
+ * the path buffer can hold ("/a" each), so only a path longer than
+ * AG_PBUF loses its head. bpf_loop() costs only the depth walked.
+ */
+#define AG_WALK_MAX (AG_PBUF / 2)
 
 /*
  * Append the canonical path of (dentry, vfsmount) as string i: absolute in

@@ -91,12 +91,20 @@ static __always_inline bool fill_tuple(struct ag_rec *r, struct sock *sk)
 SEC("tp/syscalls/sys_enter_connect")
 int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct sockaddr *sa = (struct sockaddr *)ctx->args[1];
-	__u16 family = 0;
+	struct sock *sk;
+	__u16 family;
 
 	if (ag_skip_current())
 		return 0;
-	bpf_probe_read_user(&family, sizeof(family), &sa->sa_family);
+	/*
+	 * The socket's family, from the kernel's socket: the sockaddr in user
+	 * memory may not be paged in yet (the read fails, the kernel's own
+	 * copy then pages it in) or may change before the kernel reads it.
+	 */
+	sk = fd_sock((long)ctx->args[0]);
+	if (!sk)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AG_AF_INET && family != AG_AF_INET6)
 		return 0;
 	pend_put(K_CONNECT, ctx->args[0], 0, 0, 0);
@@ -114,7 +122,8 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!pend_take(K_CONNECT, &p))
 		return 0;
-	if (ret != 0 && ret != -AG_EINPROGRESS)
+	/* done, in progress, or interrupted by a signal (the connect goes on) */
+	if (ret != 0 && ret != -AG_EINPROGRESS && ret != -AG_EINTR && ret != -AG_ERESTARTSYS)
 		return 0;
 	sk = fd_sock((long)p.a[0]);
 	s = ag_scratch();

@@ -52,6 +52,14 @@
 
 #define MAX_PROGS 64 /* per object */
 
+/* Nanoseconds per clock tick (USER_HZ), as /proc/PID/stat counts start times. */
+static uint64_t ag_tick_ns(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000ull;
+}
+
 /* ---- the four skeletons behind one interface ---- */
 
 struct skel_ops {
@@ -85,6 +93,8 @@ struct skel_ops {
 		struct n##_bpf *k = s;                                                             \
 		k->rodata->ag_self_tgid = o->self_tgid;                                            \
 		k->rodata->ag_writer_tgid = o->writer_tgid;                                        \
+		k->rodata->ag_writer_start = o->writer_start;                                      \
+		k->rodata->ag_tick_ns = ag_tick_ns();                                              \
 		k->rodata->ag_follow_tree = o->follow_pid != 0;                                    \
 		k->rodata->ag_wakeup_bytes = o->wakeup_bytes;                                      \
 	}

@@ -44,6 +44,7 @@ typedef void (*ag_note_fn)(void *arg, const char *msg);
 struct ag_collector_opts {
 	uint32_t self_tgid;    /* the agent's own process: filtered in the kernel */
 	uint32_t writer_tgid;  /* its alert writer process (0 none): filtered too */
+	uint64_t writer_start; /* the writer's start, clock ticks since boot (/proc/PID/stat 22) */
 	uint32_t follow_pid;   /* 0, or only this process and its descendants */
 	uint64_t ring_bytes;   /* ring buffer size (a power of two, >= 4096) */
 	uint64_t wakeup_bytes; /* 0: wake per record; else batch until this much is queued */

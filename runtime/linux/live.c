@@ -625,6 +625,7 @@ static int start(struct live *l)
 		ring *= 2;
 	o.self_tgid = (uint32_t)getpid();
 	o.writer_tgid = (uint32_t)ag_ops_writer_pid(l->ops);
+	o.writer_start = o.writer_tgid ? ag_proc_start(o.writer_tgid) : 0;
 	o.follow_pid = cfg->live.pid_tree;
 	o.ring_bytes = ring;
 	o.wakeup_bytes = (uint64_t)cfg->live.wakeup_kb << 10;

@@ -316,6 +316,14 @@ static int proc_stat(uint32_t pid, uint32_t *ret_ppid, unsigned long long *ret_s
 	return 0;
 }
 
+uint64_t ag_proc_start(uint32_t pid)
+{
+	unsigned long long start;
+	uint32_t ppid;
+
+	return proc_stat(pid, &ppid, &start) == 0 ? start : 0;
+}
+
 uint32_t ag_proc_ppid(uint32_t pid)
 {
 	unsigned long long start;

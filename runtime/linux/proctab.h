@@ -103,6 +103,9 @@ void ag_proctab_stats(const struct ag_proctab *t, struct ag_proctab_stats *ret);
 /* Every numeric entry of /proc into a new array (*ret, free() it). Returns 0 or -errno. */
 int ag_proc_list(uint32_t **ret, size_t *ret_n);
 
+/* The start time of process pid in clock ticks since boot (/proc/PID/stat field 22), 0 if unknown. */
+uint64_t ag_proc_start(uint32_t pid);
+
 /* The parent of pid from /proc, 0 when unknown. */
 uint32_t ag_proc_ppid(uint32_t pid);
 

@@ -32,6 +32,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +57,29 @@ static int fail(const char *what)
 
 /* ---- TCP, UDP ---- */
 
-static int tcp(int family, int port)
+/*
+ * A copy of sa[0 .. n) in a fresh file mapping not touched yet: reading it
+ * from BPF fails until the kernel itself faults the page in.
+ */
+static const struct sockaddr *cold_copy(const void *sa, size_t n)
+{
+	char tmpl[] = "/tmp/sgl-cold-XXXXXX";
+	int fd = mkstemp(tmpl);
+	void *m;
+
+	if (fd < 0 || write(fd, sa, n) != (ssize_t)n || ftruncate(fd, 4096) < 0)
+		return NULL;
+	m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	unlink(tmpl);
+	close(fd);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* Connect to a listener of our own on loopback (cold: the sockaddr in an untouched page). */
+static int tcp(int family, int port, bool cold)
 {
 	struct sockaddr_storage ss = {0};
+	const struct sockaddr *to;
 	socklen_t sl;
 	int l, c, a;
 
@@ -83,8 +104,11 @@ static int tcp(int family, int port)
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	if (bind(l, (struct sockaddr *)&ss, sl) < 0 || listen(l, 4) < 0)
 		return fail("bind/listen");
+	to = cold ? cold_copy(&ss, sl) : (const struct sockaddr *)&ss;
+	if (!to)
+		return fail("cold_copy");
 	c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c < 0 || connect(c, (struct sockaddr *)&ss, sl) < 0)
+	if (c < 0 || connect(c, to, sl) < 0)
 		return fail("connect");
 	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	if (a < 0)
@@ -643,9 +667,11 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(c, "tcp4") == 0 && argc == 3)
-		return tcp(AF_INET, atoi(argv[2]));
+		return tcp(AF_INET, atoi(argv[2]), false);
+	if (strcmp(c, "tcp4-cold") == 0 && argc == 3)
+		return tcp(AF_INET, atoi(argv[2]), true);
 	if (strcmp(c, "tcp6") == 0 && argc == 3)
-		return tcp(AF_INET6, atoi(argv[2]));
+		return tcp(AF_INET6, atoi(argv[2]), false);
 	if (strcmp(c, "udp4") == 0 && argc == 3)
 		return udp4(atoi(argv[2]));
 	if (strcmp(c, "dns") == 0 && argc == 4)
@@ -666,8 +692,8 @@ int main(int argc, char **argv)
 		return forkexec(atol(argv[2]));
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
-	fprintf(stderr, "usage: live-trigger tcp4|tcp6|udp4 PORT | dns MODE NAME | files DIR TAG |"
-			" ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
+	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp6|udp4 PORT | dns MODE NAME |"
+			" files DIR TAG | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;
 }

@@ -326,6 +326,14 @@ def act_net(tap, ag, tmp):
         "source.port": sport, "destination.port": 47801,
         "sigma.fields.Initiated": "false",
     })
+    # the sockaddr in a page not touched yet: the kernel faults it in, BPF cannot
+    t0 = time.monotonic()
+    kv = trigger("tcp4-cold", 47801)
+    pid, sport = int(kv["pid"]), int(kv["sport"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(3))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: TCP connect with its sockaddr in an untouched page", a, lat, {
+        "destination.ip": "127.0.0.1", "destination.port": 47801, "source.port": sport,
+    })
     t0 = time.monotonic()
     kv = trigger("tcp6", 47803)
     pid, sport = int(kv["pid"]), int(kv["sport"])
