@@ -34,7 +34,10 @@ enum {
 	K_SENDTO,
 	K_SENDMSG,
 	K_SENDMMSG,
+	K_FASTOPEN, /* sendto(MSG_FASTOPEN) on TCP: a connect */
 };
+
+#define AG_MSG_FASTOPEN 0x20000000
 
 struct udp_key {
 	__u64 sk;
@@ -88,8 +91,8 @@ static __always_inline bool fill_tuple(struct ag_rec *r, struct sock *sk)
 
 /* ---- connect, accept ---- */
 
-SEC("tp/syscalls/sys_enter_connect")
-int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
+/* Keep a connect of fd (kind: K_CONNECT, or K_FASTOPEN for TCP only) for its sys_exit. */
+static __always_inline int connect_enter(__u64 fd, __u32 kind)
 {
 	struct sock *sk;
 	__u16 family;
@@ -101,18 +104,30 @@ int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
 	 * memory may not be paged in yet (the read fails, the kernel's own
 	 * copy then pages it in) or may change before the kernel reads it.
 	 */
-	sk = fd_sock((long)ctx->args[0]);
+	sk = fd_sock((long)fd);
 	if (!sk)
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != AG_AF_INET && family != AG_AF_INET6)
 		return 0;
-	pend_put(K_CONNECT, ctx->args[0], 0, 0, 0);
+	if (kind == K_FASTOPEN && BPF_CORE_READ(sk, sk_protocol) != AG_IPPROTO_TCP)
+		return 0;
+	pend_put(kind, fd, 0, 0, 0);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_connect")
-int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp/syscalls/sys_enter_connect")
+int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return connect_enter(ctx->args[0], K_CONNECT);
+}
+
+/*
+ * A connect kept by connect_enter, at its sys_exit: done, in progress,
+ * interrupted by a signal (the connect goes on), or for a Fast Open
+ * sendto the bytes sent.
+ */
+static __always_inline int connect_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
 {
 	long ret = ctx->ret;
 	struct ag_pending p = {};
@@ -120,10 +135,9 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	struct ag_rec *r;
 	struct sock *sk;
 
-	if (!pend_take(K_CONNECT, &p))
+	if (!pend_take(kind, &p))
 		return 0;
-	/* done, in progress, or interrupted by a signal (the connect goes on) */
-	if (ret != 0 && ret != -AG_EINPROGRESS && ret != -AG_EINTR && ret != -AG_ERESTARTSYS)
+	if (ret < 0 && ret != -AG_EINPROGRESS && ret != -AG_EINTR && ret != -AG_ERESTARTSYS)
 		return 0;
 	sk = fd_sock((long)p.a[0]);
 	s = ag_scratch();
@@ -133,9 +147,15 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	ag_hdr(r, AG_REC_CONNECT);
 	if (!fill_tuple(r, sk))
 		return 0;
-	r->u.net.ret = (__s32)ret;
+	r->u.net.ret = ret > 0 ? 0 : (__s32)ret;
 	ag_emit(r, 0);
 	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_connect")
+int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return connect_exit(ctx, K_CONNECT);
 }
 
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
@@ -199,6 +219,8 @@ SEC("tp/syscalls/sys_enter_sendto")
 int ag_sendto_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	/* fd, buf, len, flags, addr, addrlen */
+	if ((ctx->args[3] & AG_MSG_FASTOPEN) && ctx->args[4])
+		return connect_enter(ctx->args[0], K_FASTOPEN);
 	return send_enter(K_SENDTO, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
 }
 
@@ -380,6 +402,11 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_sendto")
 int ag_sendto_exit(struct trace_event_raw_sys_exit *ctx)
 {
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ag_pending *p = bpf_map_lookup_elem(&ag_pend, &id);
+
+	if (p && p->kind == K_FASTOPEN)
+		return connect_exit(ctx, K_FASTOPEN);
 	return send_exit(ctx, K_SENDTO);
 }
 

@@ -75,8 +75,14 @@ static const struct sockaddr *cold_copy(const void *sa, size_t n)
 	return m == MAP_FAILED ? NULL : m;
 }
 
-/* Connect to a listener of our own on loopback (cold: the sockaddr in an untouched page). */
-static int tcp(int family, int port, bool cold)
+enum tcp_mode { TCP_CONNECT, TCP_COLD, TCP_FASTOPEN };
+
+/*
+ * Connect to a listener of our own on loopback: connect(), connect() from
+ * a sockaddr in an untouched page, or a TCP Fast Open sendto() (no
+ * connect at all).
+ */
+static int tcp(int family, int port, enum tcp_mode mode)
 {
 	struct sockaddr_storage ss = {0};
 	const struct sockaddr *to;
@@ -104,12 +110,23 @@ static int tcp(int family, int port, bool cold)
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	if (bind(l, (struct sockaddr *)&ss, sl) < 0 || listen(l, 4) < 0)
 		return fail("bind/listen");
-	to = cold ? cold_copy(&ss, sl) : (const struct sockaddr *)&ss;
+	to = mode == TCP_COLD ? cold_copy(&ss, sl) : (const struct sockaddr *)&ss;
 	if (!to)
 		return fail("cold_copy");
 	c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c < 0 || connect(c, to, sl) < 0)
+	if (c < 0)
+		return fail("socket");
+	if (mode == TCP_FASTOPEN) {
+		if (sendto(c, "x", 1, MSG_FASTOPEN, to, sl) < 0) {
+			if (errno == EOPNOTSUPP) {
+				fprintf(stderr, "TCP Fast Open is off (net.ipv4.tcp_fastopen)\n");
+				return 77;
+			}
+			return fail("sendto(MSG_FASTOPEN)");
+		}
+	} else if (connect(c, to, sl) < 0) {
 		return fail("connect");
+	}
 	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	if (a < 0)
 		return fail("accept");
@@ -667,11 +684,13 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(c, "tcp4") == 0 && argc == 3)
-		return tcp(AF_INET, atoi(argv[2]), false);
+		return tcp(AF_INET, atoi(argv[2]), TCP_CONNECT);
 	if (strcmp(c, "tcp4-cold") == 0 && argc == 3)
-		return tcp(AF_INET, atoi(argv[2]), true);
+		return tcp(AF_INET, atoi(argv[2]), TCP_COLD);
+	if (strcmp(c, "tcp4-fastopen") == 0 && argc == 3)
+		return tcp(AF_INET, atoi(argv[2]), TCP_FASTOPEN);
 	if (strcmp(c, "tcp6") == 0 && argc == 3)
-		return tcp(AF_INET6, atoi(argv[2]), false);
+		return tcp(AF_INET6, atoi(argv[2]), TCP_CONNECT);
 	if (strcmp(c, "udp4") == 0 && argc == 3)
 		return udp4(atoi(argv[2]));
 	if (strcmp(c, "dns") == 0 && argc == 4)
@@ -692,8 +711,8 @@ int main(int argc, char **argv)
 		return forkexec(atol(argv[2]));
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
-	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp6|udp4 PORT | dns MODE NAME |"
-			" files DIR TAG | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
+	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
+			" dns MODE NAME | files DIR TAG | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;
 }

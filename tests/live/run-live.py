@@ -334,6 +334,18 @@ def act_net(tap, ag, tmp):
     check(tap, "network_connection: TCP connect with its sockaddr in an untouched page", a, lat, {
         "destination.ip": "127.0.0.1", "destination.port": 47801, "source.port": sport,
     })
+    # TCP Fast Open: sendto(MSG_FASTOPEN) connects with no connect() call
+    t0 = time.monotonic()
+    kv = trigger("tcp4-fastopen", 47801)
+    if "_skip" in kv:
+        tap.ok(True, "network_connection: TCP Fast Open # SKIP " + kv["_skip"])
+    else:
+        pid, sport = int(kv["pid"]), int(kv["sport"])
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(3))(x) and g(x, "process.pid") == pid,
+                               since=t0)
+        check(tap, "network_connection: TCP Fast Open sendto() with no connect()", a, lat, {
+            "destination.ip": "127.0.0.1", "destination.port": 47801, "source.port": sport,
+        })
     t0 = time.monotonic()
     kv = trigger("tcp6", 47803)
     pid, sport = int(kv["pid"]), int(kv["sport"])
