@@ -83,29 +83,22 @@ static bool shadowed(const struct ag_event *ev, uint32_t i)
 int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, const char *val,
 		      uint32_t val_len, uint32_t flags, uint32_t id)
 {
-	struct ag_kv *kv;
+	uint32_t i;
 
 	/* the last field with no id: no slot or alias points to it */
 	while (ev->spare > 0 && ev->kv[ev->spare - 1].id != AG_FIELD_NONE)
 		ev->spare--;
 	if (ev->spare) {
-		kv = &ev->kv[--ev->spare];
+		i = --ev->spare;
 	} else {
 		/* then the last one a later copy shadows */
 		while (ev->shadow > 0 && !shadowed(ev, ev->shadow - 1))
 			ev->shadow--;
 		if (!ev->shadow)
 			return -E2BIG;
-		kv = &ev->kv[--ev->shadow];
+		i = --ev->shadow;
 	}
-	kv->name = name;
-	kv->name_len = name_len;
-	kv->val = val;
-	kv->val_len = val_len;
-	kv->flags = flags;
-	kv->id = id;
-	if (id != AG_FIELD_NONE)
-		ev->slot[id] = (uint16_t)(kv - ev->kv + 1);
+	ag_event_put(ev, i, name, name_len, val, val_len, flags, id);
 	return 0;
 }
 

@@ -92,6 +92,23 @@ void ag_event_done(struct ag_event *ev);
 /* Forget the last event (clears only the slots it set). */
 void ag_event_reset(struct ag_event *ev);
 
+/* Fill kv[i] with a field, and point the slot of its id (if any) at it. */
+static inline void ag_event_put(struct ag_event *ev, uint32_t i, const char *name,
+				uint32_t name_len, const char *val, uint32_t val_len, uint32_t flags,
+				uint32_t id)
+{
+	struct ag_kv *kv = &ev->kv[i];
+
+	kv->name = name;
+	kv->name_len = name_len;
+	kv->val = val;
+	kv->val_len = val_len;
+	kv->flags = flags;
+	kv->id = id;
+	if (id != AG_FIELD_NONE)
+		ev->slot[id] = (uint16_t)(i + 1);
+}
+
 /*
  * The event is full and a field with an id comes (or one with none that
  * routing reads, see ag_event_add_routing): see ag_event_add. Returns 0,
@@ -114,8 +131,6 @@ int ag_event_displace(struct ag_event *ev, const char *name, uint32_t name_len, 
 static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t name_len,
 			       const char *val, uint32_t val_len, uint32_t flags, uint32_t id)
 {
-	struct ag_kv *kv;
-
 	if (id >= ev->nslots)
 		id = AG_FIELD_NONE;
 	if (ev->nkv >= AG_MAX_EVENT_FIELDS) {
@@ -124,15 +139,7 @@ static inline int ag_event_add(struct ag_event *ev, const char *name, uint32_t n
 			return -E2BIG;
 		return ag_event_displace(ev, name, name_len, val, val_len, flags, id);
 	}
-	kv = &ev->kv[ev->nkv++];
-	kv->name = name;
-	kv->name_len = name_len;
-	kv->val = val;
-	kv->val_len = val_len;
-	kv->flags = flags;
-	kv->id = id;
-	if (id != AG_FIELD_NONE)
-		ev->slot[id] = (uint16_t)ev->nkv;
+	ag_event_put(ev, ev->nkv++, name, name_len, val, val_len, flags, id);
 	return 0;
 }
 
