@@ -429,14 +429,17 @@ static __always_inline __u64 rb_flags(void)
 									       : BPF_RB_NO_WAKEUP;
 }
 
-/* Send r with datalen bytes of strings; count it as sent or dropped. */
-static __always_inline void ag_emit(struct ag_rec *r, __u32 datalen)
+/*
+ * Send r with datalen bytes of strings, r being valid for AG_REC_FIXED + cap
+ * bytes (a constant); count it as sent or dropped.
+ */
+static __always_inline void ag_emit_cap(struct ag_rec *r, __u32 datalen, __u32 cap)
 {
 	__u64 size = AG_REC_FIXED + (__u64)datalen;
 	__u32 type = r->h.type;
 
-	if (size > sizeof(*r))
-		size = sizeof(*r);
+	if (size > AG_REC_FIXED + cap)
+		size = AG_REC_FIXED + cap;
 	r->h.size = (__u32)size;
 	if (type >= AG_REC_TYPE_MAX)
 		return;
@@ -444,6 +447,12 @@ static __always_inline void ag_emit(struct ag_rec *r, __u32 datalen)
 		stat_inc(AG_STAT_EMIT + type);
 	else
 		stat_inc(AG_STAT_DROP + type);
+}
+
+/* Send r (a whole struct ag_rec) with datalen bytes of strings. */
+static __always_inline void ag_emit(struct ag_rec *r, __u32 datalen)
+{
+	ag_emit_cap(r, datalen, AG_REC_DATA);
 }
 
 /* Stash syscall arguments for the matching sys_exit program. */

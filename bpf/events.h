@@ -22,7 +22,7 @@
 #endif
 
 /* Changes whenever a struct or enum below changes. */
-#define AG_REC_ABI 2
+#define AG_REC_ABI 3
 
 /* Strings per record, and the bytes of string data one record can carry. */
 #define AG_REC_NSTR 4
@@ -56,6 +56,7 @@ enum ag_rec_type {
 	AG_REC_MEMFD,	    /* u.memfd; s0 name */
 	AG_REC_BPF,	    /* u.bpf; s0 program name */
 	AG_REC_MODULE,	    /* u.module; s0 module path (finit_module) or "" */
+	AG_REC_FILE_LINK,   /* u.link; s0 source, s1 its base, s2 the new name, s3 its base */
 	AG_REC_TYPE_MAX,
 };
 
@@ -66,6 +67,12 @@ enum ag_str_flags {
 	AG_S_DELETED = 1u << 2,	 /* the path's dentry is unlinked */
 	AG_S_RELATIVE = 1u << 3, /* a path as the process gave it, not starting with '/' */
 	AG_S_FAULT = 1u << 4,	 /* could not be read */
+	/*
+	 * A syscall argument that read otherwise at sys_exit than at sys_enter
+	 * (another thread changed it, or it was not paged in at first): the
+	 * record is sent twice, with each reading, both flagged.
+	 */
+	AG_S_RACED = 1u << 5,
 };
 
 /*
@@ -79,6 +86,7 @@ enum ag_stat {
 	AG_STAT_PENDING_FULL = AG_STAT_DROP + AG_REC_TYPE_MAX, /* enter/exit stash full */
 	AG_STAT_PATH_TRUNC, /* paths cut (too deep or too long) */
 	AG_STAT_TREE_FULL,  /* --pid-tree map full: a process was not followed */
+	AG_STAT_RACED,	    /* path records whose argument changed during the syscall */
 	AG_STAT_MAX,
 };
 
@@ -135,6 +143,25 @@ struct ag_rec_file {
 	__u32 fmode; /* the open file's f_mode (create, change): FMODE_CREATED 0x100000 */
 };
 
+/*
+ * A new name for a file (AG_REC_FILE_LINK): link/linkat (s0 the existing
+ * file; empty with AT_EMPTY_PATH, when s1 is the path of the fd, as for an
+ * O_TMPFILE file), symlink/symlinkat (s0 the target as given, never joined
+ * to a base) or mknod/mknodat of a regular file (s0 empty).
+ */
+enum ag_link_kind {
+	AG_LINK_HARD = 1,
+	AG_LINK_SYMBOLIC,
+	AG_LINK_MKNOD,
+};
+
+struct ag_rec_link {
+	__u32 kind;  /* enum ag_link_kind */
+	__u32 flags; /* linkat flags (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH) */
+	__u32 mode;  /* mknod mode */
+	__u32 _pad;
+};
+
 struct ag_rec_ptrace {
 	__s64 request; /* PTRACE_* */
 	__u32 target;  /* target process (thread) id */
@@ -186,6 +213,7 @@ struct ag_rec {
 		struct ag_rec_exit exit;
 		struct ag_rec_net net;
 		struct ag_rec_file file;
+		struct ag_rec_link link;
 		struct ag_rec_ptrace ptrace;
 		struct ag_rec_setid setid;
 		struct ag_rec_memfd memfd;

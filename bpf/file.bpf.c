@@ -28,21 +28,21 @@
  *    close of any other process costs one storage lookup. Not seen: fds
  *    received over SCM_RIGHTS by a process that never was a writer, and a
  *    mark lost when a non-leader thread execs.
- *  - delete, rename: the legacy syscalls (glibc's unlink(), rename() use
- *    them) and the *at ones; on success the path as given is sent, plus
- *    its base directory (the cwd or the dirfd's path) when it is relative;
- *    user space joins them.
+ *  - delete, rename, and new names (link, linkat, symlink, symlinkat,
+ *    mknod and mknodat of a regular file: an O_TMPFILE file linked in gets
+ *    a name with no open(O_CREAT)): the legacy syscalls (glibc's unlink(),
+ *    rename() use them) and the *at ones. The names as given are read at
+ *    sys_enter, with the base directory (the cwd or the dirfd's path) of a
+ *    relative one, and sent from sys_exit if the call succeeded; a name
+ *    that reads otherwise at sys_exit is sent both ways (stash.bpf.h).
+ *    User space joins a name to its base.
  *
  * Not here: the agent's own files (filtered by tgid like everything).
  */
 #include "common.bpf.h"
+#include "stash.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-enum {
-	K_UNLINK = 1,
-	K_RENAME,
-};
 
 #define WRITE_FLAGS (AG_O_WRONLY | AG_O_RDWR | AG_O_CREAT | AG_O_TRUNC)
 
@@ -283,145 +283,381 @@ int ag_close(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-/* ---- delete ---- */
+/* ---- delete, rename, new names: names the process gives ---- */
 
-static __always_inline int unlink_enter(__u64 path, long dfd, __u64 flags)
-{
-	if (ag_skip_current())
-		return 0;
-	pend_put(K_UNLINK, path, (__u64)dfd, flags, 0);
-	return 0;
-}
+/* How string 0 gets its base directory (path_strings). */
+#define PS_NOBASE0 (1ull << 32) /* s0 is not a path but a symlink's target */
+#define PS_EMPTY0 (1ull << 33)	/* AT_EMPTY_PATH: an empty s0 names the fd's own file */
 
-SEC("tp/syscalls/sys_enter_unlink")
-int ag_unlink_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return unlink_enter(ctx->args[0], AG_AT_FDCWD, 0);
-}
+#define AG_AT_EMPTY_PATH 0x1000
+#define AG_AT_REMOVEDIR 0x200
 
-SEC("tp/syscalls/sys_enter_unlinkat")
-int ag_unlinkat_enter(struct trace_event_raw_sys_enter *ctx)
+/*
+ * The strings of a path syscall into r: s0 the name at src (and s1 its base
+ * directory, from sdfd, when it is relative), s2 the name at dst (s3 its
+ * base, from ddfd). A zero src or dst leaves its strings empty. Returns the
+ * bytes of strings.
+ */
+static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 src, long sdfd,
+					  __u64 dst, long ddfd, __u64 how)
 {
-	return unlink_enter(ctx->args[1], (long)ctx->args[0], ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_rmdir")
-int ag_rmdir_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return unlink_enter(ctx->args[0], AG_AT_FDCWD, 0x200 /* AT_REMOVEDIR */);
-}
-
-static __always_inline int unlink_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	long ret = ctx->ret;
-	struct ag_pending p = {};
-	struct ag_scratch *s;
-	struct ag_rec *r;
 	__u32 off = 0;
 
-	if (!pend_take(K_UNLINK, &p) || ret != 0)
+	if (src) {
+		put_ustr(r, 0, &off, (const char *)src, AG_PATH_MAX + 1);
+		if (how & PS_NOBASE0)
+			r->h.sflag[0] &= ~AG_S_RELATIVE;
+		else if ((r->h.sflag[0] & AG_S_RELATIVE) || ((how & PS_EMPTY0) && !r->h.slen[0]))
+			put_base(r, 1, &off, pbuf, sdfd);
+	}
+	if (dst) {
+		put_ustr(r, 2, &off, (const char *)dst, AG_PATH_MAX + 1);
+		if (r->h.sflag[2] & AG_S_RELATIVE)
+			put_base(r, 3, &off, pbuf, ddfd);
+	}
+	return off;
+}
+
+/*
+ * At sys_enter: the record of type, its names read now (stash.bpf.h). u0,
+ * u1, u2 are the first three words of r->u (file: dfd, flags, mode; link:
+ * kind, flags, mode).
+ */
+static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, __u64 src,
+				      long sdfd, __u64 dst, long ddfd, __u64 how)
+{
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	__u32 *u;
+
+	if (ag_skip_current())
 		return 0;
 	s = ag_scratch();
 	if (!s)
 		return 0;
 	r = &s->rec;
-	ag_hdr(r, AG_REC_FILE_DELETE);
-	r->u.file.dfd = (__s32)p.a[1];
-	r->u.file.flags = (__u32)p.a[2];
-	put_ustr(r, 0, &off, (const char *)p.a[0], AG_PATH_MAX + 1);
-	if (r->h.sflag[0] & AG_S_RELATIVE)
-		put_base(r, 1, &off, s->pbuf, (long)(__s32)p.a[1]);
-	ag_emit(r, off);
+	ag_hdr(r, type);
+	u = (__u32 *)&r->u;
+	u[0] = u0;
+	u[1] = u1;
+	u[2] = u2;
+	stash_put(r, path_strings(r, s->pbuf, src, sdfd, dst, ddfd, how));
 	return 0;
+}
+
+/* Are pbuf[0 .. n) and pbuf[AG_PBUF .. AG_PBUF + n) the same bytes? */
+static __always_inline bool halves_equal(const char *pbuf, __u32 n)
+{
+	__u64 x, y, m;
+	__u32 i, k;
+
+	for (i = 0; i < AG_PBUF / 8; i++) {
+		k = i * 8;
+		if (k >= n)
+			break;
+		x = *(const __u64 *)&pbuf[k & (AG_PBUF - 8)];
+		y = *(const __u64 *)&pbuf[AG_PBUF + (k & (AG_PBUF - 8))];
+		m = n - k >= 8 ? ~0ull : (1ull << ((n - k) * 8)) - 1;
+		if ((x ^ y) & m)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Read the name of string i again at sys_exit (uptr, user memory) and
+ * compare it with st's reading from sys_enter (string i at so):
+ * AG_S_RACED when they differ, or when only this reading worked.
+ */
+static __always_inline __u16 reread(struct ag_rec *st, int i, __u32 so, __u64 uptr, char *pbuf)
+{
+	__u32 len = st->h.slen[i];
+	long n;
+
+	if (!uptr)
+		return 0;
+	n = bpf_probe_read_user_str(pbuf, AG_PATH_MAX + 1, (const char *)uptr);
+	if (n <= 0)
+		return 0; /* nothing to compare with */
+	if ((st->h.sflag[i] & AG_S_FAULT) || (__u32)(n - 1) != len || len > AG_PATH_MAX)
+		return AG_S_RACED;
+	if (bpf_probe_read_kernel(&pbuf[AG_PBUF], len & (AG_PBUF - 1),
+				  &st->data[so & (AG_REC_DATA - 1)]))
+		return 0;
+	return halves_equal(pbuf, len) ? 0 : AG_S_RACED;
+}
+
+/*
+ * Send st (valid for cap bytes of strings) after its syscall succeeded;
+ * if a name reads otherwise now, send it twice (AG_S_RACED): as read at
+ * sys_enter, and as read now.
+ */
+static __always_inline void path_send(struct ag_rec *st, __u32 cap, __u64 src, long sdfd,
+				      __u64 dst, long ddfd, __u64 how)
+{
+	struct ag_scratch *s = ag_scratch();
+	__u32 datalen = st->h.size - AG_REC_FIXED;
+	__u16 r0, r2;
+	struct ag_rec *r;
+
+	if (!s || st->h.tid != (__u32)bpf_get_current_pid_tgid())
+		return; /* not this thread's: the LRU gave its entry to another */
+	r0 = reread(st, 0, 0, src, s->pbuf);
+	r2 = reread(st, 2, (__u32)st->h.slen[0] + st->h.slen[1], dst, s->pbuf);
+	if (!(r0 | r2)) {
+		ag_emit_cap(st, datalen, cap);
+		return;
+	}
+	stat_inc(AG_STAT_RACED);
+	st->h.sflag[0] |= r0;
+	st->h.sflag[2] |= r2;
+	ag_emit_cap(st, datalen, cap);
+	r = &s->rec;
+	ag_hdr(r, st->h.type);
+	__builtin_memcpy(&r->u, &st->u, sizeof(r->u));
+	datalen = path_strings(r, s->pbuf, src, sdfd, dst, ddfd, how);
+	r->h.sflag[0] |= r0;
+	r->h.sflag[2] |= r2;
+	ag_emit(r, datalen);
+}
+
+/* At sys_exit: send the record path_enter stashed, if the call returned 0. */
+static __always_inline int path_exit(long ret, __u16 type, __u64 src, long sdfd, __u64 dst,
+				     long ddfd, __u64 how)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ag_rec *st;
+
+	st = bpf_map_lookup_elem(&ag_stash_s, &id);
+	if (st) {
+		if (!ret && st->h.type == type)
+			path_send(st, AG_STASH_SMALL, src, sdfd, dst, ddfd, how);
+		bpf_map_delete_elem(&ag_stash_s, &id);
+		return 0;
+	}
+	st = bpf_map_lookup_elem(&ag_stash_l, &id);
+	if (st) {
+		if (!ret && st->h.type == type)
+			path_send(st, AG_REC_DATA, src, sdfd, dst, ddfd, how);
+		bpf_map_delete_elem(&ag_stash_l, &id);
+	}
+	return 0;
+}
+
+/* ---- delete ---- */
+
+/* unlink(path) */
+SEC("tp/syscalls/sys_enter_unlink")
+int ag_unlink_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_DELETE, (__u32)AG_AT_FDCWD, 0, 0, ctx->args[0], AG_AT_FDCWD,
+			  0, 0, 0);
 }
 
 SEC("tp/syscalls/sys_exit_unlink")
 int ag_unlink_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return unlink_exit(ctx);
+	return path_exit(ctx->ret, AG_REC_FILE_DELETE, sys_regs()->di, AG_AT_FDCWD, 0, 0, 0);
+}
+
+/* unlinkat(dfd, path, flags) */
+SEC("tp/syscalls/sys_enter_unlinkat")
+int ag_unlinkat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_DELETE, (__u32)ctx->args[0], (__u32)ctx->args[2], 0,
+			  ctx->args[1], (long)(int)ctx->args[0], 0, 0, 0);
 }
 
 SEC("tp/syscalls/sys_exit_unlinkat")
 int ag_unlinkat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return unlink_exit(ctx);
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_DELETE, regs->si, (long)(int)regs->di, 0, 0, 0);
+}
+
+/* rmdir(path) */
+SEC("tp/syscalls/sys_enter_rmdir")
+int ag_rmdir_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_DELETE, (__u32)AG_AT_FDCWD, AG_AT_REMOVEDIR, 0, ctx->args[0],
+			  AG_AT_FDCWD, 0, 0, 0);
 }
 
 SEC("tp/syscalls/sys_exit_rmdir")
 int ag_rmdir_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return unlink_exit(ctx);
+	return path_exit(ctx->ret, AG_REC_FILE_DELETE, sys_regs()->di, AG_AT_FDCWD, 0, 0, 0);
 }
 
 /* ---- rename ---- */
 
-static __always_inline int rename_enter(long odfd, __u64 old, long ndfd, __u64 new, __u64 flags)
-{
-	if (ag_skip_current())
-		return 0;
-	pend_put(K_RENAME, old, new, ((__u64)(__u32)odfd) | ((__u64)(__u32)ndfd << 32), flags);
-	return 0;
-}
-
+/* rename(old, new) */
 SEC("tp/syscalls/sys_enter_rename")
 int ag_rename_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	return rename_enter(AG_AT_FDCWD, ctx->args[0], AG_AT_FDCWD, ctx->args[1], 0);
-}
-
-SEC("tp/syscalls/sys_enter_renameat")
-int ag_renameat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return rename_enter((long)ctx->args[0], ctx->args[1], (long)ctx->args[2], ctx->args[3], 0);
-}
-
-SEC("tp/syscalls/sys_enter_renameat2")
-int ag_renameat2_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return rename_enter((long)ctx->args[0], ctx->args[1], (long)ctx->args[2], ctx->args[3],
-			    ctx->args[4]);
-}
-
-static __always_inline int rename_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	long ret = ctx->ret;
-	struct ag_pending p = {};
-	struct ag_scratch *s;
-	struct ag_rec *r;
-	__u32 off = 0;
-
-	if (!pend_take(K_RENAME, &p) || ret != 0)
-		return 0;
-	s = ag_scratch();
-	if (!s)
-		return 0;
-	r = &s->rec;
-	ag_hdr(r, AG_REC_FILE_RENAME);
-	r->u.file.flags = (__u32)p.a[3];
-	put_ustr(r, 0, &off, (const char *)p.a[0], AG_PATH_MAX + 1);
-	if (r->h.sflag[0] & AG_S_RELATIVE)
-		put_base(r, 1, &off, s->pbuf, (long)(__s32)(__u32)p.a[2]);
-	put_ustr(r, 2, &off, (const char *)p.a[1], AG_PATH_MAX + 1);
-	if (r->h.sflag[2] & AG_S_RELATIVE)
-		put_base(r, 3, &off, s->pbuf, (long)(__s32)(__u32)(p.a[2] >> 32));
-	ag_emit(r, off);
-	return 0;
+	return path_enter(AG_REC_FILE_RENAME, 0, 0, 0, ctx->args[0], AG_AT_FDCWD, ctx->args[1],
+			  AG_AT_FDCWD, 0);
 }
 
 SEC("tp/syscalls/sys_exit_rename")
 int ag_rename_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return rename_exit(ctx);
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_RENAME, regs->di, AG_AT_FDCWD, regs->si, AG_AT_FDCWD,
+			 0);
+}
+
+/* renameat(odfd, old, ndfd, new), renameat2(..., flags) */
+SEC("tp/syscalls/sys_enter_renameat")
+int ag_renameat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_RENAME, 0, 0, 0, ctx->args[1], (long)(int)ctx->args[0],
+			  ctx->args[3], (long)(int)ctx->args[2], 0);
+}
+
+SEC("tp/syscalls/sys_enter_renameat2")
+int ag_renameat2_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_RENAME, 0, (__u32)ctx->args[4], 0, ctx->args[1],
+			  (long)(int)ctx->args[0], ctx->args[3], (long)(int)ctx->args[2], 0);
+}
+
+static __always_inline int renameat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_RENAME, regs->si, (long)(int)regs->di, regs->r10,
+			 (long)(int)regs->dx, 0);
 }
 
 SEC("tp/syscalls/sys_exit_renameat")
 int ag_renameat_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return rename_exit(ctx);
+	return renameat_exit(ctx);
 }
 
 SEC("tp/syscalls/sys_exit_renameat2")
 int ag_renameat2_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return rename_exit(ctx);
+	return renameat_exit(ctx);
+}
+
+/*
+ * ---- new names: hard links, symlinks, regular files made by mknod ----
+ * A file can get a name without any open(O_CREAT): an O_TMPFILE file
+ * linked in with linkat(AT_EMPTY_PATH), a hard link to an existing file,
+ * a symlink, mknod(S_IFREG). Each is a file_event for its new name.
+ */
+
+/* link(old, new) */
+SEC("tp/syscalls/sys_enter_link")
+int ag_link_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_HARD, 0, 0, ctx->args[0], AG_AT_FDCWD,
+			  ctx->args[1], AG_AT_FDCWD, 0);
+}
+
+SEC("tp/syscalls/sys_exit_link")
+int ag_link_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, regs->di, AG_AT_FDCWD, regs->si, AG_AT_FDCWD,
+			 0);
+}
+
+/* linkat(odfd, old, ndfd, new, flags) */
+SEC("tp/syscalls/sys_enter_linkat")
+int ag_linkat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 flags = ctx->args[4];
+
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_HARD, (__u32)flags, 0, ctx->args[1],
+			  (long)(int)ctx->args[0], ctx->args[3], (long)(int)ctx->args[2],
+			  (flags & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
+}
+
+SEC("tp/syscalls/sys_exit_linkat")
+int ag_linkat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, regs->si, (long)(int)regs->di, regs->r10,
+			 (long)(int)regs->dx, (regs->r8 & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
+}
+
+/* symlink(target, name) */
+SEC("tp/syscalls/sys_enter_symlink")
+int ag_symlink_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0, ctx->args[0], 0, ctx->args[1],
+			  AG_AT_FDCWD, PS_NOBASE0);
+}
+
+SEC("tp/syscalls/sys_exit_symlink")
+int ag_symlink_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, regs->di, 0, regs->si, AG_AT_FDCWD,
+			 PS_NOBASE0);
+}
+
+/* symlinkat(target, ndfd, name) */
+SEC("tp/syscalls/sys_enter_symlinkat")
+int ag_symlinkat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0, ctx->args[0], 0, ctx->args[2],
+			  (long)(int)ctx->args[1], PS_NOBASE0);
+}
+
+SEC("tp/syscalls/sys_exit_symlinkat")
+int ag_symlinkat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, regs->di, 0, regs->dx, (long)(int)regs->si,
+			 PS_NOBASE0);
+}
+
+/* A mknod of a regular file (S_IFREG, or no type at all) */
+static __always_inline bool mknod_reg(__u64 mode)
+{
+	return (mode & AG_S_IFMT) == AG_S_IFREG || !(mode & AG_S_IFMT);
+}
+
+/* mknod(name, mode, dev) */
+SEC("tp/syscalls/sys_enter_mknod")
+int ag_mknod_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!mknod_reg(ctx->args[1]))
+		return 0;
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_MKNOD, 0, (__u32)ctx->args[1], 0, 0,
+			  ctx->args[0], AG_AT_FDCWD, 0);
+}
+
+SEC("tp/syscalls/sys_exit_mknod")
+int ag_mknod_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, 0, 0, sys_regs()->di, AG_AT_FDCWD, 0);
+}
+
+/* mknodat(dfd, name, mode, dev) */
+SEC("tp/syscalls/sys_enter_mknodat")
+int ag_mknodat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!mknod_reg(ctx->args[2]))
+		return 0;
+	return path_enter(AG_REC_FILE_LINK, AG_LINK_MKNOD, 0, (__u32)ctx->args[2], 0, 0,
+			  ctx->args[1], (long)(int)ctx->args[0], 0);
+}
+
+SEC("tp/syscalls/sys_exit_mknodat")
+int ag_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = sys_regs();
+
+	return path_exit(ctx->ret, AG_REC_FILE_LINK, 0, 0, regs->si, (long)(int)regs->di, 0);
 }

@@ -235,6 +235,7 @@ static const char *const rec_names[AG_REC_TYPE_MAX] = {
 	[AG_REC_MEMFD] = "memfd",
 	[AG_REC_BPF] = "bpf",
 	[AG_REC_MODULE] = "module",
+	[AG_REC_FILE_LINK] = "link",
 };
 
 static uint64_t kernel_drops(const uint64_t k[64])
@@ -277,10 +278,11 @@ static void print_stats(struct live *l, bool final)
 	fprintf(stderr, "  kernel records dropped: %llu (ring buffer full)\n",
 		(unsigned long long)kernel_drops(k));
 	fprintf(stderr,
-		"  kernel other:           %llu stash full, %llu paths cut, %llu tree full\n",
+		"  kernel other:           %llu stash full, %llu paths cut, %llu tree full, %llu "
+		"names changed during their syscall\n",
 		(unsigned long long)k[AG_STAT_PENDING_FULL],
 		(unsigned long long)k[AG_STAT_PATH_TRUNC],
-		(unsigned long long)k[AG_STAT_TREE_FULL]);
+		(unsigned long long)k[AG_STAT_TREE_FULL], (unsigned long long)k[AG_STAT_RACED]);
 	fprintf(stderr,
 		"  events:                 %llu (%llu malformed records, %llu unknown "
 		"processes, %llu non-DNS port-53 payloads, %llu strings cut)\n",

@@ -492,6 +492,7 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 		[AG_REC_FILE_CHANGE] = "file_change",
 		[AG_REC_FILE_DELETE] = "file_delete",
 		[AG_REC_FILE_RENAME] = "file_rename",
+		[AG_REC_FILE_LINK] = "file_event",
 	};
 	const char *path, *old = NULL;
 	size_t len = 0, olen = 0;
@@ -505,6 +506,15 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 		break;
 	case AG_REC_FILE_DELETE:
 		path = upath(n, rs, 0, 1, &len);
+		break;
+	case AG_REC_FILE_LINK:
+		path = upath(n, rs, 2, 3, &len);
+		if (r->u.link.kind == AG_LINK_SYMBOLIC) /* the target, as it is stored */
+			old = rs->n[0] ? copy(n, rs->p[0], olen = rs->n[0]) : NULL;
+		else if (rs->n[0]) /* a hard link: the existing name */
+			old = upath(n, rs, 0, 1, &olen);
+		else if (rs->n[1]) /* linkat(fd, "", AT_EMPTY_PATH): the fd's file */
+			old = ag_norm_kpath(n, rs->p[1], rs->n[1], rs->f[1], &olen);
 		break;
 	default:
 		old = upath(n, rs, 0, 1, &olen);
@@ -625,6 +635,7 @@ int ag_norm_record(struct ag_norm *n, const void *data, size_t size)
 	case AG_REC_FILE_CHANGE:
 	case AG_REC_FILE_DELETE:
 	case AG_REC_FILE_RENAME:
+	case AG_REC_FILE_LINK:
 		return on_file(n, r, &rs);
 	case AG_REC_PTRACE:
 		return ag_norm_on_ptrace(n, r);

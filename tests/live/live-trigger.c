@@ -15,6 +15,9 @@
  *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc;
  *                             over TCP: tcp (send), glibc-tcp (use-vc: writev))
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
+ *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
+ *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
+ *   race DIR TAG N            N unlinks while a thread flips the name (prints the counts)
  *   ptrace                    attach to and detach from a child (sleep)
  *   memfd-exec                run /bin/true from a memfd named sgl-payload
  *   setuid                    a child drops to uid/gid 65534
@@ -30,6 +33,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -508,6 +512,136 @@ static int files(const char *dir, const char *tag)
 	return 0;
 }
 
+/*
+ * New names without open(O_CREAT), in DIR: a hard link (the legacy link
+ * syscall), an O_TMPFILE file linked in with linkat(AT_EMPTY_PATH), a
+ * symlink (symlinkat, dirfd-relative), a regular file made by mknod; then a
+ * FIFO made by mknodat, which is not a file_event.
+ */
+static int links(const char *dir, const char *tag)
+{
+	char src[256], name[256];
+	int fd, dfd;
+
+	if (chdir(dir) < 0)
+		return fail("chdir");
+	snprintf(src, sizeof(src), "sgl-src-%s.txt", tag);
+	fd = open(src, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0)
+		return fail("create source");
+	snprintf(name, sizeof(name), "sgl-created-hard-%s", tag);
+	if (syscall(SYS_link, src, name) < 0)
+		return fail("link");
+	fd = open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, "x", 1) != 1)
+		return fail("O_TMPFILE");
+	snprintf(name, sizeof(name), "sgl-created-tmpfile-%s", tag);
+	if (linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) < 0)
+		return fail("linkat(AT_EMPTY_PATH)");
+	close(fd);
+	dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(name, sizeof(name), "sgl-created-sym-%s", tag);
+	if (dfd < 0 || symlinkat("/etc/hostname", dfd, name) < 0)
+		return fail("symlinkat");
+	snprintf(name, sizeof(name), "sgl-created-fifo-%s", tag);
+	if (mknodat(dfd, name, S_IFIFO | 0600, 0) < 0)
+		return fail("mknodat(S_IFIFO)");
+	close(dfd);
+	snprintf(name, sizeof(name), "sgl-created-mknod-%s", tag);
+	if (syscall(SYS_mknod, name, S_IFREG | 0600, 0) < 0)
+		return fail("mknod");
+	printf("ok pid=%d\n", getpid());
+	return 0;
+}
+
+/*
+ * unlink() of DIR/sgl-deleted-cold-TAG, its name in a page of a file
+ * mapping that nothing touched yet: a read of it at sys_enter faults (BPF
+ * cannot page it in), the kernel's own copy pages it in.
+ */
+static int cold_unlink(const char *dir, const char *tag)
+{
+	char path[512], map[512];
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd, mfd;
+	char *p;
+
+	snprintf(path, sizeof(path), "%s/sgl-deleted-cold-%s", dir, tag);
+	snprintf(map, sizeof(map), "%s/sgl-cold-map-XXXXXX", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	mfd = mkstemp(map);
+	if (fd < 0 || close(fd) < 0 || mfd < 0 || unlink(map) < 0)
+		return fail("create");
+	if (pwrite(mfd, path, strlen(path) + 1, 0) != (ssize_t)strlen(path) + 1)
+		return fail("pwrite");
+	p = mmap(NULL, (size_t)pg, PROT_READ, MAP_PRIVATE, mfd, 0);
+	if (p == MAP_FAILED)
+		return fail("mmap");
+	close(mfd);
+	if (unlink(p) < 0)
+		return fail("unlink");
+	printf("ok pid=%d path=%s\n", getpid(), path);
+	return 0;
+}
+
+struct flipper {
+	volatile char *byte;
+	volatile int stop;
+};
+
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!f->stop)
+		*f->byte ^= 'A' ^ 'B';
+	return NULL;
+}
+
+/*
+ * N unlink()s while another thread flips one byte of the name: unlink i
+ * is given DIR/sgl-deleted-raceA-TAG-i while the flipper turns it into
+ * ...raceB-TAG-i and back; both files exist, and the one left afterwards
+ * tells which name the kernel read. Prints how many of each went.
+ */
+static int race(const char *dir, const char *tag, long n)
+{
+	char name[2][512], buf[512];
+	struct flipper f = {0};
+	long i, gone[2] = {0, 0}, fails = 0;
+	size_t at = strlen(dir) + strlen("/sgl-deleted-race");
+	pthread_t th;
+	int k, fd;
+
+	if (at + 64 > sizeof(buf))
+		return fail("directory name too long");
+	f.byte = &buf[at];
+	snprintf(buf, sizeof(buf), "%s/sgl-deleted-raceA-%s-%06ld", dir, tag, 0L);
+	if (pthread_create(&th, NULL, flip, &f))
+		return fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 2; k++) {
+			snprintf(name[k], sizeof(name[k]), "%s/sgl-deleted-race%c-%s-%06ld", dir,
+				 'A' + k, tag, i);
+			fd = open(name[k], O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+			if (fd < 0 || close(fd) < 0)
+				return fail("create");
+		}
+		/* the flipper owns buf[at]: write the rest around it */
+		memcpy(buf + at + 1, name[0] + at + 1, strlen(name[0] + at + 1) + 1);
+		if (unlink(buf) < 0) {
+			fails++;
+			continue;
+		}
+		for (k = 0; k < 2; k++)
+			gone[k] += access(name[k], F_OK) != 0;
+	}
+	f.stop = 1;
+	pthread_join(th, NULL);
+	printf("ok pid=%d goneA=%ld goneB=%ld failed=%ld\n", getpid(), gone[0], gone[1], fails);
+	return 0;
+}
+
 /* ---- ptrace, memfd, setuid, bpf ---- */
 
 static int do_ptrace(void)
@@ -697,6 +831,12 @@ int main(int argc, char **argv)
 		return dns(argv[2], argv[3]);
 	if (strcmp(c, "files") == 0 && argc == 4)
 		return files(argv[2], argv[3]);
+	if (strcmp(c, "links") == 0 && argc == 4)
+		return links(argv[2], argv[3]);
+	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
+		return cold_unlink(argv[2], argv[3]);
+	if (strcmp(c, "race") == 0 && argc == 5)
+		return race(argv[2], argv[3], atol(argv[4]));
 	if (strcmp(c, "ptrace") == 0)
 		return do_ptrace();
 	if (strcmp(c, "memfd-exec") == 0)
@@ -712,7 +852,8 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | files DIR TAG | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
+			" dns MODE NAME | files DIR TAG | links DIR TAG | cold-unlink DIR TAG |"
+			" race DIR TAG N | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;
 }

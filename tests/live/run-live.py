@@ -411,6 +411,76 @@ def act_files(tap, ag, tmp):
         check(tap, what, a, lat, want)
 
 
+def act_links(tap, ag, tmp):
+    """New names without open(O_CREAT) are file_events; a FIFO is not."""
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "links")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("links", d, tag)
+    pid = int(kv["pid"])
+    last = None
+    for what, name, source in (
+            ("hard link (link)", "hard", os.path.join(d, "sgl-src-%s.txt" % tag)),
+            ("O_TMPFILE linked in (linkat AT_EMPTY_PATH)", "tmpfile",
+             lambda v: v is not None and v.startswith(d + "/#") and v.endswith(" (deleted)")),
+            ("symlink (symlinkat, dirfd-relative)", "sym", "/etc/hostname"),
+            ("regular file made by mknod", "mknod", None)):
+        full = os.path.join(d, "sgl-created-%s-%s" % (name, tag))
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(8))(x) and g(x, "file.path") == full,
+                               since=t0)
+        check(tap, "file_event: " + what, a, lat,
+              {"process.pid": pid, "sigma.fields.TargetFilename": full,
+               "sigma.fields.SourceFilename": source})
+        last = a or last
+    fifo = os.path.join(d, "sgl-created-fifo-%s" % tag)
+    tap.ok(last is not None and
+           not [x for x in ag.read_alerts() if g(x, "file.path") == fifo],
+           "no file_event for a FIFO made by mknodat")
+
+
+def act_path_races(tap, ag, tmp):
+    """Names read at sys_enter and again at sys_exit."""
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "races")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("cold-unlink", d, tag)
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(11))(x) and g(x, "file.path") == kv["path"],
+                           since=t0)
+    check(tap, "file_delete of a name in a page not faulted in at sys_enter", a, lat,
+          {"process.pid": int(kv["pid"])})
+    n = 2000
+    kv = trigger("race", d, tag, n)
+    pid, done = int(kv["pid"]), int(kv["goneA"]) + int(kv["goneB"])
+    pat = re.compile(r"/sgl-deleted-race([AB])-%s-(\d+)$" % tag)
+    seq = {}
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        seq = {}
+        for x in ag.read_alerts():
+            m = pat.search(g(x, "file.path", ""))
+            if m and g(x, "process.pid") == pid:
+                seq.setdefault(int(m.group(2)), []).append(m.group(1))
+        if len(seq) >= done:
+            break
+        time.sleep(0.2)
+    tap.ok(len(seq) == done and done == n,
+           "every unlink racing a name flipper is reported (%d of %d)" % (len(seq), done))
+    # which name the kernel took: the file left over tells
+    both = first = raced = 0
+    for i, names in seq.items():
+        left = [k for k in "AB" if os.path.exists(
+            os.path.join(d, "sgl-deleted-race%s-%s-%06d" % (k, tag, i)))]
+        gone = "B" if left == ["A"] else "A"
+        both += gone in names
+        first += names[0] == gone
+        raced += len(names) > 1
+    tap.note("name flipper: %d unlinks, %d read otherwise at sys_exit (sent twice); the name "
+             "the kernel used was sent in %.1f%% of them (the sys_enter reading alone: %.1f%%)"
+             % (done, raced, 100.0 * both / max(done, 1), 100.0 * first / max(done, 1)))
+
+
 def act_misc(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ptrace")
@@ -478,6 +548,8 @@ def test_collect(tap, tmp):
         act_net(tap, ag, tmp)
         act_dns(tap, ag, tmp)
         act_files(tap, ag, tmp)
+        act_links(tap, ag, tmp)
+        act_path_races(tap, ag, tmp)
         act_misc(tap, ag, tmp)
     finally:
         rc = ag.stop()
