@@ -258,6 +258,40 @@ static int keyword_variant(struct lower *lw, const struct sc_det_item *it,
 	return variant_node(lw, it, SC_FIELD_KEYWORD, &s, vn, ret);
 }
 
+/*
+ * Append to *vals (grown as needed) the node of one YAML value: its
+ * variants alts[0 .. nv) ORed, except that under |all the values an
+ * |expand placeholder gave are ANDed with the item's other values, as in
+ * pySigma, where they replace the placeholder in the item's value list.
+ * Returns the new count.
+ */
+static uint32_t add_value(struct lower *lw, const struct sc_det_item *it,
+			  const struct sc_value *vv, uint32_t *alts, uint32_t nv, uint32_t **vals,
+			  uint32_t nvals)
+{
+	struct sc_ir *ir = lw->ctx->ir;
+	uint32_t ngroups = 0, g, j, n, *sub;
+
+	for (j = 0; j < nv; j++)
+		if (vv[j].group > ngroups)
+			ngroups = vv[j].group;
+	if (!it->all || ngroups < 2) {
+		(*vals)[nvals] = sc_ir_or(ir, alts, nv);
+		return nvals + 1;
+	}
+	*vals = sc_xreallocarray(*vals, (size_t)nvals + it->nvalues + ngroups, sizeof(**vals));
+	sub = sc_xreallocarray(NULL, nv, sizeof(*sub));
+	for (g = 1; g <= ngroups; g++) {
+		for (j = n = 0; j < nv; j++)
+			if (vv[j].group == g)
+				sub[n++] = alts[j];
+		if (n)
+			(*vals)[nvals++] = sc_ir_or(ir, sub, n);
+	}
+	free(sub);
+	return nvals;
+}
+
 static int lower_item(struct lower *lw, const struct sc_det_item *it, uint32_t *ret)
 {
 	struct sc_ir *ir = lw->ctx->ir;
@@ -298,7 +332,7 @@ static int lower_item(struct lower *lw, const struct sc_det_item *it, uint32_t *
 			}
 		}
 		if (j == nv)
-			vals[nvals++] = sc_ir_or(ir, alts, nv);
+			nvals = add_value(lw, it, vv, alts, nv, &vals, nvals);
 		free(alts);
 	}
 	if (err == 0) {

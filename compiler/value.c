@@ -522,12 +522,20 @@ static int apply_one(struct apply *ap, const struct sc_value *v, struct vvec *ou
 		r.d = (double)r.i;
 		r.text = sc_number_text(ap->ctx, r.d, r.i, true);
 		break;
-	case SC_MOD_EXPAND:
+	case SC_MOD_EXPAND: {
+		uint32_t start = out->n, g;
+		int e;
+
 		if (v->t == SC_V_RE)
-			return expand_regex(ap, v, out);
-		if (v->t != SC_V_STR)
+			e = expand_regex(ap, v, out);
+		else if (v->t != SC_V_STR)
 			return type_error(ap, v);
-		return expand_placeholders(ap, insert_placeholders(a, v->s), v, out);
+		else
+			e = expand_placeholders(ap, insert_placeholders(a, v->s), v, out);
+		for (g = start; e == 0 && g < out->n; g++)
+			out->v[g].group = g - start + 1;
+		return e;
+	}
 	case SC_MOD_FIELDREF:
 		if (v->t != SC_V_STR)
 			return type_error(ap, v);

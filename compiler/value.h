@@ -53,6 +53,12 @@ struct sc_value {
 	const char *ref;      /* FIELDREF: the other field */
 	bool ref_start;	      /* FIELDREF: |startswith or |contains applied */
 	bool ref_end;	      /* FIELDREF: |endswith or |contains applied */
+	/*
+	 * |expand: which placeholder value (1-based) this variant carries. The
+	 * values a placeholder expands into are values of the item in their
+	 * own right, as in pySigma (|all ANDs them); other variants OR.
+	 */
+	uint32_t group;
 };
 
 /* Expansion limit per value (windash, base64offset, placeholders). */
