@@ -345,25 +345,6 @@ static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, 
 	return 0;
 }
 
-/* Are pbuf[0 .. n) and pbuf[AG_PBUF .. AG_PBUF + n) the same bytes? */
-static __always_inline bool halves_equal(const char *pbuf, __u32 n)
-{
-	__u64 x, y, m;
-	__u32 i, k;
-
-	for (i = 0; i < AG_PBUF / 8; i++) {
-		k = i * 8;
-		if (k >= n)
-			break;
-		x = *(const __u64 *)&pbuf[k & (AG_PBUF - 8)];
-		y = *(const __u64 *)&pbuf[AG_PBUF + (k & (AG_PBUF - 8))];
-		m = n - k >= 8 ? ~0ull : (1ull << ((n - k) * 8)) - 1;
-		if ((x ^ y) & m)
-			return false;
-	}
-	return true;
-}
-
 /*
  * Read the name of string i again at sys_exit (uptr, user memory) and
  * compare it with st's reading from sys_enter (string i at so):
@@ -379,12 +360,9 @@ static __always_inline __u16 reread(struct ag_rec *st, int i, __u32 so, __u64 up
 	n = bpf_probe_read_user_str(pbuf, AG_PATH_MAX + 1, (const char *)uptr);
 	if (n <= 0)
 		return 0; /* nothing to compare with */
-	if ((st->h.sflag[i] & AG_S_FAULT) || (__u32)(n - 1) != len || len > AG_PATH_MAX)
+	if ((st->h.sflag[i] & AG_S_FAULT) || (__u32)(n - 1) != len)
 		return AG_S_RACED;
-	if (bpf_probe_read_kernel(&pbuf[AG_PBUF], len & (AG_PBUF - 1),
-				  &st->data[so & (AG_REC_DATA - 1)]))
-		return 0;
-	return halves_equal(pbuf, len) ? 0 : AG_S_RACED;
+	return stash_same(&st->data[so & (AG_REC_DATA - 1)], pbuf, len) ? 0 : AG_S_RACED;
 }
 
 /*

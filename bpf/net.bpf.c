@@ -14,7 +14,9 @@
  *    length prefix): the first message's bytes (up to AG_DNS_MAX), and the
  *    second one of a sendmmsg (glibc sends A and AAAA together); user
  *    space parses the question. Sends on other sockets are dropped at
- *    sys_enter after looking at the socket.
+ *    sys_enter after looking at the socket. The messages are read at
+ *    sys_enter and again at sys_exit; if another thread changed them in
+ *    between, both readings are sent (stash.bpf.h).
  *  - DNS over TCP through writev (glibc's `options use-vc` and its TCP
  *    retry send the length and the message as two iovecs, A and AAAA as
  *    four): sys_enter_writev on a socket connected to port 53, sent at
@@ -26,6 +28,7 @@
  * tracepoints), DoH/DoT (encrypted).
  */
 #include "common.bpf.h"
+#include "stash.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -193,49 +196,6 @@ int ag_accept4_exit(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- sends: UDP destinations and DNS ---- */
 
-/* Keep a send for sys_exit when it may be UDP or DNS over TCP. */
-static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, __u64 a3)
-{
-	struct sock *sk;
-	__u16 family, proto;
-
-	if (ag_skip_current())
-		return 0;
-	sk = fd_sock((long)fd);
-	if (!sk)
-		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family != AG_AF_INET && family != AG_AF_INET6)
-		return 0;
-	proto = BPF_CORE_READ(sk, sk_protocol);
-	if (proto != AG_IPPROTO_UDP &&
-	    !(proto == AG_IPPROTO_TCP && BPF_CORE_READ(sk, __sk_common.skc_dport) == bpf_htons(53)))
-		return 0;
-	pend_put(kind, fd, a1, a2, a3);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_enter_sendto")
-int ag_sendto_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	/* fd, buf, len, flags, addr, addrlen */
-	if ((ctx->args[3] & AG_MSG_FASTOPEN) && ctx->args[4])
-		return connect_enter(ctx->args[0], K_FASTOPEN);
-	return send_enter(K_SENDTO, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
-}
-
-SEC("tp/syscalls/sys_enter_sendmsg")
-int ag_sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return send_enter(K_SENDMSG, ctx->args[0], ctx->args[1], 0, 0);
-}
-
-SEC("tp/syscalls/sys_enter_sendmmsg")
-int ag_sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return send_enter(K_SENDMMSG, ctx->args[0], ctx->args[1], ctx->args[2], 0);
-}
-
 /* An explicit destination address (user memory) into r->u.net; false if none. */
 static __always_inline bool user_dest(struct ag_rec *r, const void *uaddr)
 {
@@ -270,42 +230,178 @@ static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct 
 	put_ubuf(r, i, off, v.iov_base, v.iov_len, AG_DNS_MAX);
 }
 
-static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+/* The destination a send names in user memory (a sockaddr), or NULL. */
+static __always_inline const void *send_uaddr(__u32 kind, __u64 a1, __u64 a3)
 {
-	long ret = ctx->ret;
-	struct ag_pending p = {};
-	struct user_msghdr *m = NULL;
-	struct mmsghdr *vec = NULL;
-	struct udp_key k = {};
+	struct user_msghdr *m = (struct user_msghdr *)a1;
 	const void *uaddr = NULL;
+
+	if (kind == K_SENDTO)
+		return (const void *)a3;
+	if (kind == K_SENDMMSG)
+		m = &((struct mmsghdr *)a1)->msg_hdr;
+	bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
+	return uaddr;
+}
+
+/*
+ * The DNS message(s) of a send (arguments a1, a2) as r's strings: s0, and
+ * s1 for a sendmmsg that sent two (sent: at sys_enter, 2: may send two).
+ * Returns the bytes.
+ */
+static __always_inline __u32 dns_payload(struct ag_rec *r, __u32 kind, __u64 a1, __u64 a2,
+					 long sent)
+{
+	struct mmsghdr *vec = (struct mmsghdr *)a1;
+	__u32 off = 0;
+
+	r->u.net.nmsg = 1;
+	if (kind == K_SENDTO) {
+		put_ubuf(r, 0, &off, (const void *)a1, a2, AG_DNS_MAX);
+	} else if (kind == K_SENDMSG) {
+		put_msg(r, 0, &off, (struct user_msghdr *)a1);
+	} else {
+		put_msg(r, 0, &off, &vec->msg_hdr);
+		if (sent > 1 && a2 > 1) {
+			put_msg(r, 1, &off, &vec[1].msg_hdr);
+			r->u.net.nmsg = 2;
+		}
+	}
+	return off;
+}
+
+/*
+ * Keep a send for sys_exit when it may be UDP or DNS over TCP. A DNS
+ * message is read now too, into a stashed record (stash.bpf.h), and read
+ * again at sys_exit.
+ */
+static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, __u64 a3)
+{
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
+	__u16 family, proto;
+	__u32 stashed = 0;
+
+	if (ag_skip_current())
+		return 0;
+	sk = fd_sock((long)fd);
+	if (!sk)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AG_AF_INET && family != AG_AF_INET6)
+		return 0;
+	proto = BPF_CORE_READ(sk, sk_protocol);
+	if (proto != AG_IPPROTO_UDP &&
+	    !(proto == AG_IPPROTO_TCP && BPF_CORE_READ(sk, __sk_common.skc_dport) == bpf_htons(53)))
+		return 0;
+	s = ag_scratch();
+	if (s) {
+		r = &s->rec;
+		ag_hdr(r, AG_REC_DNS);
+		if (fill_tuple(r, sk)) {
+			user_dest(r, send_uaddr(kind, a1, a3));
+			if (r->u.net.dport == 53) {
+				stash_put(r, dns_payload(r, kind, a1, a2, 2));
+				stashed = 1;
+			}
+		}
+	}
+	pend_put_st(kind, fd, a1, a2, a3, stashed);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int ag_sendto_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	/* fd, buf, len, flags, addr, addrlen */
+	if ((ctx->args[3] & AG_MSG_FASTOPEN) && ctx->args[4])
+		return connect_enter(ctx->args[0], K_FASTOPEN);
+	return send_enter(K_SENDTO, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int ag_sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return send_enter(K_SENDMSG, ctx->args[0], ctx->args[1], 0, 0);
+}
+
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int ag_sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return send_enter(K_SENDMMSG, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+}
+
+/* Do string i of records a and b (at offset o in both) hold the same bytes? */
+static __always_inline bool str_same(struct ag_rec *a, struct ag_rec *b, int i, __u32 o,
+				     char *pbuf)
+{
+	__u32 n = a->h.slen[i];
+
+	if (n != b->h.slen[i])
+		return false;
+	if (n >= AG_PBUF ||
+	    bpf_probe_read_kernel(pbuf, n & (AG_PBUF - 1), &a->data[o & (AG_REC_DATA - 1)]))
+		return true;
+	return stash_same(&b->data[o & (AG_REC_DATA - 1)], pbuf, n);
+}
+
+/*
+ * At sys_exit of a DNS send: st, the record read at sys_enter (valid for
+ * cap bytes of strings), and x, read now (xlen bytes of strings; its
+ * local end is bound now). st is sent; if a message reads otherwise now,
+ * x is sent too, and both are flagged AG_S_RACED.
+ */
+static __always_inline void dns_exit(struct ag_rec *st, __u32 cap, struct ag_rec *x, __u32 xlen,
+				     char *pbuf)
+{
+	__u32 datalen = st->h.size - AG_REC_FIXED;
+	bool raced;
+
+	if (st->h.tid != (__u32)bpf_get_current_pid_tgid() || st->h.type != AG_REC_DNS)
+		return; /* not this thread's: the LRU gave its entry to another */
+	if (st->u.net.nmsg > x->u.net.nmsg) { /* a sendmmsg that sent one */
+		st->u.net.nmsg = x->u.net.nmsg;
+		datalen = st->h.slen[0];
+		st->h.slen[1] = 0;
+	}
+	raced = !str_same(x, st, 0, 0, pbuf) ||
+		(x->u.net.nmsg > 1 && !str_same(x, st, 1, x->h.slen[0], pbuf));
+	st->u.net.sport = x->u.net.sport;
+	__builtin_memcpy(st->u.net.saddr, x->u.net.saddr, sizeof(st->u.net.saddr));
+	st->u.net.ret = x->u.net.ret;
+	if (raced) {
+		stat_inc(AG_STAT_RACED);
+		st->h.sflag[0] |= AG_S_RACED;
+		x->h.sflag[0] |= AG_S_RACED;
+	}
+	ag_emit_cap(st, datalen, cap);
+	if (raced)
+		ag_emit(x, xlen);
+}
+
+/* A send kept by send_enter (p), at its sys_exit; ret: its result. */
+static __always_inline void send_done(long ret, __u32 kind, const struct ag_pending *p, __u64 id)
+{
+	struct udp_key k = {};
+	struct ag_scratch *s;
+	struct ag_rec *r, *st;
+	struct sock *sk;
 	bool explicit;
-	__u32 off = 0;
+	__u32 off;
 	__u8 one = 1;
 
-	if (!pend_take(kind, &p) || ret <= 0)
-		return 0;
-	sk = fd_sock((long)p.a[0]);
+	if (ret <= 0)
+		return;
+	sk = fd_sock((long)p->a[0]);
 	s = ag_scratch();
 	if (!sk || !s)
-		return 0;
+		return;
 	r = &s->rec;
 	ag_hdr(r, AG_REC_UDP_SEND);
 	if (!fill_tuple(r, sk))
-		return 0;
-	if (kind == K_SENDTO) {
-		uaddr = (const void *)p.a[3];
-	} else if (kind == K_SENDMSG) {
-		m = (struct user_msghdr *)p.a[1];
-		bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
-	} else {
-		vec = (struct mmsghdr *)p.a[1];
-		m = &vec->msg_hdr;
-		bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
-	}
-	explicit = user_dest(r, uaddr);
+		return;
+	explicit = user_dest(r, send_uaddr(kind, p->a[1], p->a[3]));
 	if (explicit && r->u.net.proto == AG_IPPROTO_UDP) {
 		k.sk = (__u64)sk;
 		__builtin_memcpy(k.daddr, r->u.net.daddr, sizeof(k.daddr));
@@ -315,21 +411,39 @@ static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32
 			ag_emit(r, 0);
 		}
 	}
-	if (r->u.net.dport != 53)
-		return 0;
+	if (r->u.net.dport != 53 && !p->stashed)
+		return;
 	r->h.type = AG_REC_DNS;
-	r->u.net.nmsg = 1;
 	r->u.net.ret = (__s32)ret;
-	if (kind == K_SENDTO) {
-		put_ubuf(r, 0, &off, (const void *)p.a[1], p.a[2], AG_DNS_MAX);
-	} else {
-		put_msg(r, 0, &off, m);
-		if (kind == K_SENDMMSG && ret > 1 && p.a[2] > 1) {
-			put_msg(r, 1, &off, &vec[1].msg_hdr);
-			r->u.net.nmsg = 2;
-		}
+	off = dns_payload(r, kind, p->a[1], p->a[2], ret);
+	if (!p->stashed) {
+		ag_emit(r, off);
+		return;
 	}
-	ag_emit(r, off);
+	st = bpf_map_lookup_elem(&ag_stash_s, &id);
+	if (st) {
+		dns_exit(st, AG_STASH_SMALL, r, off, s->pbuf);
+		return;
+	}
+	st = bpf_map_lookup_elem(&ag_stash_l, &id);
+	if (st)
+		dns_exit(st, AG_REC_DATA, r, off, s->pbuf);
+	else if (r->u.net.dport == 53)
+		ag_emit(r, off); /* the stashed record was lost */
+}
+
+static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ag_pending p = {};
+
+	if (!pend_take(kind, &p))
+		return 0;
+	send_done(ctx->ret, kind, &p, id);
+	if (p.stashed) {
+		bpf_map_delete_elem(&ag_stash_s, &id);
+		bpf_map_delete_elem(&ag_stash_l, &id);
+	}
 	return 0;
 }
 

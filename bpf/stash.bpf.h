@@ -64,4 +64,34 @@ static __always_inline void stash_put(struct ag_rec *r, __u32 datalen)
 		stat_inc(AG_STAT_PENDING_FULL);
 }
 
+/* Are pbuf[0 .. n) and pbuf[AG_PBUF .. AG_PBUF + n) the same bytes? */
+static __always_inline bool stash_halves_equal(const char *pbuf, __u32 n)
+{
+	__u64 x, y, m;
+	__u32 i, k;
+
+	for (i = 0; i < AG_PBUF / 8; i++) {
+		k = i * 8;
+		if (k >= n)
+			break;
+		x = *(const __u64 *)&pbuf[k & (AG_PBUF - 8)];
+		y = *(const __u64 *)&pbuf[AG_PBUF + (k & (AG_PBUF - 8))];
+		m = n - k >= 8 ? ~0ull : (1ull << ((n - k) * 8)) - 1;
+		if ((x ^ y) & m)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Are n bytes at a (kernel memory: a record) and the first n bytes of
+ * pbuf the same? pbuf is the per-CPU path buffer (2 * AG_PBUF bytes).
+ */
+static __always_inline bool stash_same(const void *a, char *pbuf, __u32 n)
+{
+	if (n >= AG_PBUF || bpf_probe_read_kernel(&pbuf[AG_PBUF], n & (AG_PBUF - 1), a))
+		return true; /* nothing to compare with */
+	return stash_halves_equal(pbuf, n);
+}
+
 #endif /* AG_BPF_STASH_BPF_H */

@@ -14,6 +14,7 @@
  *   dns MODE NAME             a query for NAME to our own listener on port 53
  *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc;
  *                             over TCP: tcp (send), glibc-tcp (use-vc: writev))
+ *   dns-race N NAME           N queries while a thread flips a letter of the name
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
  *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
@@ -57,6 +58,20 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "live-trigger: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+struct flipper {
+	volatile char *byte;
+	volatile int stop;
+};
+
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!f->stop)
+		*f->byte ^= 'A' ^ 'B';
+	return NULL;
 }
 
 /* ---- TCP, UDP ---- */
@@ -355,6 +370,91 @@ static int dns_serve(int s)
 	return n;
 }
 
+/* Like dns_serve; the first label of each query received goes to out ("L1,L2,..."). */
+static int dns_serve_names(int s, char *out, size_t size)
+{
+	uint8_t buf[512];
+	struct timeval tv = {0, 300000};
+	size_t o = 0;
+	int n = 0;
+	ssize_t len;
+
+	out[0] = 0;
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		len = recv(s, buf, sizeof(buf), 0);
+		if (len < 13)
+			break;
+		if (buf[12] < 64 && 13 + (ssize_t)buf[12] <= len && o + 80 < size)
+			o += (size_t)snprintf(out + o, size - o, "%s%.*s", n ? "," : "", buf[12],
+					      (const char *)buf + 13);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * n sendto()s of queries for A<i>.NAME (i = 00000 ...) while another
+ * thread flips the first letter between A and B; the listener prints
+ * which name each query had when the kernel sent it.
+ */
+static int dns_race(long n, const char *name)
+{
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(53)};
+	static char seen[1 << 16];
+	uint8_t q[300], tmp[300];
+	struct flipper f = {0};
+	const char *where;
+	char label[256];
+	int ls, lt = -1, s, got, st;
+	pthread_t th;
+	size_t l;
+	pid_t pid;
+	long i;
+
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strlen(name) > 200)
+		return 1;
+	ls = dns_listener(&where, &lt);
+	if (ls < 0) {
+		errno = -ls;
+		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
+		return SKIP;
+	}
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		close(ls);
+		close(lt);
+		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		snprintf(label, sizeof(label), "A%05ld.%s", 0L, name);
+		l = dns_build(q, label, 0x5a00, 1);
+		f.byte = (volatile char *)&q[13];
+		if (s < 0 || pthread_create(&th, NULL, flip, &f))
+			_exit(fail("socket/pthread_create"));
+		for (i = 0; i < n; i++) {
+			snprintf(label, sizeof(label), "A%05ld.%s", i, name);
+			l = dns_build(tmp, label, (uint16_t)i, 1);
+			/* the flipper owns q[13]: write the rest around it */
+			memcpy(q, tmp, 13);
+			memcpy(q + 14, tmp + 14, l - 14);
+			if (sendto(s, q, l, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+				_exit(fail("sendto"));
+			usleep(200); /* the listener keeps up */
+		}
+		f.stop = 1;
+		pthread_join(th, NULL);
+		_exit(0);
+	}
+	got = dns_serve_names(ls, seen, sizeof(seen));
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return 1;
+	printf("ok pid=%d sender=%d queries=%d listener=%s seen=%s\n", getpid(), pid, got, where,
+	       seen);
+	return 0;
+}
+
 /* getaddrinfo(name) against our listener; vc: over TCP (glibc's use-vc). */
 static int dns_glibc(const char *name, int vc)
 {
@@ -582,20 +682,6 @@ static int cold_unlink(const char *dir, const char *tag)
 		return fail("unlink");
 	printf("ok pid=%d path=%s\n", getpid(), path);
 	return 0;
-}
-
-struct flipper {
-	volatile char *byte;
-	volatile int stop;
-};
-
-static void *flip(void *arg)
-{
-	struct flipper *f = arg;
-
-	while (!f->stop)
-		*f->byte ^= 'A' ^ 'B';
-	return NULL;
 }
 
 /*
@@ -829,6 +915,8 @@ int main(int argc, char **argv)
 		return udp4(atoi(argv[2]));
 	if (strcmp(c, "dns") == 0 && argc == 4)
 		return dns(argv[2], argv[3]);
+	if (strcmp(c, "dns-race") == 0 && argc == 4)
+		return dns_race(atol(argv[2]), argv[3]);
 	if (strcmp(c, "files") == 0 && argc == 4)
 		return files(argv[2], argv[3]);
 	if (strcmp(c, "links") == 0 && argc == 4)
@@ -852,7 +940,7 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | files DIR TAG | links DIR TAG | cold-unlink DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | cold-unlink DIR TAG |"
 			" race DIR TAG N | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;
