@@ -15,7 +15,8 @@
  *    or truncated is sent.
  *  - change: sys_enter_close of a regular file open for writing that its
  *    open did not create (inotify's IN_CLOSE_WRITE; the kernel keeps no
- *    "was written" bit, and files closed by exit() are not seen). The fd is
+ *    "was written" bit), and at the exit of a process still holding such a
+ *    file (the kernel closes it: no close() to see). The fd is
  *    only looked at in processes that may hold such a file ("writers"):
  *      * processes started before the agent was armed (ag_wfd_epoch: user
  *        space sets it once every program here is attached; until then
@@ -249,6 +250,97 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
 	bpf_loop(words, wfd_scan_word, &sc, 0);
 	if (sc.found)
 		wfd_mark(child);
+	return 0;
+}
+
+/* Written files sent for one exiting process (the first ones in fd order). */
+#define AG_EXIT_FILES 8
+
+struct wfd_exit_scan {
+	struct file **fd;
+	unsigned long *open_fds;
+	__u32 n;
+	struct file *f[AG_EXIT_FILES];
+};
+
+/* One fd per call: keep it if it is a written file (bpf_loop callback). */
+static long wfd_exit_fd(__u32 i, void *ctx)
+{
+	struct wfd_exit_scan *sc = ctx;
+	struct file **arr = sc->fd;
+	unsigned long *bits = sc->open_fds;
+	unsigned long word = 0;
+	struct file *f = NULL;
+	__u32 n = sc->n;
+
+	if (n >= AG_EXIT_FILES)
+		return 1;
+	bpf_probe_read_kernel(&word, sizeof(word), &bits[(i / 64) & (AG_SCAN_WORDS - 1)]);
+	if (!(word & (1ul << (i % 64))))
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[i & (AG_SCAN_WORDS * 64 - 1)]);
+	if (f && is_wfile(BPF_CORE_READ(f, f_mode), BPF_CORE_READ(f, f_inode, i_mode))) {
+		sc->f[n & (AG_EXIT_FILES - 1)] = f;
+		sc->n = n + 1;
+	}
+	return 0;
+}
+
+/* Send file i of the scan as a change (bpf_loop callback). */
+static long wfd_exit_send(__u32 i, void *ctx)
+{
+	struct wfd_exit_scan *sc = ctx;
+	struct file *f = sc->f[i & (AG_EXIT_FILES - 1)];
+	struct ag_scratch *s = ag_scratch();
+	struct ag_rec *r;
+	__u32 off = 0;
+
+	if (!s || !f)
+		return 1;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_FILE_CHANGE);
+	r->u.file.mode = BPF_CORE_READ(f, f_inode, i_mode);
+	r->u.file.fmode = BPF_CORE_READ(f, f_mode);
+	put_file_path(r, 0, &off, s->pbuf, f);
+	ag_emit(r, off);
+	return 0;
+}
+
+/*
+ * A process that exits holding files open for writing: the kernel closes
+ * them with no close() to see, so each is a change here, as its close
+ * would have been (the first AG_EXIT_FILES of the first 4096 fds). Only
+ * when this task is the last user of its fd table (a CLONE_FILES sharer
+ * or another thread still holds them open), and only for writers.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(ag_wfd_exit, struct task_struct *p)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct wfd_exit_scan sc = {};
+	struct files_struct *files;
+	struct fdtable *fdt;
+	__u32 nfds;
+
+	files = t->files;
+	if (!files || BPF_CORE_READ(files, count.counter) != 1)
+		return 0;
+	if (!wfd_writer(t->group_leader))
+		return 0;
+	/*
+	 * With --pid-tree, proc.bpf.c's program on this tracepoint may have
+	 * taken the process out of the tree already: its parent tells.
+	 */
+	if (ag_skip_current() && (!ag_follow_tree || ag_skip(t->real_parent->tgid)))
+		return 0;
+	fdt = BPF_CORE_READ(files, fdt);
+	nfds = BPF_CORE_READ(fdt, max_fds);
+	if (nfds > AG_SCAN_WORDS * 64)
+		nfds = AG_SCAN_WORDS * 64;
+	sc.fd = BPF_CORE_READ(fdt, fd);
+	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
+	bpf_loop(nfds, wfd_exit_fd, &sc, 0);
+	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
  *   dns-race N NAME           N queries while a thread flips a letter of the name
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
+ *   exit-write DIR TAG        a child writes a file and exits without closing it
  *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
  *   race DIR TAG N            N unlinks while a thread flips the name (prints the counts)
  *   ptrace                    attach to and detach from a child (sleep)
@@ -655,6 +656,36 @@ static int links(const char *dir, const char *tag)
 }
 
 /*
+ * DIR/sgl-changed-exit-TAG, an existing file, opened for writing and
+ * written by a child that then exits without closing it: the kernel
+ * closes it at exit.
+ */
+static int exit_write(const char *dir, const char *tag)
+{
+	char path[512];
+	pid_t pid;
+	int fd, st;
+
+	snprintf(path, sizeof(path), "%s/sgl-changed-exit-%s", dir, tag);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0)
+		return fail("create");
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		fd = open(path, O_WRONLY | O_APPEND);
+		if (fd < 0 || write(fd, "x", 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return fail("child");
+	printf("ok pid=%d child=%d path=%s\n", getpid(), pid, path);
+	return 0;
+}
+
+/*
  * unlink() of DIR/sgl-deleted-cold-TAG, its name in a page of a file
  * mapping that nothing touched yet: a read of it at sys_enter faults (BPF
  * cannot page it in), the kernel's own copy pages it in.
@@ -921,6 +952,8 @@ int main(int argc, char **argv)
 		return files(argv[2], argv[3]);
 	if (strcmp(c, "links") == 0 && argc == 4)
 		return links(argv[2], argv[3]);
+	if (strcmp(c, "exit-write") == 0 && argc == 4)
+		return exit_write(argv[2], argv[3]);
 	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
 		return cold_unlink(argv[2], argv[3]);
 	if (strcmp(c, "race") == 0 && argc == 5)
@@ -940,7 +973,8 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | cold-unlink DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG |"
+			" cold-unlink DIR TAG |"
 			" race DIR TAG N | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;

@@ -474,6 +474,18 @@ def act_links(tap, ag, tmp):
            "no file_event for a FIFO made by mknodat")
 
 
+def act_exit_write(tap, ag, tmp):
+    """A file written by a process that exits without closing it is a file_change."""
+    d = os.path.join(tmp, "exitw")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("exit-write", d, "%d" % random.randrange(1 << 30))
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(9))(x) and g(x, "file.path") == kv["path"],
+                           since=t0)
+    check(tap, "file_change: written, then closed by the process's exit", a, lat,
+          {"process.pid": int(kv["child"]), "sigma.fields.TargetFilename": kv["path"]})
+
+
 def act_path_races(tap, ag, tmp):
     """Names read at sys_enter and again at sys_exit."""
     tag = "%d" % random.randrange(1 << 30)
@@ -585,6 +597,7 @@ def test_collect(tap, tmp):
         act_dns_race(tap, ag, tmp)
         act_files(tap, ag, tmp)
         act_links(tap, ag, tmp)
+        act_exit_write(tap, ag, tmp)
         act_path_races(tap, ag, tmp)
         act_misc(tap, ag, tmp)
     finally:
