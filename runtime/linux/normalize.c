@@ -183,6 +183,7 @@ void ag_norm_proc_ctx(struct ag_norm *n, uint32_t pid, uint64_t start_ns, struct
 		return;
 	ret->known = true;
 	ret->euid = p->euid;
+	ret->ppid = p->ppid;
 	if (!b)
 		return;
 	ret->ilen = b->image_len;
@@ -207,8 +208,8 @@ void ag_norm_add_process(struct ag_norm *n, const struct ag_rec_hdr *h)
 	if (pc.clen)
 		ag_norm_add(n, AG_NF_COMMANDLINE, pc.cmd, pc.clen, 0);
 	ag_norm_add_user(n, AG_NF_USER, h->euid);
-	ag_norm_add_num(n, AG_NF_PARENTPROCESSID, h->ppid);
-	ag_norm_proc_ctx(n, h->ppid, 0, &pp);
+	ag_norm_add_num(n, AG_NF_PARENTPROCESSID, pc.known ? pc.ppid : h->ppid);
+	ag_norm_proc_ctx(n, pc.known ? pc.ppid : h->ppid, 0, &pp);
 	if (pp.ilen)
 		ag_norm_add(n, AG_NF_PARENTIMAGE, pp.image, pp.ilen, 0);
 }
@@ -317,7 +318,9 @@ static int on_exec(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 	const char *image = ag_norm_kpath(n, rs->p[0], rs->n[0], rs->f[0], &ilen);
 	const char *cwd = ag_norm_kpath(n, rs->p[2], rs->n[2], rs->f[2], &wlen);
 	char *cmd = reserve(n, clen);
+	const struct ag_proc *cur;
 	struct ag_norm_proc pp;
+	uint32_t ppid;
 
 	if (!image || !cwd || !cmd)
 		return -EINVAL;
@@ -333,7 +336,15 @@ static int on_exec(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 			cmd[i] = ' ';
 	if (!rs->n[0]) /* no exe_file: the name as given */
 		image = copy(n, rs->p[3], ilen = rs->n[3]);
-	ag_proctab_exec(n->pt, h->tgid, h->ppid, h->start_ns, h->euid, image, ilen, cmd, clen, cwd,
+	/*
+	 * The parent is the process that forked this one, as the fork record
+	 * said: a process whose parent exited before it ran (a double fork,
+	 * setsid, nohup &) has been given to init or a subreaper by now, and
+	 * that would hide who started it.
+	 */
+	cur = ag_proctab_get(n->pt, h->tgid, h->start_ns);
+	ppid = cur && !(cur->flags & AG_PROC_SEEDED) && cur->ppid ? cur->ppid : h->ppid;
+	ag_proctab_exec(n->pt, h->tgid, ppid, h->start_ns, h->euid, image, ilen, cmd, clen, cwd,
 			wlen);
 	if (!(n->classes & AG_G_PROCESS))
 		return 0;
@@ -345,8 +356,8 @@ static int on_exec(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 	ag_norm_add_user(n, AG_NF_USER, h->euid);
 	if (h->sessionid != (uint32_t)-1)
 		ag_norm_add_num(n, AG_NF_LOGONID, h->sessionid);
-	ag_norm_add_num(n, AG_NF_PARENTPROCESSID, h->ppid);
-	ag_norm_proc_ctx(n, h->ppid, 0, &pp);
+	ag_norm_add_num(n, AG_NF_PARENTPROCESSID, ppid);
+	ag_norm_proc_ctx(n, ppid, 0, &pp);
 	if (pp.ilen)
 		ag_norm_add(n, AG_NF_PARENTIMAGE, pp.image, pp.ilen, 0);
 	if (pp.clen)

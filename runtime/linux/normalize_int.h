@@ -25,6 +25,7 @@ struct ag_norm_proc {
 	const char *image, *cmd, *cwd;
 	uint32_t ilen, clen, wlen;
 	uint32_t euid;
+	uint32_t ppid; /* the process that forked it (known only) */
 	bool known;
 };
 

@@ -20,6 +20,7 @@
  *   exit-write DIR TAG        a child writes a file and exits without closing it
  *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
  *   race DIR TAG N            N unlinks while a thread flips the name (prints the counts)
+ *   double-fork MARK          a grandchild, orphaned by then, runs /bin/true MARK
  *   ptrace                    attach to and detach from a child (sleep)
  *   memfd-exec                run /bin/true from a memfd named sgl-payload
  *   setuid                    a child drops to uid/gid 65534
@@ -759,6 +760,37 @@ static int race(const char *dir, const char *tag, long n)
 	return 0;
 }
 
+/*
+ * A double fork: a child forks a grandchild and exits at once; the
+ * grandchild, given to init (or a subreaper) by then, runs
+ * /bin/true MARK.
+ */
+static int double_fork(const char *mark)
+{
+	pid_t c, g;
+	int st, i;
+
+	c = fork();
+	if (c < 0)
+		return fail("fork");
+	if (c == 0) {
+		g = fork();
+		if (g < 0)
+			_exit(1);
+		if (g == 0) {
+			for (i = 0; i < 2000 && getppid() == c; i++)
+				usleep(1000);
+			execl("/bin/true", "true", mark, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (waitpid(c, &st, 0) < 0)
+		return fail("waitpid");
+	printf("ok pid=%d child=%d\n", getpid(), c);
+	return 0;
+}
+
 /* ---- ptrace, memfd, setuid, bpf ---- */
 
 static int do_ptrace(void)
@@ -958,6 +990,8 @@ int main(int argc, char **argv)
 		return cold_unlink(argv[2], argv[3]);
 	if (strcmp(c, "race") == 0 && argc == 5)
 		return race(argv[2], argv[3], atol(argv[4]));
+	if (strcmp(c, "double-fork") == 0 && argc == 3)
+		return double_fork(argv[2]);
 	if (strcmp(c, "ptrace") == 0)
 		return do_ptrace();
 	if (strcmp(c, "memfd-exec") == 0)
@@ -975,7 +1009,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
 			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG |"
 			" cold-unlink DIR TAG |"
-			" race DIR TAG N | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
+			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
 	return 2;
 }

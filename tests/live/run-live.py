@@ -267,6 +267,19 @@ def cut_argv(argv, room):
     return area.rstrip(b"\0").replace(b"\0", b" ").decode()
 
 
+def act_double_fork(tap, ag, tmp):
+    """The parent of a process orphaned before it ran is the one that forked it."""
+    mark = "sgl-marker-exec-orphan-%d" % random.randrange(1 << 30)
+    t0 = time.monotonic()
+    kv = trigger("double-fork", mark)
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(1))(x) and
+                           g(x, "process.command_line") == "true " + mark, since=t0)
+    check(tap, "process_creation after a double fork: the parent is the forking process", a, lat,
+          {"process.parent.pid": int(kv["child"]),
+           "process.parent.executable": os.path.realpath(TRIGGER),
+           "process.command_line": "true " + mark})
+
+
 def act_exec_long(tap, ag, tmp):
     """Padding cannot push a payload out of the command line."""
     # 12 KiB of padding before the marker: the argv area is cut, its tail kept
@@ -592,6 +605,7 @@ def test_collect(tap, tmp):
     ag = start_agent(tap, AGENT, os.path.join(tmp, "alerts.json"), capture=cap)
     try:
         act_exec(tap, ag, tmp)
+        act_double_fork(tap, ag, tmp)
         act_net(tap, ag, tmp)
         act_dns(tap, ag, tmp)
         act_dns_race(tap, ag, tmp)
