@@ -38,6 +38,14 @@
 #define AG_ARGS_MAX (AG_REC_HALF - 1)
 /* Bytes of a DNS message sent (two messages fit). */
 #define AG_DNS_MAX 512
+/*
+ * The stash (bpf/stash.bpf.h): records kept from sys_enter to sys_exit,
+ * in two LRU maps user space creates once for every object: small
+ * entries hold AG_STASH_SMALL bytes of strings, full ones a whole record.
+ */
+#define AG_STASH_SMALL 512
+#define AG_STASH_SMALL_MAX 2048
+#define AG_STASH_FULL_MAX 128
 
 enum ag_rec_type {
 	AG_REC_EXEC = 1,    /* s0 exe path, s1 argv (NUL-separated), s2 cwd, s3 exec filename */

@@ -14,15 +14,14 @@
  *
  * Two LRU maps: most records fit the small one. An LRU map never fills
  * (a thread stopped inside the syscall forever only ages out), and its
- * memory is allocated once, at load: 2048 small + 128 full records, 3.4 MiB.
+ * memory is allocated once: 2048 small + 128 full records, 3.4 MiB. User
+ * space creates them and every object that has them shares them
+ * (runtime/linux/collector.c), like the ring buffer.
  */
 #ifndef AG_BPF_STASH_BPF_H
 #define AG_BPF_STASH_BPF_H
 
 #include "common.bpf.h"
-
-/* Bytes of strings a small stash entry holds. */
-#define AG_STASH_SMALL 512
 
 struct ag_stash_small {
 	struct ag_rec_hdr h;
@@ -34,14 +33,14 @@ _Static_assert(sizeof(struct ag_stash_small) == AG_REC_FIXED + AG_STASH_SMALL, "
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 2048);
+	__uint(max_entries, AG_STASH_SMALL_MAX);
 	__type(key, __u64);
 	__type(value, struct ag_stash_small);
 } ag_stash_s SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 128);
+	__uint(max_entries, AG_STASH_FULL_MAX);
 	__type(key, __u64);
 	__type(value, struct ag_rec);
 } ag_stash_l SEC(".maps");

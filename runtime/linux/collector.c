@@ -145,7 +145,7 @@ struct obj {
 struct ag_collector {
 	struct ag_collector_opts o;
 	struct obj objs[NSKELS];
-	int rb_fd, stats_fd, tree_fd;
+	int rb_fd, stats_fd, tree_fd, stash_fd[2];
 	struct ring_buffer *rb;
 	uint32_t attached, total;
 	int ncpus;
@@ -344,6 +344,14 @@ static bool was_rejected(const struct obj *ob, const char *name)
 	return false;
 }
 
+/* Share map fd as bo's map name, when bo has one. */
+static int reuse_if_present(struct bpf_object *bo, const char *name, int fd)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(bo, name);
+
+	return m ? bpf_map__reuse_fd(m, fd) : 0;
+}
+
 /* Open ob's skeleton and set it up for load; returns programs left to load, or -errno. */
 static int obj_prepare(struct ag_collector *c, struct obj *ob, bool report)
 {
@@ -362,6 +370,10 @@ static int obj_prepare(struct ag_collector *c, struct obj *ob, bool report)
 		r = bpf_map__reuse_fd(bpf_object__find_map_by_name(bo, "ag_stats"), c->stats_fd);
 	if (!r)
 		r = bpf_map__reuse_fd(bpf_object__find_map_by_name(bo, "ag_tree"), c->tree_fd);
+	if (!r)
+		r = reuse_if_present(bo, "ag_stash_s", c->stash_fd[0]);
+	if (!r)
+		r = reuse_if_present(bo, "ag_stash_l", c->stash_fd[1]);
 	if (r)
 		return r;
 	bpf_object__for_each_program(prog, bo)
@@ -531,7 +543,7 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		return -ENOMEM;
 	}
 	c->o = *o;
-	c->rb_fd = c->stats_fd = c->tree_fd = -1;
+	c->rb_fd = c->stats_fd = c->tree_fd = c->stash_fd[0] = c->stash_fd[1] = -1;
 	log_opts = &c->o;
 	libbpf_set_print(libbpf_log);
 	c->ncpus = libbpf_num_possible_cpus();
@@ -551,7 +563,12 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 				     sizeof(uint64_t), 64, NULL);
 	c->tree_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "ag_tree", sizeof(uint32_t), sizeof(uint8_t),
 				    65536, NULL);
-	if (c->rb_fd < 0 || c->stats_fd < 0 || c->tree_fd < 0) {
+	c->stash_fd[0] = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "ag_stash_s", sizeof(uint64_t),
+					AG_REC_FIXED + AG_STASH_SMALL, AG_STASH_SMALL_MAX, NULL);
+	c->stash_fd[1] = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "ag_stash_l", sizeof(uint64_t),
+					sizeof(struct ag_rec), AG_STASH_FULL_MAX, NULL);
+	if (c->rb_fd < 0 || c->stats_fd < 0 || c->tree_fd < 0 || c->stash_fd[0] < 0 ||
+	    c->stash_fd[1] < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot create the BPF maps: %s", strerror(errno));
 		goto fail;
@@ -609,6 +626,9 @@ void ag_collector_close(struct ag_collector *c)
 		close(c->stats_fd);
 	if (c->tree_fd >= 0)
 		close(c->tree_fd);
+	for (i = 0; i < 2; i++)
+		if (c->stash_fd[i] >= 0)
+			close(c->stash_fd[i]);
 	btf__free(c->vmlinux_btf);
 	if (log_opts == &c->o)
 		log_opts = NULL;
