@@ -84,7 +84,11 @@ struct {
 struct ag_pending {
 	__u64 a[4];
 	__u32 kind;
-	__u32 stashed; /* a record was stashed too (stash.bpf.h) */
+	__u32 stashed;	/* a record was stashed too (stash.bpf.h) */
+	__u8 daddr[16]; /* sends: the destination the call named, as read at sys_enter */
+	__u16 dport;
+	__u16 dest; /* 1: daddr and dport are set */
+	__u32 _pad;
 };
 
 struct {
@@ -456,21 +460,20 @@ static __always_inline void ag_emit(struct ag_rec *r, __u32 datalen)
 }
 
 /* Stash syscall arguments for the matching sys_exit program. */
-static __always_inline void pend_put_st(__u32 kind, __u64 a0, __u64 a1, __u64 a2, __u64 a3,
-				       __u32 stashed)
+static __always_inline void pend_put_p(struct ag_pending *p)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct ag_pending p = {.a = {a0, a1, a2, a3}, .kind = kind, .stashed = stashed};
 
-	if (bpf_map_update_elem(&ag_pend, &id, &p, BPF_ANY))
+	if (bpf_map_update_elem(&ag_pend, &id, p, BPF_ANY))
 		stat_inc(AG_STAT_PENDING_FULL);
 }
 
 static __always_inline void pend_put(__u32 kind, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
 {
-	pend_put_st(kind, a0, a1, a2, a3, 0);
-}
+	struct ag_pending p = {.a = {a0, a1, a2, a3}, .kind = kind};
 
+	pend_put_p(&p);
+}
 /* Take the stashed arguments of this thread's syscall (copied to ret_p); false if none. */
 static __always_inline bool pend_take(__u32 kind, struct ag_pending *ret_p)
 {

@@ -277,11 +277,11 @@ static __always_inline __u32 dns_payload(struct ag_rec *r, __u32 kind, __u64 a1,
  */
 static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, __u64 a3)
 {
+	struct ag_pending p = {.a = {fd, a1, a2, a3}, .kind = kind};
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
 	__u16 family, proto;
-	__u32 stashed = 0;
 
 	if (ag_skip_current())
 		return 0;
@@ -300,14 +300,18 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 		r = &s->rec;
 		ag_hdr(r, AG_REC_DNS);
 		if (fill_tuple(r, sk)) {
-			user_dest(r, send_uaddr(kind, a1, a3));
+			if (user_dest(r, send_uaddr(kind, a1, a3))) {
+				__builtin_memcpy(p.daddr, r->u.net.daddr, sizeof(p.daddr));
+				p.dport = r->u.net.dport;
+				p.dest = 1;
+			}
 			if (r->u.net.dport == 53) {
 				stash_put(r, dns_payload(r, kind, a1, a2, 2));
-				stashed = 1;
+				p.stashed = 1;
 			}
 		}
 	}
-	pend_put_st(kind, fd, a1, a2, a3, stashed);
+	pend_put_p(&p);
 	return 0;
 }
 
@@ -401,7 +405,11 @@ static __always_inline void send_done(long ret, __u32 kind, const struct ag_pend
 	ag_hdr(r, AG_REC_UDP_SEND);
 	if (!fill_tuple(r, sk))
 		return;
-	explicit = user_dest(r, send_uaddr(kind, p->a[1], p->a[3]));
+	explicit = p->dest; /* the destination as read at sys_enter */
+	if (explicit) {
+		__builtin_memcpy(r->u.net.daddr, p->daddr, sizeof(r->u.net.daddr));
+		r->u.net.dport = p->dport;
+	}
 	if (explicit && r->u.net.proto == AG_IPPROTO_UDP) {
 		k.sk = (__u64)sk;
 		__builtin_memcpy(k.daddr, r->u.net.daddr, sizeof(k.daddr));
