@@ -63,23 +63,39 @@ static __always_inline void stash_put(struct ag_rec *r, __u32 datalen)
 		stat_inc(AG_STAT_PENDING_FULL);
 }
 
-/* Are pbuf[0 .. n) and pbuf[AG_PBUF .. AG_PBUF + n) the same bytes? */
-static __always_inline bool stash_halves_equal(const char *pbuf, __u32 n)
-{
-	__u64 x, y, m;
-	__u32 i, k;
+struct ag_cmp {
+	char *buf; /* the per-CPU path buffer, 2 * AG_PBUF bytes */
+	__u32 n;
+	__u32 diff;
+};
 
-	for (i = 0; i < AG_PBUF / 8; i++) {
-		k = i * 8;
-		if (k >= n)
-			break;
-		x = *(const __u64 *)&pbuf[k & (AG_PBUF - 8)];
-		y = *(const __u64 *)&pbuf[AG_PBUF + (k & (AG_PBUF - 8))];
-		m = n - k >= 8 ? ~0ull : (1ull << ((n - k) * 8)) - 1;
-		if ((x ^ y) & m)
-			return false;
+/* Word i of the two halves (bpf_loop callback: verified once, not per word). */
+static long ag_cmp_word(__u32 i, void *ctx)
+{
+	struct ag_cmp *c = ctx;
+	char *buf = c->buf;
+	__u32 k = i * 8, n = c->n;
+	__u64 x, y, m;
+
+	if (k >= n)
+		return 1;
+	x = *(const __u64 *)&buf[k & (AG_PBUF - 8)];
+	y = *(const __u64 *)&buf[AG_PBUF + (k & (AG_PBUF - 8))];
+	m = n - k >= 8 ? ~0ull : (1ull << ((n - k) * 8)) - 1;
+	if ((x ^ y) & m) {
+		c->diff = 1;
+		return 1;
 	}
-	return true;
+	return 0;
+}
+
+/* Are pbuf[0 .. n) and pbuf[AG_PBUF .. AG_PBUF + n) the same bytes? */
+static __always_inline bool stash_halves_equal(char *pbuf, __u32 n)
+{
+	struct ag_cmp c = {.buf = pbuf, .n = n};
+
+	bpf_loop((n + 7) / 8, ag_cmp_word, &c, 0);
+	return !c.diff;
 }
 
 /*
