@@ -44,8 +44,14 @@ printf 'dedup:\n  window_s: 10\nstatus:\n  interval_s: 1\n' >"$tmp/storm.yml"
 	--status-file "$tmp/status.json" --duration $((secs + 30)) 2>"$tmp/err" &
 apid=$!
 track $apid
-# Started when it has attached (or failed): give it up to 20 s.
-sleep 2
+# Started when it has attached (or failed): give it up to 30 s. The
+# baseline RSS below is taken only then, with its BPF programs loaded.
+i=0
+while [ $i -lt 300 ] && kill -0 $apid 2>/dev/null && ! grep -q 'running:' "$tmp/err"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
 if ! kill -0 $apid 2>/dev/null; then
 	wait $apid
 	rc=$?
