@@ -15,8 +15,9 @@
  *    or truncated is sent.
  *  - change: sys_enter_close of a regular file open for writing that its
  *    open did not create (inotify's IN_CLOSE_WRITE; the kernel keeps no
- *    "was written" bit), and at the exit of a process still holding such a
- *    file (the kernel closes it: no close() to see). The fd is
+ *    "was written" bit); the same for such a file closed by a dup2/dup3
+ *    onto its fd or by close_range(), and still held when its process
+ *    exits (the kernel closes it: no close() to see). The fd is
  *    only looked at in processes that may hold such a file ("writers"):
  *      * processes started before the agent was armed (ag_wfd_epoch: user
  *        space sets it once every program here is attached; until then
@@ -253,12 +254,41 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* fd of the current process is being closed: a change if it is a written file. */
+static __always_inline int fd_closed(long fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct file *f;
+	__u32 off = 0, mode, fmode;
+
+	f = fd_file(t, fd);
+	if (!f)
+		return 0;
+	fmode = BPF_CORE_READ(f, f_mode);
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if (!is_wfile(fmode, mode))
+		return 0;
+	s = ag_scratch();
+	if (!s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_FILE_CHANGE);
+	r->u.file.mode = mode;
+	r->u.file.fmode = fmode;
+	put_file_path(r, 0, &off, s->pbuf, f);
+	ag_emit(r, off);
+	return 0;
+}
+
 /* Written files sent for one exiting process (the first ones in fd order). */
 #define AG_EXIT_FILES 8
 
 struct wfd_exit_scan {
 	struct file **fd;
 	unsigned long *open_fds;
+	__u32 first; /* the fd of call 0 */
 	__u32 n;
 	struct file *f[AG_EXIT_FILES];
 };
@@ -273,7 +303,8 @@ static long wfd_exit_fd(__u32 i, void *ctx)
 	struct file *f = NULL;
 	__u32 n = sc->n;
 
-	if (n >= AG_EXIT_FILES)
+	i += sc->first;
+	if (n >= AG_EXIT_FILES || i >= AG_SCAN_WORDS * 64)
 		return 1;
 	bpf_probe_read_kernel(&word, sizeof(word), &bits[(i / 64) & (AG_SCAN_WORDS - 1)]);
 	if (!(word & (1ul << (i % 64))))
@@ -347,31 +378,65 @@ int BPF_PROG(ag_wfd_exit, struct task_struct *p)
 SEC("tp/syscalls/sys_enter_close")
 int ag_close(struct trace_event_raw_sys_enter *ctx)
 {
-	struct task_struct *t;
-	struct ag_scratch *s;
-	struct ag_rec *r;
-	struct file *f;
-	__u32 off = 0, mode, fmode;
-
 	if (!wfd_writer(bpf_get_current_task_btf()->group_leader) || ag_skip_current())
 		return 0;
+	return fd_closed((long)ctx->args[0]);
+}
+
+/* dup2(old, new), dup3(old, new, flags): new is closed first, if open and not old. */
+static __always_inline int dup_enter(long oldfd, long newfd)
+{
+	struct task_struct *t;
+
+	if (oldfd == newfd || !wfd_writer(bpf_get_current_task_btf()->group_leader) ||
+	    ag_skip_current())
+		return 0;
 	t = (struct task_struct *)bpf_get_current_task();
-	f = fd_file(t, (long)ctx->args[0]);
-	if (!f)
+	if (!fd_file(t, oldfd))
+		return 0; /* the call fails: new stays open */
+	return fd_closed(newfd);
+}
+
+SEC("tp/syscalls/sys_enter_dup2")
+int ag_dup2(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter((long)(int)ctx->args[0], (long)(int)ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_dup3")
+int ag_dup3(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter((long)(int)ctx->args[0], (long)(int)ctx->args[1]);
+}
+
+#define AG_CLOSE_RANGE_CLOEXEC 4
+
+/* close_range(first, last, flags): each written file in the range (the first AG_EXIT_FILES). */
+SEC("tp/syscalls/sys_enter_close_range")
+int ag_close_range(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 first = ctx->args[0], last = ctx->args[1];
+	struct wfd_exit_scan sc = {};
+	struct fdtable *fdt;
+	__u64 nfds;
+
+	if ((ctx->args[2] & AG_CLOSE_RANGE_CLOEXEC) || first > last ||
+	    !wfd_writer(t->group_leader) || ag_skip_current())
 		return 0;
-	fmode = BPF_CORE_READ(f, f_mode);
-	mode = BPF_CORE_READ(f, f_inode, i_mode);
-	if (!is_wfile(fmode, mode))
+	fdt = BPF_CORE_READ(t, files, fdt);
+	nfds = BPF_CORE_READ(fdt, max_fds);
+	if (nfds > AG_SCAN_WORDS * 64)
+		nfds = AG_SCAN_WORDS * 64;
+	if (last >= nfds)
+		last = nfds - 1;
+	if (first >= nfds)
 		return 0;
-	s = ag_scratch();
-	if (!s)
-		return 0;
-	r = &s->rec;
-	ag_hdr(r, AG_REC_FILE_CHANGE);
-	r->u.file.mode = mode;
-	r->u.file.fmode = fmode;
-	put_file_path(r, 0, &off, s->pbuf, f);
-	ag_emit(r, off);
+	sc.fd = BPF_CORE_READ(fdt, fd);
+	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
+	sc.first = (__u32)first;
+	bpf_loop((__u32)(last - first + 1), wfd_exit_fd, &sc, 0);
+	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
 }
 

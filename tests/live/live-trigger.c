@@ -18,6 +18,7 @@
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
  *   exit-write DIR TAG        a child writes a file and exits without closing it
+ *   closes DIR TAG            written files closed by dup2() and by close_range()
  *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
  *   race DIR TAG N            N unlinks while a thread flips the name (prints the counts)
  *   double-fork MARK          a grandchild, orphaned by then, runs /bin/true MARK
@@ -687,6 +688,34 @@ static int exit_write(const char *dir, const char *tag)
 }
 
 /*
+ * Written files closed with no close(): DIR/sgl-changed-dup-TAG by a
+ * dup2() onto its fd, DIR/sgl-changed-range-TAG by close_range().
+ */
+static int closes(const char *dir, const char *tag)
+{
+	char a[512], b[512];
+	int fa, fb, nul;
+
+	snprintf(a, sizeof(a), "%s/sgl-changed-dup-%s", dir, tag);
+	snprintf(b, sizeof(b), "%s/sgl-changed-range-%s", dir, tag);
+	fa = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fb = open(b, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fa < 0 || fb < 0 || close(fa) < 0 || close(fb) < 0)
+		return fail("create");
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fa = open(a, O_WRONLY | O_APPEND | O_CLOEXEC);
+	fb = open(b, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (nul < 0 || fa < 0 || fb < 0 || write(fa, "x", 1) != 1 || write(fb, "x", 1) != 1)
+		return fail("open, write");
+	if (dup2(nul, fa) < 0)
+		return fail("dup2");
+	if (syscall(SYS_close_range, fb, fb, 0) < 0)
+		return fail("close_range");
+	printf("ok pid=%d dup=%s range=%s\n", getpid(), a, b);
+	return 0;
+}
+
+/*
  * unlink() of DIR/sgl-deleted-cold-TAG, its name in a page of a file
  * mapping that nothing touched yet: a read of it at sys_enter faults (BPF
  * cannot page it in), the kernel's own copy pages it in.
@@ -984,6 +1013,8 @@ int main(int argc, char **argv)
 		return files(argv[2], argv[3]);
 	if (strcmp(c, "links") == 0 && argc == 4)
 		return links(argv[2], argv[3]);
+	if (strcmp(c, "closes") == 0 && argc == 4)
+		return closes(argv[2], argv[3]);
 	if (strcmp(c, "exit-write") == 0 && argc == 4)
 		return exit_write(argv[2], argv[3]);
 	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
@@ -1007,7 +1038,7 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG | closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");

@@ -499,6 +499,19 @@ def act_exit_write(tap, ag, tmp):
           {"process.pid": int(kv["child"]), "sigma.fields.TargetFilename": kv["path"]})
 
 
+def act_closes(tap, ag, tmp):
+    """A written file closed by dup2() onto its fd or by close_range() is a file_change."""
+    d = os.path.join(tmp, "closes")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("closes", d, "%d" % random.randrange(1 << 30))
+    for what, key in (("dup2() onto its fd", "dup"), ("close_range()", "range")):
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(9))(x) and g(x, "file.path") == kv[key],
+                               since=t0)
+        check(tap, "file_change: written, then closed by " + what, a, lat,
+              {"process.pid": int(kv["pid"]), "sigma.fields.TargetFilename": kv[key]})
+
+
 def act_path_races(tap, ag, tmp):
     """Names read at sys_enter and again at sys_exit."""
     tag = "%d" % random.randrange(1 << 30)
@@ -612,6 +625,7 @@ def test_collect(tap, tmp):
         act_files(tap, ag, tmp)
         act_links(tap, ag, tmp)
         act_exit_write(tap, ag, tmp)
+        act_closes(tap, ag, tmp)
         act_path_races(tap, ag, tmp)
         act_misc(tap, ag, tmp)
     finally:
