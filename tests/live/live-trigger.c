@@ -373,6 +373,32 @@ static int dns_serve(int s)
 	return n;
 }
 
+/*
+ * Our listener on 127.0.0.1:53 (UDP *ret_ls, TCP *ret_lt), then fork: the
+ * child (0) has neither open. Returns the child's pid, or minus the exit
+ * code to give (SKIP when no listener could be made).
+ */
+static pid_t dns_fork(int *ret_ls, int *ret_lt, const char **where)
+{
+	pid_t pid;
+
+	*ret_lt = -1;
+	*ret_ls = dns_listener(where, ret_lt);
+	if (*ret_ls < 0) {
+		errno = -*ret_ls;
+		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
+		return -SKIP;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -fail("fork");
+	if (pid == 0) {
+		close(*ret_ls);
+		close(*ret_lt);
+	}
+	return pid;
+}
+
 /* Like dns_serve; the first label of each query received goes to out ("L1,L2,..."). */
 static int dns_serve_names(int s, char *out, size_t size)
 {
@@ -409,7 +435,7 @@ static int dns_race(long n, const char *name)
 	struct flipper f = {0};
 	const char *where;
 	char label[256];
-	int ls, lt = -1, s, got, st;
+	int ls, lt, s, got, st;
 	pthread_t th;
 	size_t l;
 	pid_t pid;
@@ -418,18 +444,10 @@ static int dns_race(long n, const char *name)
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strlen(name) > 200)
 		return 1;
-	ls = dns_listener(&where, &lt);
-	if (ls < 0) {
-		errno = -ls;
-		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
-		return SKIP;
-	}
-	pid = fork();
+	pid = dns_fork(&ls, &lt, &where);
 	if (pid < 0)
-		return fail("fork");
+		return -pid;
 	if (pid == 0) {
-		close(ls);
-		close(lt);
 		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		snprintf(label, sizeof(label), "A%05ld.%s", 0L, name);
 		l = dns_build(q, label, 0x5a00, 1);
@@ -490,24 +508,16 @@ static int dns(const char *mode, const char *name)
 	uint8_t q1[300], q2[300];
 	size_t l1, l2;
 	const char *where;
-	int ls, lt = -1, s, r = 0, got, st, tcp = strstr(mode, "tcp") != NULL;
+	int ls, lt, s, r = 0, got, st, tcp = strstr(mode, "tcp") != NULL;
 	pid_t pid;
 
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (strlen(name) > 200)
 		return 1;
-	ls = dns_listener(&where, &lt);
-	if (ls < 0) {
-		errno = -ls;
-		fail("cannot listen on 127.0.0.1:53, not even in a new network namespace");
-		return SKIP;
-	}
-	pid = fork();
+	pid = dns_fork(&ls, &lt, &where);
 	if (pid < 0)
-		return fail("fork");
+		return -pid;
 	if (pid == 0) {
-		close(ls);
-		close(lt);
 		l1 = dns_build(q1, name, 0x5a01, 1);
 		l2 = dns_build(q2, name, 0x5a02, 28);
 		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -403,6 +403,37 @@ def act_dns(tap, ag, tmp):
         check(tap, "dns_query via %s (%s)" % (mode, kv["listener"]), a, lat, want)
 
 
+def flipper_reports(ag, field, pat, pid, want):
+    """{i: letters reported, in order} for the alerts of pid whose field matches pat
+    (groups: the letter, then i), waited for until want of them are in (10 s at most)."""
+    seq = {}
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        seq = {}
+        for x in ag.read_alerts():
+            m = pat.search(g(x, field, "") or "")
+            if m and g(x, "process.pid") == pid:
+                seq.setdefault(int(m.group(2)), []).append(m.group(1))
+        if len(seq) >= want:
+            break
+        time.sleep(0.2)
+    return seq
+
+
+def flipper_note(tap, what, seq, truth):
+    """The coverage figures: truth maps i to the letter the kernel used."""
+    both = first = raced = 0
+    for i, letter in truth.items():
+        names = seq.get(i, [])
+        both += letter in names
+        first += names[:1] == [letter]
+        raced += len(names) > 1
+    n = max(len(truth), 1)
+    tap.note("%s: %d calls, %d read otherwise at sys_exit (sent twice); the name the kernel "
+             "used was sent for %.1f%% of them (the sys_enter reading alone: %.1f%%)"
+             % (what, len(truth), raced, 100.0 * both / n, 100.0 * first / n))
+
+
 def act_dns_race(tap, ag, tmp):
     """DNS messages read at sys_enter and again at sys_exit."""
     n, name = 300, "%d.sgl-live.test" % random.randrange(1 << 30)
@@ -412,30 +443,12 @@ def act_dns_race(tap, ag, tmp):
     sender = int(kv["sender"])
     sent = kv["seen"].split(",") if kv["seen"] else []
     pat = re.compile(r"^([AB])(\d{5})\.%s$" % re.escape(name))
-    seq = {}
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        seq = {}
-        for x in ag.read_alerts():
-            m = pat.match(g(x, "dns.question.name", "") or "")
-            if m and g(x, "process.pid") == sender:
-                seq.setdefault(int(m.group(2)), []).append(m.group(1))
-        if len(seq) >= len(sent):
-            break
-        time.sleep(0.2)
+    seq = flipper_reports(ag, "dns.question.name", pat, sender, len(sent))
     tap.ok(len(sent) == n and len(seq) == n,
            "every query sent while a thread flips its name is reported (%d of %d, %d received)"
            % (len(seq), n, len(sent)))
-    both = first = raced = 0
-    for q in sent:
-        i = int(q[1:])
-        names = seq.get(i, [])
-        both += q[0] in names
-        first += names[:1] == [q[0]]
-        raced += len(names) > 1
-    tap.note("DNS name flipper: %d queries, %d read otherwise at sys_exit (sent twice); the name "
-             "on the wire was sent in %.1f%% of them (the sys_enter reading alone: %.1f%%)"
-             % (n, raced, 100.0 * both / max(n, 1), 100.0 * first / max(n, 1)))
+    # the listener saw what went on the wire
+    flipper_note(tap, "DNS name flipper", seq, {int(q[1:]): q[0] for q in sent})
 
 
 def act_files(tap, ag, tmp):
@@ -527,31 +540,17 @@ def act_path_races(tap, ag, tmp):
     kv = trigger("race", d, tag, n)
     pid, done = int(kv["pid"]), int(kv["goneA"]) + int(kv["goneB"])
     pat = re.compile(r"/sgl-deleted-race([AB])-%s-(\d+)$" % tag)
-    seq = {}
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        seq = {}
-        for x in ag.read_alerts():
-            m = pat.search(g(x, "file.path", ""))
-            if m and g(x, "process.pid") == pid:
-                seq.setdefault(int(m.group(2)), []).append(m.group(1))
-        if len(seq) >= done:
-            break
-        time.sleep(0.2)
+    seq = flipper_reports(ag, "file.path", pat, pid, done)
     tap.ok(len(seq) == done and done == n,
            "every unlink racing a name flipper is reported (%d of %d)" % (len(seq), done))
     # which name the kernel took: the file left over tells
-    both = first = raced = 0
-    for i, names in seq.items():
+    truth = {}
+    for i in range(n):
         left = [k for k in "AB" if os.path.exists(
             os.path.join(d, "sgl-deleted-race%s-%s-%06d" % (k, tag, i)))]
-        gone = "B" if left == ["A"] else "A"
-        both += gone in names
-        first += names[0] == gone
-        raced += len(names) > 1
-    tap.note("name flipper: %d unlinks, %d read otherwise at sys_exit (sent twice); the name "
-             "the kernel used was sent in %.1f%% of them (the sys_enter reading alone: %.1f%%)"
-             % (done, raced, 100.0 * both / max(done, 1), 100.0 * first / max(done, 1)))
+        if len(left) == 1:
+            truth[i] = "B" if left == ["A"] else "A"
+    flipper_note(tap, "unlink name flipper", seq, truth)
 
 
 def act_misc(tap, ag, tmp):
