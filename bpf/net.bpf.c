@@ -298,14 +298,18 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 	s = ag_scratch();
 	if (s) {
 		r = &s->rec;
-		ag_hdr(r, AG_REC_DNS);
+		__builtin_memset(&r->u, 0, sizeof(r->u));
 		if (fill_tuple(r, sk)) {
 			if (user_dest(r, send_uaddr(kind, a1, a3))) {
 				__builtin_memcpy(p.daddr, r->u.net.daddr, sizeof(p.daddr));
 				p.dport = r->u.net.dport;
 				p.dest = 1;
 			}
-			if (r->u.net.dport == 53) {
+			if (r->u.net.dport == 53) { /* only then the header: a send is hot */
+				struct ag_rec_net net = r->u.net;
+
+				ag_hdr(r, AG_REC_DNS);
+				r->u.net = net;
 				stash_put(r, dns_payload(r, kind, a1, a2, 2));
 				p.stashed = 1;
 			}
