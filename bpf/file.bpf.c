@@ -254,25 +254,15 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* fd of the current process is being closed: a change if it is a written file. */
-static __always_inline int fd_closed(long fd)
+/* Send written file f (its inode mode, f_mode) as a change. */
+static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct ag_scratch *s;
+	struct ag_scratch *s = ag_scratch();
 	struct ag_rec *r;
-	struct file *f;
-	__u32 off = 0, mode, fmode;
+	__u32 off = 0;
 
-	f = fd_file(t, fd);
-	if (!f)
-		return 0;
-	fmode = BPF_CORE_READ(f, f_mode);
-	mode = BPF_CORE_READ(f, f_inode, i_mode);
-	if (!is_wfile(fmode, mode))
-		return 0;
-	s = ag_scratch();
 	if (!s)
-		return 0;
+		return 1;
 	r = &s->rec;
 	ag_hdr(r, AG_REC_FILE_CHANGE);
 	r->u.file.mode = mode;
@@ -280,6 +270,22 @@ static __always_inline int fd_closed(long fd)
 	put_file_path(r, 0, &off, s->pbuf, f);
 	ag_emit(r, off);
 	return 0;
+}
+
+/* fd of the current process is being closed: a change if it is a written file. */
+static __always_inline int fd_closed(long fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct file *f = fd_file(t, fd);
+	__u32 mode, fmode;
+
+	if (!f)
+		return 0;
+	fmode = BPF_CORE_READ(f, f_mode);
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if (!is_wfile(fmode, mode))
+		return 0;
+	return change_send(f, mode, fmode);
 }
 
 /* Written files sent for one exiting process (the first ones in fd order). */
@@ -322,19 +328,10 @@ static long wfd_exit_send(__u32 i, void *ctx)
 {
 	struct wfd_exit_scan *sc = ctx;
 	struct file *f = sc->f[i & (AG_EXIT_FILES - 1)];
-	struct ag_scratch *s = ag_scratch();
-	struct ag_rec *r;
-	__u32 off = 0;
 
-	if (!s || !f)
+	if (!f)
 		return 1;
-	r = &s->rec;
-	ag_hdr(r, AG_REC_FILE_CHANGE);
-	r->u.file.mode = BPF_CORE_READ(f, f_inode, i_mode);
-	r->u.file.fmode = BPF_CORE_READ(f, f_mode);
-	put_file_path(r, 0, &off, s->pbuf, f);
-	ag_emit(r, off);
-	return 0;
+	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
 }
 
 /*
