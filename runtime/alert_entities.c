@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alert_int.h"
+#include "values.h"
 
 /* ---- hashes ---- */
 
@@ -258,86 +259,20 @@ void al_put_files(struct ag_jsonw *w, const struct alert_in *in, const struct ca
 	}
 }
 
-/* Dotted-quad IPv4, no leading zeros (as inet_pton). */
-static bool ipv4_ok(const char *s, size_t n)
-{
-	size_t i = 0;
-	int parts;
-
-	for (parts = 0; parts < 4; parts++) {
-		size_t st = i;
-		unsigned v = 0;
-
-		while (i < n && is_digit(s[i]) && i - st < 3)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (i == st || v > 255 || (i - st > 1 && s[st] == '0'))
-			return false;
-		if (parts < 3) {
-			if (i >= n || s[i] != '.')
-				return false;
-			i++;
-		}
-	}
-	return i == n;
-}
-
-/* RFC 4291 text: 8 groups of 1-4 hex digits, one "::", a trailing IPv4; no zone. */
-static bool ipv6_ok(const char *s, size_t n)
-{
-	bool dc = false;
-	int groups = 0;
-	size_t i = 0;
-
-	if (n < 2)
-		return false;
-	if (s[0] == ':') {
-		if (s[1] != ':')
-			return false;
-		dc = true;
-		i = 2;
-	}
-	while (i < n) {
-		size_t st = i;
-
-		while (i < n && hexval(s[i]) >= 0 && i - st < 4)
-			i++;
-		if (i < n && s[i] == '.') {
-			if (groups > 6 || !ipv4_ok(s + st, n - st))
-				return false;
-			groups += 2;
-			break;
-		}
-		if (i == st)
-			return false;
-		groups++;
-		if (i == n)
-			break;
-		if (s[i++] != ':' || i == n)
-			return false;
-		if (s[i] == ':') {
-			if (dc)
-				return false;
-			dc = true;
-			i++;
-		}
-	}
-	return dc ? groups <= 7 : groups == 8;
-}
-
 /*
  * The address family of an IP field (4 or 6), or 0 when it is not an
- * address that Elasticsearch's ip type takes (checked by hand: no
- * inet_pton, which the Windows build lacks).
+ * address that Elasticsearch's ip type takes: the parser the cidr atoms
+ * use (no inet_pton, which the Windows build lacks), with no blank around.
  */
 static int ip_family(const struct ag_kv *kv)
 {
-	if (!kv)
+	uint8_t addr[16], fam;
+
+	/* ag_parse_ip() skips the blanks around a value (a field that holds one) */
+	if (!kv || !kv->val_len || kv->val[0] <= ' ' || kv->val[kv->val_len - 1] <= ' ' ||
+	    !ag_parse_ip(kv->val, kv->val_len, addr, &fam))
 		return 0;
-	if (ipv4_ok(kv->val, kv->val_len))
-		return 4;
-	if (ipv6_ok(kv->val, kv->val_len))
-		return 6;
-	return 0;
+	return fam;
 }
 
 static void put_endpoint(struct ag_jsonw *w, const char *key, const struct ag_kv *ip,

@@ -94,6 +94,7 @@ bool ag_parse_number(const char *s, size_t n, double *ret_d)
 	return !isnan(*ret_d);
 }
 
+/* Dotted-quad IPv4 with no leading zeros, as inet_pton (inet_aton would read 010 as 8). */
 static bool parse_v4(const char *s, size_t n, uint8_t out[4])
 {
 	size_t i = 0;
@@ -107,7 +108,7 @@ static bool parse_v4(const char *s, size_t n, uint8_t out[4])
 			i++;
 			nd++;
 		}
-		if (!nd || nd > 3 || v > 255)
+		if (!nd || nd > 3 || v > 255 || (nd > 1 && s[i - nd] == '0'))
 			return false;
 		out[oct] = (uint8_t)v;
 		if (oct < 3) {
