@@ -130,7 +130,7 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 			return str_test(a->match, s, n, a->val, a->len);
 		}
 		for (i = 0; i < ev->nkv; i++) {
-			if (ev->kv[i].flags & AG_V_NULL)
+			if (ev->kv[i].flags & AG_V_NOKEYWORD)
 				continue;
 			s = ag_folded_cached(e, &ev->kv[i], a->flags & SGR_AF_CASED, &n);
 			if (str_test(a->match, s, n, a->val, a->len))
@@ -149,7 +149,7 @@ static bool eval(struct ag_engine *e, const struct sgr_atom *a)
 			return regex_on(rs->regexes[a->aux], &raw);
 		}
 		for (i = 0; i < ev->nkv; i++)
-			if (!(ev->kv[i].flags & AG_V_NULL) &&
+			if (!(ev->kv[i].flags & AG_V_NOKEYWORD) &&
 			    regex_on(rs->regexes[a->aux], &ev->kv[i]))
 				return true;
 		return false;

@@ -354,7 +354,7 @@ static bool kw_build(struct ag_engine *e, const struct ag_event *ev, size_t minl
 		struct ag_fold_slot *fs = &fslot[i];
 		size_t len = kv->val_len, n;
 
-		if ((kv->flags & AG_V_NULL) || (len < minlen && !(kv->flags & AG_V_NONASCII)))
+		if ((kv->flags & AG_V_NOKEYWORD) || (len < minlen && !(kv->flags & AG_V_NONASCII)))
 			continue;
 		if (len > AG_MAX_VALUE) {
 			len = AG_MAX_VALUE;
@@ -407,7 +407,7 @@ static void run_keywords(struct ag_engine *e, const struct sgr_group *g, uint32_
 		for (i = 0; i < ev->nkv; i++) {
 			const struct ag_kv *kv = &ev->kv[i];
 
-			if ((kv->flags & AG_V_NULL) ||
+			if ((kv->flags & AG_V_NOKEYWORD) ||
 			    (kv->val_len < minlen && !(kv->flags & AG_V_NONASCII)))
 				continue;
 			match_value(e, g, g->keywords, e->fm_base[gi] + g->nfm, kv, i);
@@ -418,7 +418,7 @@ static void run_keywords(struct ag_engine *e, const struct sgr_group *g, uint32_
 		const uint8_t *s;
 		size_t n;
 
-		if (ev->kv[i].flags & AG_V_NULL)
+		if (ev->kv[i].flags & AG_V_NOKEYWORD)
 			continue;
 		s = prepare_idx(e, &ev->kv[i], i, &n);
 		ag_match_strings(e, g, g->keywords, rt, s, n);

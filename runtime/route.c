@@ -411,27 +411,47 @@ const char *ag_route_linux_also(const char *category)
 	return NULL;
 }
 
-/* Windows routing when there is a Channel, else the logsource.* keys. */
+/*
+ * Windows routing when there is a Channel, else the logsource.* keys,
+ * which are marked AG_V_META: they say where the event came from, and a
+ * keyword search of the event's values skips them.
+ */
 void ag_route_generic(struct ag_event *ev)
 {
-	const struct ag_kv *kv;
+	static const char pfx[] = "logsource.";
+	const size_t np = sizeof(pfx) - 1;
+	const struct ag_kv *product = NULL, *category = NULL, *service = NULL;
 	bool stat = true;
+	uint32_t i;
 
 	if (find(ev, AG_FIELD_CHANNEL, "Channel")) {
 		ag_route_windows(ev);
 		return;
 	}
-	kv = find_name(ev, "logsource.product");
-	if (kv && kv->val_len)
-		ev->product = intern(kv, &stat);
-	kv = find_name(ev, "logsource.category");
-	if (kv && kv->val_len) {
-		add_category(ev, intern(kv, &stat));
+	for (i = 0; i < ev->nkv; i++) {
+		struct ag_kv *kv = &ev->kv[i];
+		const char *key = kv->name + np;
+		const size_t kn = kv->name_len - np;
+
+		if (kv->name_len <= np || memcmp(kv->name, pfx, np) != 0)
+			continue;
+		kv->flags |= AG_V_META;
+		/* the first of each */
+		if (!product && kn == 7 && !memcmp(key, "product", 7))
+			product = kv;
+		else if (!category && kn == 8 && !memcmp(key, "category", 8))
+			category = kv;
+		else if (!service && kn == 7 && !memcmp(key, "service", 7))
+			service = kv;
+	}
+	if (product && product->val_len)
+		ev->product = intern(product, &stat);
+	if (category && category->val_len) {
+		add_category(ev, intern(category, &stat));
 		if (ev->product && !strcmp(ev->product, "linux"))
 			add_category(ev, ag_route_linux_also(ev->category[ev->ncategory - 1]));
 	}
-	kv = find_name(ev, "logsource.service");
-	if (kv && kv->val_len)
-		ev->service = intern(kv, &stat);
+	if (service && service->val_len)
+		ev->service = intern(service, &stat);
 	ev->ls_static = stat;
 }

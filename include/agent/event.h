@@ -36,7 +36,11 @@ enum ag_value_flags {
 	AG_V_BOOL = 1u << 2,	 /* JSON true/false; text "true"/"false" */
 	AG_V_NONASCII = 1u << 3, /* the text has bytes >= 0x80 */
 	AG_V_COMPOUND = 1u << 4, /* a JSON array or object, kept as its JSON text */
+	AG_V_META = 1u << 5,	 /* routing data, not log content: a logsource.* key (route.c) */
 };
+
+/* Values a keyword (field-less) search skips. */
+#define AG_V_NOKEYWORD (AG_V_NULL | AG_V_META)
 
 /* One field of an event. */
 struct ag_kv {

@@ -169,7 +169,7 @@ static bool regex_on(const struct sc_atom *a, const char *v, size_t len)
 	return ti_re_search(a->re, (const uint8_t *)v, len);
 }
 
-/* Keyword atoms: the raw message, or else any non-null field. */
+/* Keyword atoms: the raw message, or else any non-null field that is not routing data. */
 static bool keyword(const struct sc_atom *a, const struct ag_event *ev,
 		    bool (*test)(const struct sc_atom *, const char *, size_t))
 {
@@ -178,7 +178,8 @@ static bool keyword(const struct sc_atom *a, const struct ag_event *ev,
 	if (ev->raw)
 		return test(a, ev->raw, ev->raw_len);
 	for (i = 0; i < ev->nkv; i++)
-		if (!(ev->kv[i].flags & AG_V_NULL) && test(a, ev->kv[i].val, ev->kv[i].val_len))
+		if (!(ev->kv[i].flags & AG_V_NOKEYWORD) &&
+		    test(a, ev->kv[i].val, ev->kv[i].val_len))
 			return true;
 	return false;
 }

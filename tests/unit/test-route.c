@@ -231,6 +231,33 @@ Test(readers, route_linux_second_class)
 	ag_event_done(&ev);
 }
 
+/* The logsource.* keys route the event and are marked as routing data; nothing else is. */
+Test(readers, route_logsource_keys_meta)
+{
+	const char *in = "{\"msg\":\"a\",\"logsource.product\":\"linux\",\"logsource.Service\":\"x\","
+			 "\"logsource.service\":\"auth\",\"logsource.service\":\"cron\","
+			 "\"logsource\":\"y\",\"logsource.\":\"z\",\"x.logsource.product\":\"w\"}\n";
+	static const bool meta[] = {false, true, true, true, true, false, false, false};
+	FILE *f = fmemopen((void *)in, strlen(in), "r");
+	struct ag_event ev;
+	struct ag_jsonl *r;
+	uint32_t i;
+
+	cr_assert_eq(ag_event_init(&ev, F_NFIELDS), 0);
+	cr_assert_eq(ag_jsonl_open_file(&r, f, NULL, lookup, NULL), 0);
+	cr_assert_eq(ag_jsonl_next(r, &ev), 0);
+	ag_route_generic(&ev);
+	cr_assert_str_eq(ev.product, "linux");
+	cr_assert_str_eq(ev.service, "auth"); /* the first logsource.service, names exact */
+	cr_assert_eq(ev.nkv, sizeof(meta) / sizeof(meta[0]));
+	for (i = 0; i < ev.nkv; i++)
+		cr_assert_eq((ev.kv[i].flags & AG_V_META) != 0, meta[i], "field %u (%.*s)", i,
+			     (int)ev.kv[i].name_len, ev.kv[i].name);
+	ag_jsonl_close(r);
+	fclose(f);
+	ag_event_done(&ev);
+}
+
 Test(readers, route_datasets_coverage, .timeout = 300)
 {
 	struct {
