@@ -16,9 +16,11 @@
  *  - change: sys_enter_close of a regular file open for writing that its
  *    open did not create (inotify's IN_CLOSE_WRITE; the kernel keeps no
  *    "was written" bit); the same for such a file closed by a dup2/dup3
- *    onto its fd or by close_range(), and still held when its process
- *    exits (the kernel closes it: no close() to see). The fd is
- *    only looked at in processes that may hold such a file ("writers"):
+ *    onto its fd, by close_range(), by an execve() (its fd close-on-exec;
+ *    sent at sys_enter, while the writer is still the program), and still
+ *    held when its process exits (the kernel closes it: no close() to
+ *    see). The fd is only looked at in processes that may hold such a
+ *    file ("writers"):
  *      * processes started before the agent was armed (ag_wfd_epoch: user
  *        space sets it once every program here is attached; until then
  *        every process counts as one);
@@ -294,7 +296,8 @@ static __always_inline int fd_closed(long fd)
 struct wfd_exit_scan {
 	struct file **fd;
 	unsigned long *open_fds;
-	__u32 first; /* the fd of call 0 */
+	unsigned long *cloexec; /* when set: only fds with their close-on-exec bit */
+	__u32 first;		/* the fd of call 0 */
 	__u32 n;
 	struct file *f[AG_EXIT_FILES];
 };
@@ -315,6 +318,13 @@ static long wfd_exit_fd(__u32 i, void *ctx)
 	bpf_probe_read_kernel(&word, sizeof(word), &bits[(i / 64) & (AG_SCAN_WORDS - 1)]);
 	if (!(word & (1ul << (i % 64))))
 		return 0;
+	if (sc->cloexec) {
+		word = 0;
+		bpf_probe_read_kernel(&word, sizeof(word),
+				      &sc->cloexec[(i / 64) & (AG_SCAN_WORDS - 1)]);
+		if (!(word & (1ul << (i % 64))))
+			return 0;
+	}
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[i & (AG_SCAN_WORDS * 64 - 1)]);
 	if (f && is_wfile(BPF_CORE_READ(f, f_mode), BPF_CORE_READ(f, f_inode, i_mode))) {
 		sc->f[n & (AG_EXIT_FILES - 1)] = f;
@@ -435,6 +445,118 @@ int ag_close_range(struct trace_event_raw_sys_enter *ctx)
 	bpf_loop((__u32)(last - first + 1), wfd_exit_fd, &sc, 0);
 	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
+}
+
+/*
+ * Written files an execve() closes (their fd is close-on-exec): sent at
+ * sys_enter, while the process is still the program that wrote them (at
+ * sys_exit it is the new one). A failed execve closes nothing, and a
+ * PATH search makes several: ag_wfd_exec keeps the files sent until an
+ * execve succeeds, so each is sent once (it is sent again if the process
+ * then closes it itself).
+ */
+struct wfd_exec {
+	__u32 n;
+	__u32 _pad;
+	__u64 f[AG_EXIT_FILES]; /* struct file pointers, as numbers */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct wfd_exec);
+} ag_wfd_exec SEC(".maps");
+
+struct exec_send_ctx {
+	struct wfd_exit_scan *sc;
+	struct wfd_exec *x;
+};
+
+/* Send file i of the scan unless an earlier execve of this task sent it (bpf_loop callback). */
+static long exec_send(__u32 i, void *ctx)
+{
+	struct exec_send_ctx *c = ctx;
+	struct file *f = c->sc->f[i & (AG_EXIT_FILES - 1)];
+	struct wfd_exec *x = c->x;
+	__u32 k, n = x->n;
+
+	if (!f)
+		return 1;
+	for (k = 0; k < AG_EXIT_FILES; k++)
+		if (k < n && x->f[k] == (__u64)f)
+			return 0;
+	if (n < AG_EXIT_FILES) {
+		x->f[n] = (__u64)f;
+		x->n = n + 1;
+	}
+	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
+}
+
+static __always_inline int exec_enter(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct wfd_exit_scan sc = {};
+	struct exec_send_ctx c = {&sc};
+	struct files_struct *files;
+	struct fdtable *fdt;
+	__u32 nfds;
+
+	files = t->files;
+	if (!files || !wfd_writer(t->group_leader) || ag_skip_current())
+		return 0;
+	/* another process sharing the table (CLONE_FILES) keeps the files open */
+	if (BPF_CORE_READ(files, count.counter) > BPF_CORE_READ(t, signal, nr_threads))
+		return 0;
+	fdt = BPF_CORE_READ(files, fdt);
+	nfds = BPF_CORE_READ(fdt, max_fds);
+	if (nfds > AG_SCAN_WORDS * 64)
+		nfds = AG_SCAN_WORDS * 64;
+	sc.fd = BPF_CORE_READ(fdt, fd);
+	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
+	sc.cloexec = BPF_CORE_READ(fdt, close_on_exec);
+	bpf_loop(nfds, wfd_exit_fd, &sc, 0);
+	if (!sc.n)
+		return 0;
+	c.x = bpf_task_storage_get(&ag_wfd_exec, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c.x)
+		return 0;
+	bpf_loop(sc.n, exec_send, &c, 0);
+	return 0;
+}
+
+/* An execve that succeeded closed the files: later ones are new files. */
+static __always_inline int exec_exit(long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (ret == 0)
+		bpf_task_storage_delete(&ag_wfd_exec, t);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_execve")
+int ag_wfd_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter();
+}
+
+SEC("tp/syscalls/sys_enter_execveat")
+int ag_wfd_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter();
+}
+
+SEC("tp/syscalls/sys_exit_execve")
+int ag_wfd_execve_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_execveat")
+int ag_wfd_execveat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
 }
 
 /* ---- delete, rename, new names: names the process gives ---- */

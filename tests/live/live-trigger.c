@@ -18,6 +18,7 @@
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
  *   exit-write DIR TAG        a child writes a file and exits without closing it
+ *   exec-write DIR TAG        a child writes a file (close-on-exec), fails two execs, execs
  *   closes DIR TAG            written files closed by dup2() and by close_range()
  *   cold-unlink DIR TAG       unlink a name held in a page not faulted in yet
  *   race DIR TAG N            N unlinks while a thread flips the name (prints the counts)
@@ -698,6 +699,43 @@ static int exit_write(const char *dir, const char *tag)
 }
 
 /*
+ * DIR/sgl-changed-exec-TAG, an existing file, opened close-on-exec and
+ * written by a child that then tries to exec two programs that do not
+ * exist (as a PATH search does) and execs /bin/true: the successful exec
+ * closes the file.
+ */
+static int exec_write(const char *dir, const char *tag)
+{
+	char path[512], none[512];
+	pid_t pid;
+	int fd, st;
+
+	snprintf(path, sizeof(path), "%s/sgl-changed-exec-%s", dir, tag);
+	snprintf(none, sizeof(none), "%s/sgl-no-such-program-%s", dir, tag);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0)
+		return fail("create");
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		char *const argv[] = {"true", NULL};
+
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0 || write(fd, "x", 1) != 1)
+			_exit(1);
+		execv(none, argv);
+		execv(none, argv);
+		execv("/bin/true", argv);
+		_exit(2);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return fail("child");
+	printf("ok pid=%d child=%d path=%s\n", getpid(), pid, path);
+	return 0;
+}
+
+/*
  * Written files closed with no close(): DIR/sgl-changed-dup-TAG by a
  * dup2() onto its fd, DIR/sgl-changed-range-TAG by close_range().
  */
@@ -1027,6 +1065,8 @@ int main(int argc, char **argv)
 		return closes(argv[2], argv[3]);
 	if (strcmp(c, "exit-write") == 0 && argc == 4)
 		return exit_write(argv[2], argv[3]);
+	if (strcmp(c, "exec-write") == 0 && argc == 4)
+		return exec_write(argv[2], argv[3]);
 	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
 		return cold_unlink(argv[2], argv[3]);
 	if (strcmp(c, "race") == 0 && argc == 5)
@@ -1048,7 +1088,8 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG | closes DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG | exec-write DIR TAG |"
+			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE\n");
