@@ -344,6 +344,16 @@ static long wfd_exit_send(__u32 i, void *ctx)
 	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
 }
 
+/* Point sc at fd table fdt; returns how many of its fds a scan reads (the first 4096). */
+static __always_inline __u32 scan_table(struct wfd_exit_scan *sc, struct fdtable *fdt)
+{
+	__u32 nfds = BPF_CORE_READ(fdt, max_fds);
+
+	sc->fd = BPF_CORE_READ(fdt, fd);
+	sc->open_fds = BPF_CORE_READ(fdt, open_fds);
+	return nfds > AG_SCAN_WORDS * 64 ? AG_SCAN_WORDS * 64 : nfds;
+}
+
 /*
  * A process that exits holding files open for writing: the kernel closes
  * them with no close() to see, so each is a change here, as its close
@@ -357,7 +367,6 @@ int BPF_PROG(ag_wfd_exit, struct task_struct *p)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct wfd_exit_scan sc = {};
 	struct files_struct *files;
-	struct fdtable *fdt;
 	__u32 nfds;
 
 	files = t->files;
@@ -371,12 +380,7 @@ int BPF_PROG(ag_wfd_exit, struct task_struct *p)
 	 */
 	if (ag_skip_current() && (!ag_follow_tree || ag_skip(t->real_parent->tgid)))
 		return 0;
-	fdt = BPF_CORE_READ(files, fdt);
-	nfds = BPF_CORE_READ(fdt, max_fds);
-	if (nfds > AG_SCAN_WORDS * 64)
-		nfds = AG_SCAN_WORDS * 64;
-	sc.fd = BPF_CORE_READ(fdt, fd);
-	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
+	nfds = scan_table(&sc, BPF_CORE_READ(files, fdt));
 	bpf_loop(nfds, wfd_exit_fd, &sc, 0);
 	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
@@ -425,22 +429,16 @@ int ag_close_range(struct trace_event_raw_sys_enter *ctx)
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 first = ctx->args[0], last = ctx->args[1];
 	struct wfd_exit_scan sc = {};
-	struct fdtable *fdt;
 	__u64 nfds;
 
 	if ((ctx->args[2] & AG_CLOSE_RANGE_CLOEXEC) || first > last ||
 	    !wfd_writer(t->group_leader) || ag_skip_current())
 		return 0;
-	fdt = BPF_CORE_READ(t, files, fdt);
-	nfds = BPF_CORE_READ(fdt, max_fds);
-	if (nfds > AG_SCAN_WORDS * 64)
-		nfds = AG_SCAN_WORDS * 64;
+	nfds = scan_table(&sc, BPF_CORE_READ(t, files, fdt));
 	if (last >= nfds)
 		last = nfds - 1;
 	if (first >= nfds)
 		return 0;
-	sc.fd = BPF_CORE_READ(fdt, fd);
-	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
 	sc.first = (__u32)first;
 	bpf_loop((__u32)(last - first + 1), wfd_exit_fd, &sc, 0);
 	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
@@ -509,11 +507,7 @@ static __always_inline int exec_enter(void)
 	if (BPF_CORE_READ(files, count.counter) > BPF_CORE_READ(t, signal, nr_threads))
 		return 0;
 	fdt = BPF_CORE_READ(files, fdt);
-	nfds = BPF_CORE_READ(fdt, max_fds);
-	if (nfds > AG_SCAN_WORDS * 64)
-		nfds = AG_SCAN_WORDS * 64;
-	sc.fd = BPF_CORE_READ(fdt, fd);
-	sc.open_fds = BPF_CORE_READ(fdt, open_fds);
+	nfds = scan_table(&sc, fdt);
 	sc.cloexec = BPF_CORE_READ(fdt, close_on_exec);
 	bpf_loop(nfds, wfd_exit_fd, &sc, 0);
 	if (!sc.n)

@@ -430,12 +430,14 @@ void ag_route_generic(struct ag_event *ev)
 	}
 	for (i = 0; i < ev->nkv; i++) {
 		struct ag_kv *kv = &ev->kv[i];
-		const char *key = kv->name + np;
-		const size_t kn = kv->name_len - np;
+		const char *key;
+		size_t kn;
 
 		if (kv->name_len <= np || memcmp(kv->name, pfx, np) != 0)
 			continue;
 		kv->flags |= AG_V_META;
+		key = kv->name + np;
+		kn = kv->name_len - np;
 		/* the first of each */
 		if (!product && kn == 7 && !memcmp(key, "product", 7))
 			product = kv;

@@ -669,48 +669,21 @@ static int links(const char *dir, const char *tag)
 }
 
 /*
- * DIR/sgl-changed-exit-TAG, an existing file, opened for writing and
- * written by a child that then exits without closing it: the kernel
- * closes it at exit.
+ * DIR/sgl-changed-HOW-TAG, an existing file, opened for writing and
+ * written by a child that never closes it:
+ *  - exit: the child exits; the kernel closes the file at exit;
+ *  - exec: the fd is close-on-exec; the child tries to exec two programs
+ *    that do not exist (as a PATH search does), then execs /bin/true,
+ *    which closes the file.
  */
-static int exit_write(const char *dir, const char *tag)
+static int child_write(const char *dir, const char *tag, bool exec)
 {
-	char path[512];
-	pid_t pid;
-	int fd, st;
-
-	snprintf(path, sizeof(path), "%s/sgl-changed-exit-%s", dir, tag);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || close(fd) < 0)
-		return fail("create");
-	pid = fork();
-	if (pid < 0)
-		return fail("fork");
-	if (pid == 0) {
-		fd = open(path, O_WRONLY | O_APPEND);
-		if (fd < 0 || write(fd, "x", 1) != 1)
-			_exit(1);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		return fail("child");
-	printf("ok pid=%d child=%d path=%s\n", getpid(), pid, path);
-	return 0;
-}
-
-/*
- * DIR/sgl-changed-exec-TAG, an existing file, opened close-on-exec and
- * written by a child that then tries to exec two programs that do not
- * exist (as a PATH search does) and execs /bin/true: the successful exec
- * closes the file.
- */
-static int exec_write(const char *dir, const char *tag)
-{
+	const char *how = exec ? "exec" : "exit";
 	char path[512], none[512];
 	pid_t pid;
 	int fd, st;
 
-	snprintf(path, sizeof(path), "%s/sgl-changed-exec-%s", dir, tag);
+	snprintf(path, sizeof(path), "%s/sgl-changed-%s-%s", dir, how, tag);
 	snprintf(none, sizeof(none), "%s/sgl-no-such-program-%s", dir, tag);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || close(fd) < 0)
@@ -721,9 +694,11 @@ static int exec_write(const char *dir, const char *tag)
 	if (pid == 0) {
 		char *const argv[] = {"true", NULL};
 
-		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		fd = open(path, O_WRONLY | O_APPEND | (exec ? O_CLOEXEC : 0));
 		if (fd < 0 || write(fd, "x", 1) != 1)
 			_exit(1);
+		if (!exec)
+			_exit(0);
 		execv(none, argv);
 		execv(none, argv);
 		execv("/bin/true", argv);
@@ -1064,9 +1039,9 @@ int main(int argc, char **argv)
 	if (strcmp(c, "closes") == 0 && argc == 4)
 		return closes(argv[2], argv[3]);
 	if (strcmp(c, "exit-write") == 0 && argc == 4)
-		return exit_write(argv[2], argv[3]);
+		return child_write(argv[2], argv[3], false);
 	if (strcmp(c, "exec-write") == 0 && argc == 4)
-		return exec_write(argv[2], argv[3]);
+		return child_write(argv[2], argv[3], true);
 	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
 		return cold_unlink(argv[2], argv[3]);
 	if (strcmp(c, "race") == 0 && argc == 5)
