@@ -381,6 +381,36 @@ static __always_inline void put_cwd(struct ag_rec *r, int i, __u32 *off, char *p
 	put_path(r, i, off, pbuf, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt));
 }
 
+/*
+ * The current process's root directory as string i, flagged AG_S_ROOT,
+ * when it is not the root of its mount namespace (a chroot): the base of
+ * the absolute names it gives. Nothing (an empty string) otherwise.
+ */
+static __always_inline void put_root(struct ag_rec *r, int i, __u32 *off, char *pbuf)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	struct vfsmount *vm = BPF_CORE_READ(fs, root.mnt);
+	struct dentry *d = BPF_CORE_READ(fs, root.dentry);
+	struct mount *m;
+
+	if (!vm || !d)
+		return;
+	m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+	if (d == BPF_CORE_READ(vm, mnt_root) && BPF_CORE_READ(m, mnt_parent) == m)
+		return;
+	put_path(r, i, off, pbuf, d, vm);
+	r->h.sflag[i] |= AG_S_ROOT;
+}
+
+/* The current process's mount namespace (its inode number, as /proc/PID/ns/mnt shows). */
+static __always_inline __u32 cur_mntns(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+}
+
 /* The open file behind fd of task t, or NULL. */
 static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 {

@@ -22,7 +22,7 @@
 #endif
 
 /* Changes whenever a struct or enum below changes. */
-#define AG_REC_ABI 3
+#define AG_REC_ABI 4
 
 /* Strings per record, and the bytes of string data one record can carry. */
 #define AG_REC_NSTR 4
@@ -57,7 +57,7 @@ enum ag_rec_type {
 	AG_REC_DNS,	    /* u.net; s0, s1: DNS messages (payload) sent to port 53 */
 	AG_REC_FILE_CREATE, /* u.file; s0 path: a regular file created or truncated */
 	AG_REC_FILE_CHANGE, /* u.file; s0 path: a file open for writing was closed */
-	AG_REC_FILE_DELETE, /* u.file; s0 path (relative: s1 is its base directory) */
+	AG_REC_FILE_DELETE, /* u.file; s0 path, s1 its base (the cwd or dirfd; root: AG_S_ROOT) */
 	AG_REC_FILE_RENAME, /* u.file; s0 old path, s1 its base, s2 new path, s3 its base */
 	AG_REC_PTRACE,	    /* u.ptrace */
 	AG_REC_SETID,	    /* u.setid */
@@ -81,6 +81,12 @@ enum ag_str_flags {
 	 * record is sent twice, with each reading, both flagged.
 	 */
 	AG_S_RACED = 1u << 5,
+	/*
+	 * The base string of an absolute name (delete, rename, link): the
+	 * process's root directory, sent when it is not the root of its
+	 * mount namespace (chroot), since the name is relative to it.
+	 */
+	AG_S_ROOT = 1u << 6,
 };
 
 /*
@@ -149,6 +155,8 @@ struct ag_rec_file {
 	__u32 flags; /* open flags, unlinkat/renameat2 flags */
 	__u32 mode;  /* inode mode (create, change) */
 	__u32 fmode; /* the open file's f_mode (create, change): FMODE_CREATED 0x100000 */
+	__u32 mntns; /* the process's mount namespace (its inode number; delete, rename) */
+	__u32 _pad;
 };
 
 /*
@@ -167,7 +175,7 @@ struct ag_rec_link {
 	__u32 kind;  /* enum ag_link_kind */
 	__u32 flags; /* linkat flags (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH) */
 	__u32 mode;  /* mknod mode */
-	__u32 _pad;
+	__u32 mntns; /* the process's mount namespace (its inode number) */
 };
 
 struct ag_rec_ptrace {

@@ -37,9 +37,11 @@
  *    a name with no open(O_CREAT)): the legacy syscalls (glibc's unlink(),
  *    rename() use them) and the *at ones. The names as given are read at
  *    sys_enter, with the base directory (the cwd or the dirfd's path) of a
- *    relative one, and sent from sys_exit if the call succeeded; a name
- *    that reads otherwise at sys_exit is sent both ways (stash.bpf.h).
- *    User space joins a name to its base.
+ *    relative one (or the process's root, for an absolute one in a
+ *    chroot), and sent from sys_exit if the call succeeded; a name that
+ *    reads otherwise at sys_exit is sent both ways (stash.bpf.h). User
+ *    space joins a name to its base and resolves it
+ *    (runtime/linux/upath.h).
  *
  * Not here: the agent's own files (filtered by tgid like everything).
  */
@@ -564,8 +566,9 @@ int ag_wfd_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 
 /*
  * The strings of a path syscall into r: s0 the name at src (and s1 its base
- * directory, from sdfd, when it is relative), s2 the name at dst (s3 its
- * base, from ddfd). A zero src or dst leaves its strings empty. Returns the
+ * directory, from sdfd, when it is relative; the process's root when it is
+ * absolute and the process is chrooted, put_root), s2 the name at dst (s3
+ * its base, from ddfd, or the root). A zero src or dst leaves its strings empty. Returns the
  * bytes of strings.
  */
 static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 src, long sdfd,
@@ -579,11 +582,15 @@ static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 sr
 			r->h.sflag[0] &= ~AG_S_RELATIVE;
 		else if ((r->h.sflag[0] & AG_S_RELATIVE) || ((how & PS_EMPTY0) && !r->h.slen[0]))
 			put_base(r, 1, &off, pbuf, sdfd);
+		else if (r->h.slen[0])
+			put_root(r, 1, &off, pbuf);
 	}
 	if (dst) {
 		put_ustr(r, 2, &off, (const char *)dst, AG_PATH_MAX + 1);
 		if (r->h.sflag[2] & AG_S_RELATIVE)
 			put_base(r, 3, &off, pbuf, ddfd);
+		else if (r->h.slen[2])
+			put_root(r, 3, &off, pbuf);
 	}
 	return off;
 }
@@ -611,6 +618,10 @@ static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, 
 	u[0] = u0;
 	u[1] = u1;
 	u[2] = u2;
+	if (type == AG_REC_FILE_LINK)
+		r->u.link.mntns = cur_mntns();
+	else
+		r->u.file.mntns = cur_mntns();
 	stash_put(r, path_strings(r, s->pbuf, src, sdfd, dst, ddfd, how));
 	return 0;
 }

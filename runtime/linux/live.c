@@ -289,6 +289,8 @@ static void print_stats(struct live *l, bool final)
 		(unsigned long long)l->events, (unsigned long long)ns->malformed,
 		(unsigned long long)ns->no_process, (unsigned long long)ns->dns_unparsed,
 		(unsigned long long)ns->truncated);
+	fprintf(stderr, "  names given to syscalls: %llu resolved, %llu cleaned as text\n",
+		(unsigned long long)ns->paths_resolved, (unsigned long long)ns->paths_lexical);
 	h = ag_ops_health(l->ops);
 	fprintf(stderr,
 		"  alerts:                 %llu (%llu Sigma matches, %llu collapsed by dedup, %llu "

@@ -20,10 +20,10 @@
  *  - Initiated is "true"/"false" text (Sysmon); for an accepted connection
  *    the source is the remote peer (the initiator), the destination the
  *    local socket. IPv4-mapped IPv6 addresses are written as IPv4.
- *  - Paths given to unlink/rename are made absolute with their base
- *    directory and cleaned lexically ("." and ".." removed): the file is
- *    gone or moved when the record is read, so symlinks in the directory
- *    part are not resolved.
+ *  - Paths given to unlink/rename/link are made absolute with their base
+ *    directory (or chroot) and canonical: the directory part resolved
+ *    through the dcache when it still can be, else cleaned lexically
+ *    (upath.h).
  *  - An exit is applied to the process table only before the next record,
  *    so the exit event itself still sees its process.
  *
@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +48,7 @@
 #include "gen_abi.h"
 #include "normalize_int.h"
 #include "proctab.h"
+#include "upath.h"
 
 static const struct {
 	const char *name;
@@ -250,42 +252,19 @@ const char *ag_norm_kpath(struct ag_norm *n, const char *s, uint32_t len, uint16
 	return p;
 }
 
-/* Clean an absolute path in place: "//", "." and ".." removed. Returns its length. */
-static size_t path_clean(char *p, size_t len)
-{
-	size_t r = 1, w = 1, s, cl;
-
-	while (r < len) {
-		while (r < len && p[r] == '/')
-			r++;
-		s = r;
-		while (r < len && p[r] != '/')
-			r++;
-		cl = r - s;
-		if (!cl || (cl == 1 && p[s] == '.'))
-			continue;
-		if (cl == 2 && p[s] == '.' && p[s + 1] == '.') {
-			while (w > 1 && p[w - 1] != '/')
-				w--;
-			if (w > 1)
-				w--;
-			continue;
-		}
-		if (w > 1)
-			p[w++] = '/';
-		memmove(p + w, p + s, cl);
-		w += cl;
-	}
-	return w;
-}
-
-/* A path given to a syscall, made absolute with its base directory and cleaned. */
+/*
+ * A path given to a syscall (string i, its base string base) made absolute
+ * and canonical (upath.h): resolved through the dcache for a process in
+ * our mount namespace, else cleaned lexically. mntns: the process's.
+ */
 static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i, int base,
-			 size_t *ret_len)
+			 uint32_t mntns, size_t *ret_len)
 {
-	size_t rl = rs->n[i], bl = rs->n[base], len;
+	size_t rl = rs->n[i], bl = rs->n[base], len, cap;
 	bool rel = rs->f[i] & AG_S_RELATIVE;
-	char *p;
+	bool root = !rel && bl && (rs->f[base] & AG_S_ROOT);
+	char *p, *out;
+	long r;
 
 	if (!rl)
 		return NULL;
@@ -293,8 +272,10 @@ static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i
 		*ret_len = rl;
 		return copy(n, rs->p[i], rl);
 	}
+	/* the name within the root (chroot), or joined to its base directory */
 	len = rel ? bl + 1 + rl : rl;
-	p = reserve(n, len);
+	cap = (root ? bl : 0) + len;
+	p = reserve(n, cap);
 	if (!p)
 		return NULL;
 	if (rel) {
@@ -304,8 +285,28 @@ static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i
 	} else {
 		memcpy(p, rs->p[i], rl);
 	}
-	*ret_len = path_clean(p, len);
-	shrink(n, p, len, *ret_len);
+	if (n->mntns && mntns == n->mntns && !((rs->f[i] | rs->f[base]) & AG_S_TRUNC) &&
+	    (out = reserve(n, AG_PATH_MAX + 1)) != NULL) {
+		r = ag_upath_resolve(root ? rs->p[base] : NULL, root ? bl : 0, p, len, out,
+				     AG_PATH_MAX + 1);
+		if (r > 0) {
+			n->st.paths_resolved++;
+			shrink(n, out, AG_PATH_MAX + 1, (size_t)r);
+			*ret_len = (size_t)r;
+			return out;
+		}
+		n->len = (size_t)(out - n->buf); /* p is the last reservation again */
+	}
+	n->st.paths_lexical++;
+	len = ag_upath_clean(p, len);
+	if (root && !(bl == 1 && rs->p[base][0] == '/')) {
+		/* below the root: ".." stopped at it, as in the kernel */
+		memmove(p + bl, p, len);
+		memcpy(p, rs->p[base], bl);
+		len = bl + (len > 1 ? len : 0);
+	}
+	*ret_len = len;
+	shrink(n, p, cap, len);
 	return p;
 }
 
@@ -516,20 +517,20 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 		path = ag_norm_kpath(n, rs->p[0], rs->n[0], rs->f[0], &len);
 		break;
 	case AG_REC_FILE_DELETE:
-		path = upath(n, rs, 0, 1, &len);
+		path = upath(n, rs, 0, 1, r->u.file.mntns, &len);
 		break;
 	case AG_REC_FILE_LINK:
-		path = upath(n, rs, 2, 3, &len);
+		path = upath(n, rs, 2, 3, r->u.link.mntns, &len);
 		if (r->u.link.kind == AG_LINK_SYMBOLIC) /* the target, as it is stored */
 			old = rs->n[0] ? copy(n, rs->p[0], olen = rs->n[0]) : NULL;
 		else if (rs->n[0]) /* a hard link: the existing name */
-			old = upath(n, rs, 0, 1, &olen);
+			old = upath(n, rs, 0, 1, r->u.link.mntns, &olen);
 		else if (rs->n[1]) /* linkat(fd, "", AT_EMPTY_PATH): the fd's file */
 			old = ag_norm_kpath(n, rs->p[1], rs->n[1], rs->f[1], &olen);
 		break;
 	default:
-		old = upath(n, rs, 0, 1, &olen);
-		path = upath(n, rs, 2, 3, &len);
+		old = upath(n, rs, 0, 1, r->u.file.mntns, &olen);
+		path = upath(n, rs, 2, 3, r->u.file.mntns, &len);
 		break;
 	}
 	if (!path || !len)
@@ -543,6 +544,21 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 }
 
 /* ---- the API ---- */
+
+/*
+ * Our mount namespace, when our root is its root (the kernel's paths are
+ * then ours to open), else 0: names given to syscalls are not resolved.
+ */
+static uint32_t own_mntns(void)
+{
+	struct stat st;
+	char root[2];
+
+	if (readlink("/proc/self/root", root, sizeof(root)) != 1 || root[0] != '/' ||
+	    stat("/proc/self/ns/mnt", &st) < 0)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
 
 int ag_norm_init(struct ag_norm *n, const struct sgr_ruleset *rs, struct ag_proctab *pt,
 		 uint32_t classes)
@@ -564,6 +580,7 @@ int ag_norm_init(struct ag_norm *n, const struct sgr_ruleset *rs, struct ag_proc
 		return -ENOMEM;
 	}
 	ag_norm_clock(n);
+	n->mntns = own_mntns();
 	return 0;
 }
 

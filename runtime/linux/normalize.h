@@ -113,12 +113,15 @@ struct ag_norm_stats {
 	uint64_t dns_unparsed;		   /* port-53 payloads that were no DNS query */
 	uint64_t no_process;		   /* events whose process was unknown */
 	uint64_t truncated;		   /* strings the kernel cut */
+	uint64_t paths_resolved;	   /* names given to syscalls resolved (upath.h) */
+	uint64_t paths_lexical;		   /* names only cleaned lexically */
 };
 
 struct ag_norm {
 	const struct sgr_ruleset *rs;
 	struct ag_proctab *pt;
 	uint32_t classes;	 /* enum ag_coll_group bits to produce events for */
+	uint32_t mntns;		 /* our mount namespace: paths of its processes are resolved (0: none) */
 	uint32_t id[_AG_NF_MAX]; /* field ids in the rule set */
 	struct ag_event ev;
 	char *buf; /* AG_NORM_BUF bytes of values */

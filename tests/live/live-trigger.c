@@ -669,6 +669,69 @@ static int links(const char *dir, const char *tag)
 }
 
 /*
+ * Names given through symlinks, in DIR (real/, real/deep/, via -> real,
+ * deep -> real/deep, abs -> DIR/real): an unlink through "via", a rename
+ * to "deep/../NAME" (the ".." of a symlink's target: real/NAME), a hard
+ * link through "abs"; then, in a child chrooted to DIR/jail (jail/d,
+ * jail/lnk -> /d), an unlink of "/../../NAME" (".." stops at the root) and
+ * one through the absolute symlink "/lnk". Prints jail=0 when chroot()
+ * is refused.
+ */
+static int symlinked(const char *dir, const char *tag)
+{
+	char a[512], b[512], abs[600];
+	int fd, st, jail = 1;
+	pid_t pid;
+
+	snprintf(abs, sizeof(abs), "%s/real", dir);
+	if (chdir(dir) < 0 || mkdir("real", 0700) < 0 || mkdir("real/deep", 0700) < 0 ||
+	    symlink("real", "via") < 0 || symlink("real/deep", "deep") < 0 ||
+	    symlink(abs, "abs") < 0 || mkdir("jail", 0700) < 0 || mkdir("jail/d", 0700) < 0 ||
+	    symlink("/d", "jail/lnk") < 0)
+		return fail("prepare");
+	snprintf(a, sizeof(a), "%s/via/sgl-deleted-via-%s", dir, tag);
+	fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0 || unlink(a) < 0)
+		return fail("unlink through a symlink");
+	snprintf(a, sizeof(a), "via/sgl-src-%s", tag);
+	snprintf(b, sizeof(b), "deep/../sgl-renamed-dotdot-%s", tag);
+	fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0 || rename(a, b) < 0)
+		return fail("rename through a symlink");
+	snprintf(a, sizeof(a), "real/sgl-renamed-dotdot-%s", tag);
+	snprintf(b, sizeof(b), "%s/abs/sgl-created-abs-%s", dir, tag);
+	if (link(a, b) < 0)
+		return fail("link through a symlink");
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		if (chroot("jail") < 0)
+			_exit(errno == EPERM ? 77 : 1);
+		if (chdir("/") < 0)
+			_exit(1);
+		snprintf(a, sizeof(a), "/sgl-deleted-jail-%s", tag);
+		snprintf(b, sizeof(b), "/../../sgl-deleted-jail-%s", tag);
+		fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0 || unlink(b) < 0)
+			_exit(1);
+		snprintf(a, sizeof(a), "/lnk/sgl-deleted-jailsym-%s", tag);
+		fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0 || unlink(a) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return fail("chroot child");
+	if (WEXITSTATUS(st) == 77)
+		jail = 0;
+	else if (WEXITSTATUS(st))
+		return fail("chroot child");
+	printf("ok pid=%d child=%d jail=%d\n", getpid(), pid, jail);
+	return 0;
+}
+
+/*
  * DIR/sgl-changed-HOW-TAG, an existing file, opened for writing and
  * written by a child that never closes it:
  *  - exit: the child exits; the kernel closes the file at exit;
@@ -1036,6 +1099,8 @@ int main(int argc, char **argv)
 		return files(argv[2], argv[3]);
 	if (strcmp(c, "links") == 0 && argc == 4)
 		return links(argv[2], argv[3]);
+	if (strcmp(c, "symlinked") == 0 && argc == 4)
+		return symlinked(argv[2], argv[3]);
 	if (strcmp(c, "closes") == 0 && argc == 4)
 		return closes(argv[2], argv[3]);
 	if (strcmp(c, "exit-write") == 0 && argc == 4)
@@ -1063,7 +1128,7 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | exit-write DIR TAG | exec-write DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG |"
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"

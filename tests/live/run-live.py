@@ -500,6 +500,43 @@ def act_links(tap, ag, tmp):
            "no file_event for a FIFO made by mknodat")
 
 
+def act_symlinked(tap, ag, tmp):
+    """Names given through symlinked directories, with ".." after a symlink, and in a chroot,
+    are reported as the files they named (the kernel's path, as an open reports it)."""
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "symlinked")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("symlinked", d, tag)
+    pid, child = int(kv["pid"]), int(kv["child"])
+    real, jail = os.path.join(os.path.realpath(d), "real"), os.path.join(os.path.realpath(d), "jail")
+    cases = [
+        (11, "file_delete through a symlinked directory", pid, "sgl-deleted-via-%s" % tag, real,
+         {}),
+        (10, "file_rename to symlink/.. (the .. of the symlink's target)", pid,
+         "sgl-renamed-dotdot-%s" % tag, real,
+         {"sigma.fields.SourceFilename": os.path.join(real, "sgl-src-%s" % tag)}),
+        (8, "file_event: hard link through an absolute symlink", pid,
+         "sgl-created-abs-%s" % tag, real,
+         {"sigma.fields.SourceFilename": os.path.join(real, "sgl-renamed-dotdot-%s" % tag)})]
+    jailed = [
+        (11, "file_delete in a chroot, /../.. stopping at its root", child,
+         "sgl-deleted-jail-%s" % tag, jail, {}),
+        (11, "file_delete in a chroot through an absolute symlink (/lnk -> /d)", child,
+         "sgl-deleted-jailsym-%s" % tag, os.path.join(jail, "d"), {})]
+    if kv["jail"] == "1":
+        cases += jailed
+    else:
+        for c in jailed:
+            tap.skip(c[1], "chroot() refused: not root")
+    for n, what, who, name, where, extra in cases:
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
+                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
+        want = {"process.pid": who, "sigma.fields.TargetFilename": os.path.join(where, name)}
+        want.update(extra)
+        check(tap, what, a, lat, want)
+
+
 def act_child_write(tap, ag, tmp):
     """A written file a child never closes is a file_change of the program that wrote it, once:
     closed by the child's exit, or by its exec (close-on-exec, after two failed execs)."""
@@ -631,6 +668,7 @@ def test_collect(tap, tmp):
         act_dns_race(tap, ag, tmp)
         act_files(tap, ag, tmp)
         act_links(tap, ag, tmp)
+        act_symlinked(tap, ag, tmp)
         act_child_write(tap, ag, tmp)
         act_closes(tap, ag, tmp)
         act_path_races(tap, ag, tmp)
