@@ -196,8 +196,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct ag_rec_hdr *h = data;
 	int r;
 
-	r = ag_norm_record(&l->norm, data, size);
-	if (r == 1) {
+	/* one event per record, or two (ag_norm_again) */
+	for (r = ag_norm_record(&l->norm, data, size); r == 1; r = ag_norm_again(&l->norm)) {
 		if (l->capturing)
 			ag_capture_event(&l->cap, ev);
 		ag_ops_count_event(l->ops, ev->ncategory ? ev->category[0] : NULL);

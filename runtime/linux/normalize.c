@@ -497,7 +497,14 @@ static int on_dns(struct ag_norm *n, const struct ag_rec *r, const struct ag_nor
 	return 1;
 }
 
-static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_norm_strs *rs)
+#define AG_RENAME_EXCHANGE (1u << 1) /* renameat2(): the two names swap their files */
+
+/*
+ * A file record's event. swap: a RENAME_EXCHANGE's second event, the file
+ * that was at the new name, now at the old one.
+ */
+static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_norm_strs *rs,
+		   bool swap)
 {
 	static const char *const cats[] = {
 		[AG_REC_FILE_CREATE] = "file_event",
@@ -528,9 +535,10 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 		else if (rs->n[1]) /* linkat(fd, "", AT_EMPTY_PATH): the fd's file */
 			old = ag_norm_kpath(n, rs->p[1], rs->n[1], rs->f[1], &olen);
 		break;
-	default:
-		old = upath(n, rs, 0, 1, r->u.file.mntns, &olen);
-		path = upath(n, rs, 2, 3, r->u.file.mntns, &len);
+	default: /* rename */
+		old = upath(n, rs, swap ? 2 : 0, swap ? 3 : 1, r->u.file.mntns, &olen);
+		path = upath(n, rs, swap ? 0 : 2, swap ? 1 : 3, r->u.file.mntns, &len);
+		n->again = !swap && (r->u.file.flags & AG_RENAME_EXCHANGE);
 		break;
 	}
 	if (!path || !len)
@@ -637,6 +645,7 @@ int ag_norm_record(struct ag_norm *n, const void *data, size_t size)
 	}
 	ag_event_reset(&n->ev);
 	n->len = 0;
+	n->again = false;
 	if (!parse(data, size, &r, &rs)) {
 		n->st.malformed++;
 		return -EINVAL;
@@ -664,7 +673,9 @@ int ag_norm_record(struct ag_norm *n, const void *data, size_t size)
 	case AG_REC_FILE_DELETE:
 	case AG_REC_FILE_RENAME:
 	case AG_REC_FILE_LINK:
-		return on_file(n, r, &rs);
+		n->rec = data;
+		n->rec_size = size;
+		return on_file(n, r, &rs, false);
 	case AG_REC_PTRACE:
 		return ag_norm_on_ptrace(n, r);
 	case AG_REC_SETID:
@@ -678,4 +689,19 @@ int ag_norm_record(struct ag_norm *n, const void *data, size_t size)
 	}
 	n->st.malformed++;
 	return -EINVAL;
+}
+
+int ag_norm_again(struct ag_norm *n)
+{
+	const struct ag_rec *r;
+	struct ag_norm_strs rs;
+
+	if (!n->again)
+		return 0;
+	n->again = false;
+	ag_event_reset(&n->ev);
+	n->len = 0;
+	if (!parse(n->rec, n->rec_size, &r, &rs))
+		return 0;
+	return on_file(n, r, &rs, true);
 }

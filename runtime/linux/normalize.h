@@ -13,7 +13,8 @@
  *   network_connection  Protocol, Initiated, Source/DestinationIsIpv6, -Ip, -Port
  *   dns_query           QueryName, QueryType, Protocol, DestinationIp, DestinationPort
  *   file_event, file_change, file_delete   TargetFilename
- *   file_rename         SourceFilename (old), TargetFilename (new)
+ *   file_rename         SourceFilename (old), TargetFilename (new); an exchange
+ *                       (RENAME_EXCHANGE) is two events, one per file
  *   ptrace              (also process_access) SourceProcessId, SourceImage, SourceUser,
  *                       TargetProcessId, TargetImage, TargetUser, PtraceRequest, ReturnCode
  *   setid               (set*id calls) Syscall, TargetUid or TargetGid, TargetUser, ReturnCode
@@ -129,6 +130,9 @@ struct ag_norm {
 	int64_t boot_to_real_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	uint64_t seq;		 /* events produced so far */
 	bool exit_pending;	 /* apply an exit before the next record */
+	bool again;		 /* the record gives one more event (ag_norm_again) */
+	const void *rec;	 /* the last file record (borrowed, for ag_norm_again) */
+	size_t rec_size;
 	uint32_t exit_pid;
 	uint64_t exit_start;
 	struct ag_norm_user users[AG_NORM_USERS];
@@ -156,6 +160,14 @@ void ag_norm_clock(struct ag_norm *n);
  * is malformed (counted).
  */
 int ag_norm_record(struct ag_norm *n, const void *data, size_t size);
+
+/*
+ * After ag_norm_record() (its record still valid): 1 when that record gives
+ * one more event, now in n->ev (a renameat2(RENAME_EXCHANGE) moves two
+ * files: the second event is the file that was at the new name, now at the
+ * old one), else 0.
+ */
+int ag_norm_again(struct ag_norm *n);
 
 /* The Sigma category of an event produced (a static string). */
 static inline const char *ag_norm_category(const struct ag_norm *n)

@@ -610,6 +610,20 @@ static int files(const char *dir, const char *tag)
 	/* rename: the legacy syscall, a relative target with ".." in it */
 	if (rename(a, c) < 0)
 		return fail("rename");
+	/* an exchange: renameat2(RENAME_EXCHANGE) swaps two existing files */
+	{
+		char xa[300], xb[300];
+
+		snprintf(xa, sizeof(xa), "sgl-renamed-xa-%s", tag);
+		snprintf(xb, sizeof(xb), "sgl-renamed-xb-%s", tag);
+		fd = open(xa, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0)
+			return fail("create for exchange");
+		fd = open(xb, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0 ||
+		    renameat2(AT_FDCWD, xa, AT_FDCWD, xb, RENAME_EXCHANGE) < 0)
+			return fail("renameat2(RENAME_EXCHANGE)");
+	}
 	/* delete: unlinkat() relative to a directory fd */
 	fd = open(d, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || close(fd) < 0)

@@ -470,6 +470,14 @@ def act_files(tap, ag, tmp):
         want = {"process.pid": pid, "file.path": full, "sigma.fields.TargetFilename": full}
         want.update(extra)
         check(tap, what, a, lat, want)
+    # renameat2(RENAME_EXCHANGE): each file moved to the other's name, one event each
+    xa, xb = (os.path.join(d, "sgl-renamed-x%s-%s" % (k, tag)) for k in "ab")
+    for src, dst in ((xa, xb), (xb, xa)):
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(10))(x) and g(x, "file.path") == dst,
+                               since=t0)
+        check(tap, "file_rename: an exchange, %s to %s" % (src[-20:], dst[-20:]), a, lat,
+              {"process.pid": pid, "sigma.fields.SourceFilename": src,
+               "sigma.fields.TargetFilename": dst})
 
 
 def act_links(tap, ag, tmp):
