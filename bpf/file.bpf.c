@@ -258,6 +258,48 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* Written files sent for one exiting process or execve (the first ones in fd order). */
+#define AG_EXIT_FILES 8
+
+/*
+ * Written files an execve() closes (their fd is close-on-exec): sent at
+ * sys_enter, while the process is still the program that wrote them (at
+ * sys_exit it is the new one). A failed execve closes nothing, and a
+ * PATH search makes several: ag_wfd_exec keeps the files sent until an
+ * execve succeeds, so each is sent once (it is sent again if the process
+ * then closes it itself, and forgotten then: exec_forget).
+ */
+struct wfd_exec {
+	__u32 n;
+	__u32 _pad;
+	__u64 f[AG_EXIT_FILES]; /* struct file pointers, as numbers */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct wfd_exec);
+} ag_wfd_exec SEC(".maps");
+
+/*
+ * Written file f is being closed: if an execve that failed sent it
+ * already, forget it there, so that another file later at the same
+ * address is sent when an execve closes it.
+ */
+static __always_inline void exec_forget(struct file *f)
+{
+	struct wfd_exec *x =
+		bpf_task_storage_get(&ag_wfd_exec, bpf_get_current_task_btf(), 0, 0);
+	__u32 k;
+
+	if (!x)
+		return;
+	for (k = 0; k < AG_EXIT_FILES; k++)
+		if (x->f[k] == (__u64)f)
+			x->f[k] = 0;
+}
+
 /* Send written file f (its inode mode, f_mode) as a change. */
 static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode)
 {
@@ -289,11 +331,10 @@ static __always_inline int fd_closed(long fd)
 	mode = BPF_CORE_READ(f, f_inode, i_mode);
 	if (!is_wfile(fmode, mode))
 		return 0;
+	exec_forget(f);
 	return change_send(f, mode, fmode);
 }
 
-/* Written files sent for one exiting process (the first ones in fd order). */
-#define AG_EXIT_FILES 8
 
 struct wfd_exit_scan {
 	struct file **fd;
@@ -343,6 +384,7 @@ static long wfd_exit_send(__u32 i, void *ctx)
 
 	if (!f)
 		return 1;
+	exec_forget(f);
 	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
 }
 
@@ -446,27 +488,6 @@ int ag_close_range(struct trace_event_raw_sys_enter *ctx)
 	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
 }
-
-/*
- * Written files an execve() closes (their fd is close-on-exec): sent at
- * sys_enter, while the process is still the program that wrote them (at
- * sys_exit it is the new one). A failed execve closes nothing, and a
- * PATH search makes several: ag_wfd_exec keeps the files sent until an
- * execve succeeds, so each is sent once (it is sent again if the process
- * then closes it itself).
- */
-struct wfd_exec {
-	__u32 n;
-	__u32 _pad;
-	__u64 f[AG_EXIT_FILES]; /* struct file pointers, as numbers */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct wfd_exec);
-} ag_wfd_exec SEC(".maps");
 
 struct exec_send_ctx {
 	struct wfd_exit_scan *sc;

@@ -751,26 +751,44 @@ static int symlinked(const char *dir, const char *tag)
  *  - exit: the child exits; the kernel closes the file at exit;
  *  - exec: the fd is close-on-exec; the child tries to exec two programs
  *    that do not exist (as a PATH search does), then execs /bin/true,
- *    which closes the file.
+ *    which closes the file;
+ *  - reuse: as exec, but first the child writes another file
+ *    (DIR/sgl-changed-first-TAG, close-on-exec), fails an exec (which
+ *    sends it) and closes it, so that the file opened next may take its
+ *    freed struct file.
  */
-static int child_write(const char *dir, const char *tag, bool exec)
+static int child_write(const char *dir, const char *tag, bool exec, bool reuse)
 {
-	const char *how = exec ? "exec" : "exit";
-	char path[512], none[512];
+	const char *how = reuse ? "reuse" : exec ? "exec" : "exit";
+	char path[512], first[512], none[512];
 	pid_t pid;
 	int fd, st;
 
 	snprintf(path, sizeof(path), "%s/sgl-changed-%s-%s", dir, how, tag);
+	snprintf(first, sizeof(first), "%s/sgl-changed-first-%s", dir, tag);
 	snprintf(none, sizeof(none), "%s/sgl-no-such-program-%s", dir, tag);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || close(fd) < 0)
 		return fail("create");
+	if (reuse) {
+		fd = open(first, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0)
+			return fail("create");
+	}
 	pid = fork();
 	if (pid < 0)
 		return fail("fork");
 	if (pid == 0) {
 		char *const argv[] = {"true", NULL};
 
+		if (reuse) {
+			/* sent by the failed exec, then closed: its struct file is free again */
+			fd = open(first, O_WRONLY | O_APPEND | O_CLOEXEC);
+			if (fd < 0 || write(fd, "x", 1) != 1)
+				_exit(1);
+			execv(none, argv);
+			close(fd);
+		}
 		fd = open(path, O_WRONLY | O_APPEND | (exec ? O_CLOEXEC : 0));
 		if (fd < 0 || write(fd, "x", 1) != 1)
 			_exit(1);
@@ -1118,9 +1136,11 @@ int main(int argc, char **argv)
 	if (strcmp(c, "closes") == 0 && argc == 4)
 		return closes(argv[2], argv[3]);
 	if (strcmp(c, "exit-write") == 0 && argc == 4)
-		return child_write(argv[2], argv[3], false);
+		return child_write(argv[2], argv[3], false, false);
 	if (strcmp(c, "exec-write") == 0 && argc == 4)
-		return child_write(argv[2], argv[3], true);
+		return child_write(argv[2], argv[3], true, false);
+	if (strcmp(c, "exec-reuse") == 0 && argc == 4)
+		return child_write(argv[2], argv[3], true, true);
 	if (strcmp(c, "cold-unlink") == 0 && argc == 4)
 		return cold_unlink(argv[2], argv[3]);
 	if (strcmp(c, "race") == 0 && argc == 5)
@@ -1142,7 +1162,7 @@ int main(int argc, char **argv)
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
-			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG |"
+			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG | exec-reuse DIR TAG |"
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"

@@ -549,7 +549,9 @@ def act_child_write(tap, ag, tmp):
     """A written file a child never closes is a file_change of the program that wrote it, once:
     closed by the child's exit, or by its exec (close-on-exec, after two failed execs)."""
     for action, what in (("exit-write", "the process's exit"),
-                         ("exec-write", "exec (close-on-exec), after two failed execs")):
+                         ("exec-write", "exec (close-on-exec), after two failed execs"),
+                         ("exec-reuse", "exec, after a failed exec sent and a close freed "
+                          "another file")):
         d = os.path.join(tmp, action)
         os.mkdir(d)
         t0 = time.monotonic()
