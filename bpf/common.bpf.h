@@ -283,6 +283,10 @@ struct ag_walk {
 	__u32 off;    /* the path is buf[off .. AG_PBUF) */
 	__u32 done;   /* reached the root */
 	__u32 pseudo; /* ended at a dentry that is its own parent, not a mount root */
+	/* a directory to note on the way (the process's root): off + 1 when reached, else 0 */
+	struct dentry *stop_d;
+	struct mount *stop_m;
+	__u32 stop_off;
 };
 
 /* One path component per call (bpf_loop callback). */
@@ -294,6 +298,8 @@ static long ag_walk_step(__u32 i, void *ctx)
 	const unsigned char *name;
 	__u32 len, off = w->off;
 
+	if (d == w->stop_d && mnt == w->stop_m && !w->stop_off)
+		w->stop_off = off + 1;
 	if (d == root) {
 		mp = BPF_CORE_READ(mnt, mnt_parent);
 		if (mp == mnt || !mp) {
@@ -335,9 +341,13 @@ static long ag_walk_step(__u32 i, void *ctx)
 /*
  * Append the canonical path of (dentry, vfsmount) as string i: absolute in
  * the process's mount namespace, symlinks and relative names resolved.
+ * With a stop directory (stop_d, stop_vm; NULL: none) below which the
+ * path lies, returns how many of its first bytes are the stop directory's
+ * path (0 when it is "/" or not on the way).
  */
-static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *pbuf,
-				     struct dentry *d, struct vfsmount *vm)
+static __always_inline __u32 put_path_below(struct ag_rec *r, int i, __u32 *off, char *pbuf,
+					    struct dentry *d, struct vfsmount *vm,
+					    struct dentry *stop_d, struct vfsmount *stop_vm)
 {
 	struct ag_walk w = {};
 	struct dentry *parent;
@@ -346,7 +356,12 @@ static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *
 
 	if (!d || !vm) {
 		r->h.sflag[i] = AG_S_FAULT;
-		return;
+		return 0;
+	}
+	if (stop_d && stop_vm) {
+		w.stop_d = stop_d;
+		w.stop_m = (struct mount *)((void *)stop_vm -
+					    bpf_core_field_offset(struct mount, mnt));
 	}
 	w.d = d;
 	w.mnt = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
@@ -370,6 +385,17 @@ static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *
 	}
 	len = AG_PBUF - w.off;
 	put_kbuf(r, i, off, &pbuf[w.off & (AG_PBUF - 1)], len, flags);
+	if (!w.stop_off || w.stop_off - 1 < w.off || r->h.slen[i] != len)
+		return 0;
+	/* the stop directory is the path less what the walk had added below it */
+	len -= AG_PBUF - (w.stop_off - 1);
+	return len > 1 ? len : 0;
+}
+
+static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *pbuf,
+				     struct dentry *d, struct vfsmount *vm)
+{
+	put_path_below(r, i, off, pbuf, d, vm, NULL, NULL);
 }
 
 /* The current process's working directory as string i. */
@@ -383,23 +409,22 @@ static __always_inline void put_cwd(struct ag_rec *r, int i, __u32 *off, char *p
 
 /*
  * The current process's root directory as string i, flagged AG_S_ROOT,
- * when it is not the root of its mount namespace (a chroot): the base of
- * the absolute names it gives. Nothing (an empty string) otherwise.
+ * when it is not "/" (a chroot): the base of the absolute names it gives.
+ * Nothing (an empty string) otherwise.
  */
 static __always_inline void put_root(struct ag_rec *r, int i, __u32 *off, char *pbuf)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
-	struct vfsmount *vm = BPF_CORE_READ(fs, root.mnt);
-	struct dentry *d = BPF_CORE_READ(fs, root.dentry);
-	struct mount *m;
+	__u32 o = *off;
 
-	if (!vm || !d)
+	put_path(r, i, off, pbuf, BPF_CORE_READ(fs, root.dentry), BPF_CORE_READ(fs, root.mnt));
+	if (r->h.slen[i] == 1 && !(r->h.sflag[i] & (AG_S_TRUNC | AG_S_FAULT))) {
+		*off = o;
+		r->h.slen[i] = 0;
+		r->h.sflag[i] = 0;
 		return;
-	m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
-	if (d == BPF_CORE_READ(vm, mnt_root) && BPF_CORE_READ(m, mnt_parent) == m)
-		return;
-	put_path(r, i, off, pbuf, d, vm);
+	}
 	r->h.sflag[i] |= AG_S_ROOT;
 }
 
@@ -434,23 +459,28 @@ static __always_inline void put_file_path(struct ag_rec *r, int i, __u32 *off, c
 
 /*
  * The base directory of a relative path given to a *at() syscall: the cwd
- * for AT_FDCWD, else the directory fd's path.
+ * for AT_FDCWD, else the directory fd's path. Returns how many of its
+ * first bytes are the process's root when it is chrooted and the base lies
+ * below its root, else 0 (put_path_below).
  */
-static __always_inline void put_base(struct ag_rec *r, int i, __u32 *off, char *pbuf, long dfd)
+static __always_inline __u32 put_base(struct ag_rec *r, int i, __u32 *off, char *pbuf, long dfd)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	struct dentry *rd = BPF_CORE_READ(fs, root.dentry);
+	struct vfsmount *rvm = BPF_CORE_READ(fs, root.mnt);
 	struct file *f;
 
-	if (dfd == AG_AT_FDCWD) {
-		put_cwd(r, i, off, pbuf, t);
-		return;
-	}
+	if (dfd == AG_AT_FDCWD)
+		return put_path_below(r, i, off, pbuf, BPF_CORE_READ(fs, pwd.dentry),
+				      BPF_CORE_READ(fs, pwd.mnt), rd, rvm);
 	f = fd_file(t, dfd);
 	if (!f) {
 		r->h.sflag[i] = AG_S_FAULT;
-		return;
+		return 0;
 	}
-	put_file_path(r, i, off, pbuf, f);
+	return put_path_below(r, i, off, pbuf, BPF_CORE_READ(f, f_path.dentry),
+			      BPF_CORE_READ(f, f_path.mnt), rd, rvm);
 }
 
 /* ---- emission ---- */

@@ -150,13 +150,24 @@ struct ag_rec_net {
 	__u8 daddr[16]; /* remote address */
 };
 
+/*
+ * Where the names a process gives to a path syscall live (delete, rename,
+ * link): its mount namespace, and for the base directory of each relative
+ * name (s1, s3), the bytes of it that are the process's root directory
+ * when the process is chrooted and the base lies below its root (0
+ * otherwise): ".." and absolute symlinks stop there.
+ */
+struct ag_rec_names {
+	__u32 mntns;	  /* inode number, as /proc/PID/ns/mnt shows it */
+	__u16 rootlen[2]; /* of s1, of s3 */
+};
+
 struct ag_rec_file {
 	__s32 dfd;   /* directory fd of a relative path (-100: the cwd) */
 	__u32 flags; /* open flags, unlinkat/renameat2 flags */
 	__u32 mode;  /* inode mode (create, change) */
 	__u32 fmode; /* the open file's f_mode (create, change): FMODE_CREATED 0x100000 */
-	__u32 mntns; /* the process's mount namespace (its inode number; delete, rename) */
-	__u32 _pad;
+	struct ag_rec_names names; /* delete, rename */
 };
 
 /*
@@ -175,7 +186,8 @@ struct ag_rec_link {
 	__u32 kind;  /* enum ag_link_kind */
 	__u32 flags; /* linkat flags (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH) */
 	__u32 mode;  /* mknod mode */
-	__u32 mntns; /* the process's mount namespace (its inode number) */
+	__u32 _pad;
+	struct ag_rec_names names; /* at the same offset as in struct ag_rec_file */
 };
 
 struct ag_rec_ptrace {

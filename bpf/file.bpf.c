@@ -265,9 +265,10 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
  * Written files an execve() closes (their fd is close-on-exec): sent at
  * sys_enter, while the process is still the program that wrote them (at
  * sys_exit it is the new one). A failed execve closes nothing, and a
- * PATH search makes several: ag_wfd_exec keeps the files sent until an
- * execve succeeds, so each is sent once (it is sent again if the process
- * then closes it itself, and forgotten then: exec_forget).
+ * PATH search makes several: ag_wfd_exec (on the thread group leader, so
+ * that any thread's close is seen) keeps the files sent until an execve
+ * succeeds, so each is sent once (it is sent again if the process then
+ * closes it itself, and forgotten then: exec_forget).
  */
 struct wfd_exec {
 	__u32 n;
@@ -289,8 +290,8 @@ struct {
  */
 static __always_inline void exec_forget(struct file *f)
 {
-	struct wfd_exec *x =
-		bpf_task_storage_get(&ag_wfd_exec, bpf_get_current_task_btf(), 0, 0);
+	struct wfd_exec *x = bpf_task_storage_get(
+		&ag_wfd_exec, bpf_get_current_task_btf()->group_leader, 0, 0);
 	__u32 k;
 
 	if (!x)
@@ -507,8 +508,14 @@ static long exec_send(__u32 i, void *ctx)
 	for (k = 0; k < AG_EXIT_FILES; k++)
 		if (k < n && x->f[k] == (__u64)f)
 			return 0;
-	if (n < AG_EXIT_FILES) {
-		x->f[n] = (__u64)f;
+	/* remember it: in a slot a close emptied (exec_forget), else the next one */
+	for (k = 0; k < AG_EXIT_FILES; k++)
+		if (k < n && !x->f[k])
+			break;
+	if (k < AG_EXIT_FILES && k < n) {
+		x->f[k] = (__u64)f;
+	} else if (n < AG_EXIT_FILES) {
+		x->f[n & (AG_EXIT_FILES - 1)] = (__u64)f;
 		x->n = n + 1;
 	}
 	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
@@ -535,7 +542,8 @@ static __always_inline int exec_enter(void)
 	bpf_loop(nfds, wfd_exit_fd, &sc, 0);
 	if (!sc.n)
 		return 0;
-	c.x = bpf_task_storage_get(&ag_wfd_exec, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	c.x = bpf_task_storage_get(&ag_wfd_exec, t->group_leader, 0,
+				   BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c.x)
 		return 0;
 	bpf_loop(sc.n, exec_send, &c, 0);
@@ -548,7 +556,7 @@ static __always_inline int exec_exit(long ret)
 	struct task_struct *t = bpf_get_current_task_btf();
 
 	if (ret == 0)
-		bpf_task_storage_delete(&ag_wfd_exec, t);
+		bpf_task_storage_delete(&ag_wfd_exec, t->group_leader);
 	return 0;
 }
 
@@ -585,6 +593,12 @@ int ag_wfd_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 #define AG_AT_EMPTY_PATH 0x1000
 #define AG_AT_REMOVEDIR 0x200
 
+/* Where r's names live (the same offset in u.file and u.link, events.h). */
+static __always_inline struct ag_rec_names *rec_names(struct ag_rec *r)
+{
+	return r->h.type == AG_REC_FILE_LINK ? &r->u.link.names : &r->u.file.names;
+}
+
 /*
  * The strings of a path syscall into r: s0 the name at src (and s1 its base
  * directory, from sdfd, when it is relative; the process's root when it is
@@ -592,8 +606,8 @@ int ag_wfd_execveat_exit(struct trace_event_raw_sys_exit *ctx)
  * its base, from ddfd, or the root). A zero src or dst leaves its strings empty. Returns the
  * bytes of strings.
  */
-static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 src, long sdfd,
-					  __u64 dst, long ddfd, __u64 how)
+static __always_inline __u32 path_strings(struct ag_rec *r, struct ag_rec_names *nm, char *pbuf,
+					  __u64 src, long sdfd, __u64 dst, long ddfd, __u64 how)
 {
 	__u32 off = 0;
 
@@ -602,14 +616,14 @@ static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 sr
 		if (how & PS_NOBASE0)
 			r->h.sflag[0] &= ~AG_S_RELATIVE;
 		else if ((r->h.sflag[0] & AG_S_RELATIVE) || ((how & PS_EMPTY0) && !r->h.slen[0]))
-			put_base(r, 1, &off, pbuf, sdfd);
+			nm->rootlen[0] = put_base(r, 1, &off, pbuf, sdfd);
 		else if (r->h.slen[0])
 			put_root(r, 1, &off, pbuf);
 	}
 	if (dst) {
 		put_ustr(r, 2, &off, (const char *)dst, AG_PATH_MAX + 1);
 		if (r->h.sflag[2] & AG_S_RELATIVE)
-			put_base(r, 3, &off, pbuf, ddfd);
+			nm->rootlen[1] = put_base(r, 3, &off, pbuf, ddfd);
 		else if (r->h.slen[2])
 			put_root(r, 3, &off, pbuf);
 	}
@@ -624,6 +638,7 @@ static __always_inline __u32 path_strings(struct ag_rec *r, char *pbuf, __u64 sr
 static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, __u64 src,
 				      long sdfd, __u64 dst, long ddfd, __u64 how)
 {
+	struct ag_rec_names *nm;
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	__u32 *u;
@@ -639,11 +654,10 @@ static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, 
 	u[0] = u0;
 	u[1] = u1;
 	u[2] = u2;
-	if (type == AG_REC_FILE_LINK)
-		r->u.link.mntns = cur_mntns();
-	else
-		r->u.file.mntns = cur_mntns();
-	stash_put(r, path_strings(r, s->pbuf, src, sdfd, dst, ddfd, how));
+	nm = rec_names(r);
+	nm->mntns = cur_mntns();
+	nm->rootlen[0] = nm->rootlen[1] = 0;
+	stash_put(r, path_strings(r, nm, s->pbuf, src, sdfd, dst, ddfd, how));
 	return 0;
 }
 
@@ -695,7 +709,7 @@ static __always_inline void path_send(struct ag_rec *st, __u32 cap, __u64 src, l
 	r = &s->rec;
 	ag_hdr(r, st->h.type);
 	__builtin_memcpy(&r->u, &st->u, sizeof(r->u));
-	datalen = path_strings(r, s->pbuf, src, sdfd, dst, ddfd, how);
+	datalen = path_strings(r, rec_names(r), s->pbuf, src, sdfd, dst, ddfd, how);
 	r->h.sflag[0] |= r0;
 	r->h.sflag[2] |= r2;
 	ag_emit(r, datalen);

@@ -253,42 +253,55 @@ const char *ag_norm_kpath(struct ag_norm *n, const char *s, uint32_t len, uint16
 }
 
 /*
- * A path given to a syscall (string i, its base string base) made absolute
- * and canonical (upath.h): resolved through the dcache for a process in
- * our mount namespace, else cleaned lexically. mntns: the process's.
+ * A path given to a syscall (string i, its base string base: s1 or s3)
+ * made absolute and canonical (upath.h): resolved as the kernel did for a
+ * process in our mount namespace, else cleaned lexically. In a chroot
+ * (the base of an absolute name is the root, AG_S_ROOT, or the first
+ * nm->rootlen bytes of a relative name's base are) the path is taken
+ * within the root: ".." and absolute symlinks stop there.
  */
 static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i, int base,
-			 uint32_t mntns, size_t *ret_len)
+			 const struct ag_rec_names *nm, size_t *ret_len)
 {
-	size_t rl = rs->n[i], bl = rs->n[base], len, cap;
-	bool rel = rs->f[i] & AG_S_RELATIVE;
-	bool root = !rel && bl && (rs->f[base] & AG_S_ROOT);
+	const size_t rl = rs->n[i], bl = rs->n[base];
+	const uint16_t bf = rs->f[base];
+	const bool rel = rs->f[i] & AG_S_RELATIVE;
+	const char *root = NULL;
+	size_t rootl = 0, pl, len, cap;
 	char *p, *out;
 	long r;
 
 	if (!rl)
 		return NULL;
-	if (rel && !bl) { /* base unknown: as given */
+	if (!bl && (rel || (bf & AG_S_ROOT))) { /* base or root unknown: as given */
 		*ret_len = rl;
 		return copy(n, rs->p[i], rl);
 	}
-	/* the name within the root (chroot), or joined to its base directory */
-	len = rel ? bl + 1 + rl : rl;
-	cap = (root ? bl : 0) + len;
+	if (rel) {
+		rootl = nm->rootlen[base == 1 ? 0 : 1];
+		if (rootl <= 1 || rootl > bl)
+			rootl = 0;
+	} else if (bf & AG_S_ROOT) {
+		rootl = bl;
+	}
+	if (rootl)
+		root = rs->p[base];
+	/* p: the name below the root (when there is one), joined to its base when relative */
+	pl = rel ? bl - rootl + 1 + rl : rl;
+	cap = rootl + pl;
 	p = reserve(n, cap);
 	if (!p)
 		return NULL;
 	if (rel) {
-		memcpy(p, rs->p[base], bl);
-		p[bl] = '/';
-		memcpy(p + bl + 1, rs->p[i], rl);
+		memcpy(p, rs->p[base] + rootl, bl - rootl);
+		p[bl - rootl] = '/';
+		memcpy(p + bl - rootl + 1, rs->p[i], rl);
 	} else {
 		memcpy(p, rs->p[i], rl);
 	}
-	if (n->mntns && mntns == n->mntns && !((rs->f[i] | rs->f[base]) & AG_S_TRUNC) &&
+	if (n->mntns && nm->mntns == n->mntns && !((rs->f[i] | bf) & (AG_S_TRUNC | AG_S_DELETED)) &&
 	    (out = reserve(n, AG_PATH_MAX + 1)) != NULL) {
-		r = ag_upath_resolve(root ? rs->p[base] : NULL, root ? bl : 0, p, len, out,
-				     AG_PATH_MAX + 1);
+		r = ag_upath_resolve(root, rootl, p, pl, out, AG_PATH_MAX + 1);
 		if (r > 0) {
 			n->st.paths_resolved++;
 			shrink(n, out, AG_PATH_MAX + 1, (size_t)r);
@@ -298,12 +311,12 @@ static const char *upath(struct ag_norm *n, const struct ag_norm_strs *rs, int i
 		n->len = (size_t)(out - n->buf); /* p is the last reservation again */
 	}
 	n->st.paths_lexical++;
-	len = ag_upath_clean(p, len);
-	if (root && !(bl == 1 && rs->p[base][0] == '/')) {
+	len = ag_upath_clean(p, pl);
+	if (root) {
 		/* below the root: ".." stopped at it, as in the kernel */
-		memmove(p + bl, p, len);
-		memcpy(p, rs->p[base], bl);
-		len = bl + (len > 1 ? len : 0);
+		memmove(p + rootl, p, len);
+		memcpy(p, root, rootl);
+		len = rootl + (len > 1 ? len : 0);
 	}
 	*ret_len = len;
 	shrink(n, p, cap, len);
@@ -524,20 +537,20 @@ static int on_file(struct ag_norm *n, const struct ag_rec *r, const struct ag_no
 		path = ag_norm_kpath(n, rs->p[0], rs->n[0], rs->f[0], &len);
 		break;
 	case AG_REC_FILE_DELETE:
-		path = upath(n, rs, 0, 1, r->u.file.mntns, &len);
+		path = upath(n, rs, 0, 1, &r->u.file.names, &len);
 		break;
 	case AG_REC_FILE_LINK:
-		path = upath(n, rs, 2, 3, r->u.link.mntns, &len);
+		path = upath(n, rs, 2, 3, &r->u.link.names, &len);
 		if (r->u.link.kind == AG_LINK_SYMBOLIC) /* the target, as it is stored */
 			old = rs->n[0] ? copy(n, rs->p[0], olen = rs->n[0]) : NULL;
 		else if (rs->n[0]) /* a hard link: the existing name */
-			old = upath(n, rs, 0, 1, r->u.link.mntns, &olen);
+			old = upath(n, rs, 0, 1, &r->u.link.names, &olen);
 		else if (rs->n[1]) /* linkat(fd, "", AT_EMPTY_PATH): the fd's file */
 			old = ag_norm_kpath(n, rs->p[1], rs->n[1], rs->f[1], &olen);
 		break;
 	default: /* rename */
-		old = upath(n, rs, swap ? 2 : 0, swap ? 3 : 1, r->u.file.mntns, &olen);
-		path = upath(n, rs, swap ? 0 : 2, swap ? 1 : 3, r->u.file.mntns, &len);
+		old = upath(n, rs, swap ? 2 : 0, swap ? 3 : 1, &r->u.file.names, &olen);
+		path = upath(n, rs, swap ? 0 : 2, swap ? 1 : 3, &r->u.file.names, &len);
 		n->again = !swap && (r->u.file.flags & AG_RENAME_EXCHANGE);
 		break;
 	}

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 size_t ag_upath_clean(char *p, size_t len)
@@ -57,14 +56,18 @@ static int open_dir(int dirfd, const char *path, unsigned long long resolve)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* True when fd (AT_FDCWD: "/") is on a block device: a local filesystem, no FUSE or NFS. */
+/*
+ * True when fd (AT_FDCWD: "/") is on a block device: a local filesystem,
+ * no FUSE or NFS. Asked without syncing, so such a server is not asked.
+ */
 static bool on_disk(int fd)
 {
-	struct stat st;
+	struct statx stx;
 
-	if (fd == AT_FDCWD ? stat("/", &st) < 0 : fstat(fd, &st) < 0)
+	if (statx(fd, fd == AT_FDCWD ? "/" : "",
+		  (fd == AT_FDCWD ? 0 : AT_EMPTY_PATH) | AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0)
 		return false;
-	return major(st.st_dev) != 0;
+	return stx.stx_dev_major != 0;
 }
 
 /*

@@ -33,8 +33,10 @@ size_t ag_upath_clean(char *p, size_t len);
  * relative to (a chroot: ".." stops there, absolute symlinks start there).
  * The walk uses the kernel's dentry cache only, except where that cannot
  * finish without a write (a fresh symlink's atime): then it walks again
- * normally, if it stays within one filesystem on a disk. So it never waits
- * on a FUSE or network server, whatever the path. Returns the length,
+ * normally, if it stays within one filesystem on a disk (RESOLVE_NO_XDEV),
+ * so it does not wait on a FUSE or network server; the one exception is an
+ * automount point on the way whose mount expired since the syscall (the
+ * kernel mounts before it refuses the crossing). Returns the length,
  * or -errno: -ENOENT (gone), -EAGAIN (not cached), -EINVAL (a last
  * component of "", "." or ".."), -ENAMETOOLONG.
  */

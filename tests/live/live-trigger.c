@@ -688,8 +688,8 @@ static int links(const char *dir, const char *tag)
  * to "deep/../NAME" (the ".." of a symlink's target: real/NAME), a hard
  * link through "abs"; then, in a child chrooted to DIR/jail (jail/d,
  * jail/lnk -> /d), an unlink of "/../../NAME" (".." stops at the root) and
- * one through the absolute symlink "/lnk". Prints jail=0 when chroot()
- * is refused.
+ * one through the absolute symlink "/lnk", then the same with relative
+ * names from the cwd /d. Prints jail=0 when chroot() is refused.
  */
 static int symlinked(const char *dir, const char *tag)
 {
@@ -730,6 +730,16 @@ static int symlinked(const char *dir, const char *tag)
 		if (fd < 0 || close(fd) < 0 || unlink(b) < 0)
 			_exit(1);
 		snprintf(a, sizeof(a), "/lnk/sgl-deleted-jailsym-%s", tag);
+		fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0 || unlink(a) < 0)
+			_exit(1);
+		/* relative names, from the cwd /d: ../.. and an absolute symlink */
+		snprintf(a, sizeof(a), "/sgl-deleted-jailrel-%s", tag);
+		snprintf(b, sizeof(b), "../../sgl-deleted-jailrel-%s", tag);
+		fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || close(fd) < 0 || chdir("/d") < 0 || unlink(b) < 0)
+			_exit(1);
+		snprintf(a, sizeof(a), "../lnk/sgl-deleted-jailrelsym-%s", tag);
 		fd = open(a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 || close(fd) < 0 || unlink(a) < 0)
 			_exit(1);

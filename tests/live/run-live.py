@@ -531,7 +531,11 @@ def act_symlinked(tap, ag, tmp):
         (11, "file_delete in a chroot, /../.. stopping at its root", child,
          "sgl-deleted-jail-%s" % tag, jail, {}),
         (11, "file_delete in a chroot through an absolute symlink (/lnk -> /d)", child,
-         "sgl-deleted-jailsym-%s" % tag, os.path.join(jail, "d"), {})]
+         "sgl-deleted-jailsym-%s" % tag, os.path.join(jail, "d"), {}),
+        (11, "file_delete in a chroot, relative ../.. from /d stopping at its root", child,
+         "sgl-deleted-jailrel-%s" % tag, jail, {}),
+        (11, "file_delete in a chroot, relative through an absolute symlink", child,
+         "sgl-deleted-jailrelsym-%s" % tag, os.path.join(jail, "d"), {})]
     if kv["jail"] == "1":
         cases += jailed
     else:
@@ -547,7 +551,10 @@ def act_symlinked(tap, ag, tmp):
 
 def act_child_write(tap, ag, tmp):
     """A written file a child never closes is a file_change of the program that wrote it, once:
-    closed by the child's exit, or by its exec (close-on-exec, after two failed execs)."""
+    closed by the child's exit, or by its exec (close-on-exec, after two failed execs).
+    exec-reuse catches a stale exec dedup entry only when the second file takes the first
+    one's freed struct file: so on kernels from 6.7 (files are SLAB_TYPESAFE_BY_RCU, reused
+    at once), as here; before, it passes either way."""
     for action, what in (("exit-write", "the process's exit"),
                          ("exec-write", "exec (close-on-exec), after two failed execs"),
                          ("exec-reuse", "exec, after a failed exec sent and a close freed "
