@@ -283,10 +283,6 @@ struct ag_walk {
 	__u32 off;    /* the path is buf[off .. AG_PBUF) */
 	__u32 done;   /* reached the root */
 	__u32 pseudo; /* ended at a dentry that is its own parent, not a mount root */
-	/* a directory to note on the way (the process's root): off + 1 when reached, else 0 */
-	struct dentry *stop_d;
-	struct mount *stop_m;
-	__u32 stop_off;
 };
 
 /* One path component per call (bpf_loop callback). */
@@ -298,8 +294,6 @@ static long ag_walk_step(__u32 i, void *ctx)
 	const unsigned char *name;
 	__u32 len, off = w->off;
 
-	if (d == w->stop_d && mnt == w->stop_m && !w->stop_off)
-		w->stop_off = off + 1;
 	if (d == root) {
 		mp = BPF_CORE_READ(mnt, mnt_parent);
 		if (mp == mnt || !mp) {
@@ -341,13 +335,9 @@ static long ag_walk_step(__u32 i, void *ctx)
 /*
  * Append the canonical path of (dentry, vfsmount) as string i: absolute in
  * the process's mount namespace, symlinks and relative names resolved.
- * With a stop directory (stop_d, stop_vm; NULL: none) below which the
- * path lies, returns how many of its first bytes are the stop directory's
- * path (0 when it is "/" or not on the way).
  */
-static __always_inline __u32 put_path_below(struct ag_rec *r, int i, __u32 *off, char *pbuf,
-					    struct dentry *d, struct vfsmount *vm,
-					    struct dentry *stop_d, struct vfsmount *stop_vm)
+static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *pbuf,
+				     struct dentry *d, struct vfsmount *vm)
 {
 	struct ag_walk w = {};
 	struct dentry *parent;
@@ -356,12 +346,7 @@ static __always_inline __u32 put_path_below(struct ag_rec *r, int i, __u32 *off,
 
 	if (!d || !vm) {
 		r->h.sflag[i] = AG_S_FAULT;
-		return 0;
-	}
-	if (stop_d && stop_vm) {
-		w.stop_d = stop_d;
-		w.stop_m = (struct mount *)((void *)stop_vm -
-					    bpf_core_field_offset(struct mount, mnt));
+		return;
 	}
 	w.d = d;
 	w.mnt = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
@@ -385,17 +370,62 @@ static __always_inline __u32 put_path_below(struct ag_rec *r, int i, __u32 *off,
 	}
 	len = AG_PBUF - w.off;
 	put_kbuf(r, i, off, &pbuf[w.off & (AG_PBUF - 1)], len, flags);
-	if (!w.stop_off || w.stop_off - 1 < w.off || r->h.slen[i] != len)
-		return 0;
-	/* the stop directory is the path less what the walk had added below it */
-	len -= AG_PBUF - (w.stop_off - 1);
-	return len > 1 ? len : 0;
 }
 
-static __always_inline void put_path(struct ag_rec *r, int i, __u32 *off, char *pbuf,
-				     struct dentry *d, struct vfsmount *vm)
+/* A walk up from a directory to the process's root (see below_len). */
+struct ag_below {
+	struct dentry *d;
+	struct mount *mnt;
+	struct dentry *stop_d; /* the root */
+	struct mount *stop_m;
+	__u32 len;   /* bytes of the path walked so far ("/name" each) */
+	__u32 found; /* reached the root */
+};
+
+/* One component per call (bpf_loop callback), as ag_walk_step goes, without the names. */
+static long ag_below_step(__u32 i, void *ctx)
 {
-	put_path_below(r, i, off, pbuf, d, vm, NULL, NULL);
+	struct ag_below *b = ctx;
+	struct dentry *d = b->d, *parent;
+	struct mount *mnt = b->mnt, *mp;
+
+	if (d == b->stop_d && mnt == b->stop_m) {
+		b->found = 1;
+		return 1;
+	}
+	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+		mp = BPF_CORE_READ(mnt, mnt_parent);
+		if (mp == mnt || !mp)
+			return 1; /* the namespace's root: the process's root is not above */
+		b->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		b->mnt = mp;
+		return 0;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	if (!parent || parent == d)
+		return 1;
+	b->len += BPF_CORE_READ(d, d_name.len) + 1;
+	b->d = parent;
+	return 0;
+}
+
+/*
+ * How many bytes of the canonical path of (d, vm) lie below the process's
+ * root (stop_d, stop_vm), plus 1; 0 when the root is not on its way up.
+ */
+static __always_inline __u32 below_len(struct dentry *d, struct vfsmount *vm, struct dentry *stop_d,
+				       struct vfsmount *stop_vm)
+{
+	struct ag_below b = {};
+
+	if (!d || !vm || !stop_d || !stop_vm)
+		return 0;
+	b.d = d;
+	b.mnt = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+	b.stop_d = stop_d;
+	b.stop_m = (struct mount *)((void *)stop_vm - bpf_core_field_offset(struct mount, mnt));
+	bpf_loop(AG_WALK_MAX, ag_below_step, &b, 0);
+	return b.found ? b.len + 1 : 0;
 }
 
 /* The current process's working directory as string i. */
@@ -461,26 +491,37 @@ static __always_inline void put_file_path(struct ag_rec *r, int i, __u32 *off, c
  * The base directory of a relative path given to a *at() syscall: the cwd
  * for AT_FDCWD, else the directory fd's path. Returns how many of its
  * first bytes are the process's root when it is chrooted and the base lies
- * below its root, else 0 (put_path_below).
+ * below its root, else 0.
  */
 static __always_inline __u32 put_base(struct ag_rec *r, int i, __u32 *off, char *pbuf, long dfd)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
-	struct dentry *rd = BPF_CORE_READ(fs, root.dentry);
-	struct vfsmount *rvm = BPF_CORE_READ(fs, root.mnt);
+	struct dentry *d;
+	struct vfsmount *vm;
 	struct file *f;
+	__u32 below, len;
 
-	if (dfd == AG_AT_FDCWD)
-		return put_path_below(r, i, off, pbuf, BPF_CORE_READ(fs, pwd.dentry),
-				      BPF_CORE_READ(fs, pwd.mnt), rd, rvm);
-	f = fd_file(t, dfd);
-	if (!f) {
-		r->h.sflag[i] = AG_S_FAULT;
-		return 0;
+	if (dfd == AG_AT_FDCWD) {
+		d = BPF_CORE_READ(fs, pwd.dentry);
+		vm = BPF_CORE_READ(fs, pwd.mnt);
+	} else {
+		f = fd_file(t, dfd);
+		if (!f) {
+			r->h.sflag[i] = AG_S_FAULT;
+			return 0;
+		}
+		d = BPF_CORE_READ(f, f_path.dentry);
+		vm = BPF_CORE_READ(f, f_path.mnt);
 	}
-	return put_path_below(r, i, off, pbuf, BPF_CORE_READ(f, f_path.dentry),
-			      BPF_CORE_READ(f, f_path.mnt), rd, rvm);
+	put_path(r, i, off, pbuf, d, vm);
+	below = below_len(d, vm, BPF_CORE_READ(fs, root.dentry), BPF_CORE_READ(fs, root.mnt));
+	len = r->h.slen[i];
+	if (!below || (r->h.sflag[i] & (AG_S_TRUNC | AG_S_FAULT | AG_S_PSEUDO)) || below - 1 > len)
+		return 0;
+	/* the root is the path less what lies below it; "/" is no chroot */
+	len -= below - 1;
+	return len > 1 ? len : 0;
 }
 
 /* ---- emission ---- */

@@ -290,8 +290,8 @@ struct {
  */
 static __always_inline void exec_forget(struct file *f)
 {
-	struct wfd_exec *x = bpf_task_storage_get(
-		&ag_wfd_exec, bpf_get_current_task_btf()->group_leader, 0, 0);
+	struct wfd_exec *x =
+		bpf_task_storage_get(&ag_wfd_exec, bpf_get_current_task_btf()->group_leader, 0, 0);
 	__u32 k;
 
 	if (!x)
@@ -335,7 +335,6 @@ static __always_inline int fd_closed(long fd)
 	exec_forget(f);
 	return change_send(f, mode, fmode);
 }
-
 
 struct wfd_exit_scan {
 	struct file **fd;
@@ -600,15 +599,36 @@ static __always_inline struct ag_rec_names *rec_names(struct ag_rec *r)
 }
 
 /*
- * The strings of a path syscall into r: s0 the name at src (and s1 its base
+ * put_base() and put_root() of string i of scratch record s, as global
+ * functions: the verifier checks each once, not inlined at every call
+ * site of every path program (which made loading them take seconds).
+ */
+__noinline int ag_names_base(struct ag_scratch *s, __u32 i, __u32 *off, long dfd)
+{
+	if (!s || !off)
+		return 0;
+	return (int)put_base(&s->rec, i & (AG_REC_NSTR - 1), off, s->pbuf, dfd);
+}
+
+__noinline int ag_names_root(struct ag_scratch *s, __u32 i, __u32 *off)
+{
+	if (!s || !off)
+		return 0;
+	put_root(&s->rec, i & (AG_REC_NSTR - 1), off, s->pbuf);
+	return 0;
+}
+
+/*
+ * The strings of a path syscall into s->rec: s0 the name at src (and s1 its base
  * directory, from sdfd, when it is relative; the process's root when it is
  * absolute and the process is chrooted, put_root), s2 the name at dst (s3
- * its base, from ddfd, or the root). A zero src or dst leaves its strings empty. Returns the
- * bytes of strings.
+ * its base, from ddfd, or the root). A zero src or dst leaves its strings
+ * empty. Returns the bytes of strings.
  */
-static __always_inline __u32 path_strings(struct ag_rec *r, struct ag_rec_names *nm, char *pbuf,
+static __always_inline __u32 path_strings(struct ag_scratch *s, struct ag_rec_names *nm,
 					  __u64 src, long sdfd, __u64 dst, long ddfd, __u64 how)
 {
+	struct ag_rec *r = &s->rec;
 	__u32 off = 0;
 
 	if (src) {
@@ -616,16 +636,16 @@ static __always_inline __u32 path_strings(struct ag_rec *r, struct ag_rec_names 
 		if (how & PS_NOBASE0)
 			r->h.sflag[0] &= ~AG_S_RELATIVE;
 		else if ((r->h.sflag[0] & AG_S_RELATIVE) || ((how & PS_EMPTY0) && !r->h.slen[0]))
-			nm->rootlen[0] = put_base(r, 1, &off, pbuf, sdfd);
+			nm->rootlen[0] = (__u16)ag_names_base(s, 1, &off, sdfd);
 		else if (r->h.slen[0])
-			put_root(r, 1, &off, pbuf);
+			ag_names_root(s, 1, &off);
 	}
 	if (dst) {
 		put_ustr(r, 2, &off, (const char *)dst, AG_PATH_MAX + 1);
 		if (r->h.sflag[2] & AG_S_RELATIVE)
-			nm->rootlen[1] = put_base(r, 3, &off, pbuf, ddfd);
+			nm->rootlen[1] = (__u16)ag_names_base(s, 3, &off, ddfd);
 		else if (r->h.slen[2])
-			put_root(r, 3, &off, pbuf);
+			ag_names_root(s, 3, &off);
 	}
 	return off;
 }
@@ -657,7 +677,7 @@ static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, 
 	nm = rec_names(r);
 	nm->mntns = cur_mntns();
 	nm->rootlen[0] = nm->rootlen[1] = 0;
-	stash_put(r, path_strings(r, nm, s->pbuf, src, sdfd, dst, ddfd, how));
+	stash_put(r, path_strings(s, nm, src, sdfd, dst, ddfd, how));
 	return 0;
 }
 
@@ -709,7 +729,7 @@ static __always_inline void path_send(struct ag_rec *st, __u32 cap, __u64 src, l
 	r = &s->rec;
 	ag_hdr(r, st->h.type);
 	__builtin_memcpy(&r->u, &st->u, sizeof(r->u));
-	datalen = path_strings(r, rec_names(r), s->pbuf, src, sdfd, dst, ddfd, how);
+	datalen = path_strings(s, rec_names(r), src, sdfd, dst, ddfd, how);
 	r->h.sflag[0] |= r0;
 	r->h.sflag[2] |= r2;
 	ag_emit(r, datalen);
