@@ -157,6 +157,12 @@ static __always_inline bool ag_skip_current(void)
 	return ag_skip(bpf_get_current_pid_tgid() >> 32);
 }
 
+/* The op-specific part of io_uring request req (struct io_open, io_connect, ...). */
+static __always_inline void *ag_uring_cmd(struct io_kiocb *req)
+{
+	return (void *)req + bpf_core_field_offset(struct io_kiocb, cmd);
+}
+
 static __always_inline struct ag_scratch *ag_scratch(void)
 {
 	__u32 zero = 0;
@@ -245,9 +251,12 @@ static __always_inline void put_ubuf(struct ag_rec *r, int i, __u32 *off, const 
 	*off = o + (__u32)len;
 }
 
-/* A NUL-terminated user string of at most max bytes (max < AG_REC_HALF). */
-static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const char *src,
-				     __u32 max)
+/*
+ * A NUL-terminated string of at most max bytes (max < AG_REC_HALF), in user
+ * memory, or in the kernel's when !user (a name the kernel copied).
+ */
+static __always_inline void put_str(struct ag_rec *r, int i, __u32 *off, const char *src, __u32 max,
+				    bool user)
 {
 	__u32 o = *off;
 	__u16 flags = 0;
@@ -257,7 +266,12 @@ static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const 
 		r->h.sflag[i] = AG_S_TRUNC;
 		return;
 	}
-	n = bpf_probe_read_user_str(&r->data[o & (AG_REC_HALF - 1)], max & (AG_REC_HALF - 1), src);
+	if (user)
+		n = bpf_probe_read_user_str(&r->data[o & (AG_REC_HALF - 1)],
+					    max & (AG_REC_HALF - 1), src);
+	else
+		n = bpf_probe_read_kernel_str(&r->data[o & (AG_REC_HALF - 1)],
+					      max & (AG_REC_HALF - 1), src);
 	if (n <= 0) {
 		n = 0;
 		flags |= AG_S_FAULT;
@@ -271,6 +285,12 @@ static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const 
 	r->h.slen[i] = (__u16)n;
 	r->h.sflag[i] = flags;
 	*off = o + (__u32)n;
+}
+
+static __always_inline void put_ustr(struct ag_rec *r, int i, __u32 *off, const char *src,
+				     __u32 max)
+{
+	put_str(r, i, off, src, max, true);
 }
 
 /* ---- paths: the dentry walk ---- */

@@ -22,7 +22,7 @@
 #endif
 
 /* Changes whenever a struct or enum below changes. */
-#define AG_REC_ABI 4
+#define AG_REC_ABI 5
 
 /* Strings per record, and the bytes of string data one record can carry. */
 #define AG_REC_NSTR 4
@@ -174,12 +174,15 @@ struct ag_rec_file {
  * A new name for a file (AG_REC_FILE_LINK): link/linkat (s0 the existing
  * file; empty with AT_EMPTY_PATH, when s1 is the path of the fd, as for an
  * O_TMPFILE file), symlink/symlinkat (s0 the target as given, never joined
- * to a base) or mknod/mknodat of a regular file (s0 empty).
+ * to a base), mknod/mknodat of a regular file (s0 empty), or an io_uring
+ * open that may create or truncate a file (s0 empty; flags and mode are
+ * the open's: sent when the request is submitted, file.bpf.c).
  */
 enum ag_link_kind {
 	AG_LINK_HARD = 1,
 	AG_LINK_SYMBOLIC,
 	AG_LINK_MKNOD,
+	AG_LINK_OPEN,
 };
 
 struct ag_rec_link {

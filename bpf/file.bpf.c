@@ -43,47 +43,20 @@
  *    space joins a name to its base and resolves it
  *    (runtime/linux/upath.h).
  *
+ *  - io_uring requests doing any of the above (open with O_CREAT/O_TRUNC,
+ *    close, unlinkat, renameat, linkat, symlinkat): on io_uring's submit
+ *    tracepoint, sent when submitted (see the io_uring section).
+ *
  * Not here: the agent's own files (filtered by tgid like everything).
  */
 #include "common.bpf.h"
+#include "names.bpf.h"
 #include "stash.bpf.h"
+#include "wfd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define WRITE_FLAGS (AG_O_WRONLY | AG_O_RDWR | AG_O_CREAT | AG_O_TRUNC)
-
-/* Boot time (ns) from which every new process is tracked; 0: not armed yet. */
-__u64 ag_wfd_epoch = 0;
-
-/* Present on a thread group leader: the process may hold a writable regular fd. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u8);
-} ag_wfd SEC(".maps");
-
-/* A regular file open for writing that its open did not create: its close is a change. */
-static __always_inline bool is_wfile(__u32 fmode, __u32 mode)
-{
-	return (fmode & AG_FMODE_WRITE) && !(fmode & AG_FMODE_CREATED) &&
-	       (mode & AG_S_IFMT) == AG_S_IFREG;
-}
-
-static __always_inline void wfd_mark(struct task_struct *t)
-{
-	bpf_task_storage_get(&ag_wfd, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
-/* True when the process of leader may hold a writable regular fd. */
-static __always_inline bool wfd_writer(struct task_struct *leader)
-{
-	__u64 epoch = ag_wfd_epoch;
-
-	if (!epoch || leader->start_boottime < epoch)
-		return true;
-	return bpf_task_storage_get(&ag_wfd, leader, 0, 0) != NULL;
-}
 
 /* The current syscall's saved registers (its arguments, still there at sys_exit). */
 static __always_inline struct pt_regs *sys_regs(void)
@@ -256,84 +229,6 @@ int BPF_PROG(ag_wfd_fork, struct task_struct *parent, struct task_struct *child)
 	if (sc.found)
 		wfd_mark(child);
 	return 0;
-}
-
-/* Written files sent for one exiting process or execve (the first ones in fd order). */
-#define AG_EXIT_FILES 8
-
-/*
- * Written files an execve() closes (their fd is close-on-exec): sent at
- * sys_enter, while the process is still the program that wrote them (at
- * sys_exit it is the new one). A failed execve closes nothing, and a
- * PATH search makes several: ag_wfd_exec (on the thread group leader, so
- * that any thread's close is seen) keeps the files sent until an execve
- * succeeds, so each is sent once (it is sent again if the process then
- * closes it itself, and forgotten then: exec_forget).
- */
-struct wfd_exec {
-	__u32 n;
-	__u32 _pad;
-	__u64 f[AG_EXIT_FILES]; /* struct file pointers, as numbers */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct wfd_exec);
-} ag_wfd_exec SEC(".maps");
-
-/*
- * Written file f is being closed: if an execve that failed sent it
- * already, forget it there, so that another file later at the same
- * address is sent when an execve closes it.
- */
-static __always_inline void exec_forget(struct file *f)
-{
-	struct wfd_exec *x =
-		bpf_task_storage_get(&ag_wfd_exec, bpf_get_current_task_btf()->group_leader, 0, 0);
-	__u32 k;
-
-	if (!x)
-		return;
-	for (k = 0; k < AG_EXIT_FILES; k++)
-		if (x->f[k] == (__u64)f)
-			x->f[k] = 0;
-}
-
-/* Send written file f (its inode mode, f_mode) as a change. */
-static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode)
-{
-	struct ag_scratch *s = ag_scratch();
-	struct ag_rec *r;
-	__u32 off = 0;
-
-	if (!s)
-		return 1;
-	r = &s->rec;
-	ag_hdr(r, AG_REC_FILE_CHANGE);
-	r->u.file.mode = mode;
-	r->u.file.fmode = fmode;
-	put_file_path(r, 0, &off, s->pbuf, f);
-	ag_emit(r, off);
-	return 0;
-}
-
-/* fd of the current process is being closed: a change if it is a written file. */
-static __always_inline int fd_closed(long fd)
-{
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct file *f = fd_file(t, fd);
-	__u32 mode, fmode;
-
-	if (!f)
-		return 0;
-	fmode = BPF_CORE_READ(f, f_mode);
-	mode = BPF_CORE_READ(f, f_inode, i_mode);
-	if (!is_wfile(fmode, mode))
-		return 0;
-	exec_forget(f);
-	return change_send(f, mode, fmode);
 }
 
 struct wfd_exit_scan {
@@ -583,181 +478,6 @@ int ag_wfd_execveat_exit(struct trace_event_raw_sys_exit *ctx)
 	return exec_exit(ctx->ret);
 }
 
-/* ---- delete, rename, new names: names the process gives ---- */
-
-/* How string 0 gets its base directory (path_strings). */
-#define PS_NOBASE0 (1ull << 32) /* s0 is not a path but a symlink's target */
-#define PS_EMPTY0 (1ull << 33)	/* AT_EMPTY_PATH: an empty s0 names the fd's own file */
-
-#define AG_AT_EMPTY_PATH 0x1000
-#define AG_AT_REMOVEDIR 0x200
-
-/* Where r's names live (the same offset in u.file and u.link, events.h). */
-static __always_inline struct ag_rec_names *rec_names(struct ag_rec *r)
-{
-	return r->h.type == AG_REC_FILE_LINK ? &r->u.link.names : &r->u.file.names;
-}
-
-/*
- * put_base() and put_root() of string i of scratch record s, as global
- * functions: the verifier checks each once, not inlined at every call
- * site of every path program (which made loading them take seconds).
- */
-__noinline int ag_names_base(struct ag_scratch *s, __u32 i, __u32 *off, long dfd)
-{
-	if (!s || !off)
-		return 0;
-	return (int)put_base(&s->rec, i & (AG_REC_NSTR - 1), off, s->pbuf, dfd);
-}
-
-__noinline int ag_names_root(struct ag_scratch *s, __u32 i, __u32 *off)
-{
-	if (!s || !off)
-		return 0;
-	put_root(&s->rec, i & (AG_REC_NSTR - 1), off, s->pbuf);
-	return 0;
-}
-
-/*
- * The strings of a path syscall into s->rec: s0 the name at src (and s1 its base
- * directory, from sdfd, when it is relative; the process's root when it is
- * absolute and the process is chrooted, put_root), s2 the name at dst (s3
- * its base, from ddfd, or the root). A zero src or dst leaves its strings
- * empty. Returns the bytes of strings.
- */
-static __always_inline __u32 path_strings(struct ag_scratch *s, struct ag_rec_names *nm,
-					  __u64 src, long sdfd, __u64 dst, long ddfd, __u64 how)
-{
-	struct ag_rec *r = &s->rec;
-	__u32 off = 0;
-
-	if (src) {
-		put_ustr(r, 0, &off, (const char *)src, AG_PATH_MAX + 1);
-		if (how & PS_NOBASE0)
-			r->h.sflag[0] &= ~AG_S_RELATIVE;
-		else if ((r->h.sflag[0] & AG_S_RELATIVE) || ((how & PS_EMPTY0) && !r->h.slen[0]))
-			nm->rootlen[0] = (__u16)ag_names_base(s, 1, &off, sdfd);
-		else if (r->h.slen[0])
-			ag_names_root(s, 1, &off);
-	}
-	if (dst) {
-		put_ustr(r, 2, &off, (const char *)dst, AG_PATH_MAX + 1);
-		if (r->h.sflag[2] & AG_S_RELATIVE)
-			nm->rootlen[1] = (__u16)ag_names_base(s, 3, &off, ddfd);
-		else if (r->h.slen[2])
-			ag_names_root(s, 3, &off);
-	}
-	return off;
-}
-
-/*
- * At sys_enter: the record of type, its names read now (stash.bpf.h). u0,
- * u1, u2 are the first three words of r->u (file: dfd, flags, mode; link:
- * kind, flags, mode).
- */
-static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, __u64 src,
-				      long sdfd, __u64 dst, long ddfd, __u64 how)
-{
-	struct ag_rec_names *nm;
-	struct ag_scratch *s;
-	struct ag_rec *r;
-	__u32 *u;
-
-	if (ag_skip_current())
-		return 0;
-	s = ag_scratch();
-	if (!s)
-		return 0;
-	r = &s->rec;
-	ag_hdr(r, type);
-	u = (__u32 *)&r->u;
-	u[0] = u0;
-	u[1] = u1;
-	u[2] = u2;
-	nm = rec_names(r);
-	nm->mntns = cur_mntns();
-	nm->rootlen[0] = nm->rootlen[1] = 0;
-	stash_put(r, path_strings(s, nm, src, sdfd, dst, ddfd, how));
-	return 0;
-}
-
-/*
- * Read the name of string i again at sys_exit (uptr, user memory) and
- * compare it with st's reading from sys_enter (string i at so):
- * AG_S_RACED when they differ, or when only this reading worked.
- */
-static __always_inline __u16 reread(struct ag_rec *st, int i, __u32 so, __u64 uptr, char *pbuf)
-{
-	__u32 len = st->h.slen[i];
-	long n;
-
-	if (!uptr)
-		return 0;
-	n = bpf_probe_read_user_str(pbuf, AG_PATH_MAX + 1, (const char *)uptr);
-	if (n <= 0)
-		return 0; /* nothing to compare with */
-	if ((st->h.sflag[i] & AG_S_FAULT) || (__u32)(n - 1) != len)
-		return AG_S_RACED;
-	return stash_same(&st->data[so & (AG_REC_DATA - 1)], pbuf, len) ? 0 : AG_S_RACED;
-}
-
-/*
- * Send st (valid for cap bytes of strings) after its syscall succeeded;
- * if a name reads otherwise now, send it twice (AG_S_RACED): as read at
- * sys_enter, and as read now.
- */
-static __always_inline void path_send(struct ag_rec *st, __u32 cap, __u64 src, long sdfd,
-				      __u64 dst, long ddfd, __u64 how)
-{
-	struct ag_scratch *s = ag_scratch();
-	__u32 datalen = st->h.size - AG_REC_FIXED;
-	__u16 r0, r2;
-	struct ag_rec *r;
-
-	if (!s || st->h.tid != (__u32)bpf_get_current_pid_tgid())
-		return; /* not this thread's: the LRU gave its entry to another */
-	r0 = reread(st, 0, 0, src, s->pbuf);
-	r2 = reread(st, 2, (__u32)st->h.slen[0] + st->h.slen[1], dst, s->pbuf);
-	if (!(r0 | r2)) {
-		ag_emit_cap(st, datalen, cap);
-		return;
-	}
-	stat_inc(AG_STAT_RACED);
-	st->h.sflag[0] |= r0;
-	st->h.sflag[2] |= r2;
-	ag_emit_cap(st, datalen, cap);
-	r = &s->rec;
-	ag_hdr(r, st->h.type);
-	__builtin_memcpy(&r->u, &st->u, sizeof(r->u));
-	datalen = path_strings(s, rec_names(r), src, sdfd, dst, ddfd, how);
-	r->h.sflag[0] |= r0;
-	r->h.sflag[2] |= r2;
-	ag_emit(r, datalen);
-}
-
-/* At sys_exit: send the record path_enter stashed, if the call returned 0. */
-static __always_inline int path_exit(long ret, __u16 type, __u64 src, long sdfd, __u64 dst,
-				     long ddfd, __u64 how)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-	struct ag_rec *st;
-
-	st = bpf_map_lookup_elem(&ag_stash_s, &id);
-	if (st) {
-		if (!ret && st->h.type == type)
-			path_send(st, AG_STASH_SMALL, src, sdfd, dst, ddfd, how);
-		bpf_map_delete_elem(&ag_stash_s, &id);
-		return 0;
-	}
-	st = bpf_map_lookup_elem(&ag_stash_l, &id);
-	if (st) {
-		if (!ret && st->h.type == type)
-			path_send(st, AG_REC_DATA, src, sdfd, dst, ddfd, how);
-		bpf_map_delete_elem(&ag_stash_l, &id);
-	}
-	return 0;
-}
-
 /* ---- delete ---- */
 
 /* unlink(path) */
@@ -974,4 +694,95 @@ int ag_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
 	struct pt_regs *regs = sys_regs();
 
 	return path_exit(ctx->ret, AG_REC_FILE_LINK, 0, 0, regs->si, (long)(int)regs->di, 0);
+}
+
+/*
+ * ---- io_uring: requests that do what the syscalls above do ----
+ * An io_uring request passes no syscall tracepoint: the kernel runs it in
+ * the io_uring_enter() that submitted it, in an io-wq worker or in the
+ * SQPOLL thread, all threads of the submitting process. Each request is
+ * seen once, on tracepoint io_uring_submit_req, after its prep copied its
+ * names into the kernel, and sent then: its result is not waited for,
+ * because a completion can go unseen (IOSQE_CQE_SKIP_SUCCESS posts none,
+ * and completions that overflow the ring are not traced by request). So
+ * a request that then fails is reported as well, as the attempt it was.
+ * Opens that may create or truncate are new names (AG_LINK_OPEN: whether
+ * the file was new is not known yet); an open for writing marks the
+ * process a writer, and a close request of a written file is a change,
+ * as for the syscalls.
+ */
+#define AG_O_TMPFILE_BIT 020000000 /* __O_TMPFILE: an open that makes no name */
+
+static __always_inline int uring_open(struct io_open *o)
+{
+	__u64 flags = BPF_CORE_READ(o, how.flags);
+
+	if (flags & (AG_O_WRONLY | AG_O_RDWR))
+		wfd_mark(bpf_get_current_task_btf()->group_leader);
+	if (!(flags & (AG_O_CREAT | AG_O_TRUNC)) || (flags & AG_O_TMPFILE_BIT))
+		return 0;
+	return path_submit(AG_REC_FILE_LINK, AG_LINK_OPEN, (__u32)flags,
+			   (__u32)BPF_CORE_READ(o, how.mode), 0, 0,
+			   (__u64)BPF_CORE_READ(o, filename, name), BPF_CORE_READ(o, dfd), 0);
+}
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
+{
+	void *cmd = ag_uring_cmd(req);
+	struct io_rename *rn = cmd;
+	struct io_unlink *un = cmd;
+	struct io_close *cl = cmd;
+	struct io_link *ln = cmd;
+	__u8 op = BPF_CORE_READ(req, opcode);
+	int flags;
+
+	switch (op) {
+	case IORING_OP_OPENAT:
+	case IORING_OP_OPENAT2:
+	case IORING_OP_UNLINKAT:
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_LINKAT:
+	case IORING_OP_SYMLINKAT:
+	case IORING_OP_CLOSE:
+		break;
+	default:
+		return 0;
+	}
+	if (ag_skip_current())
+		return 0;
+	switch (op) {
+	case IORING_OP_OPENAT:
+	case IORING_OP_OPENAT2:
+		return uring_open(cmd);
+	case IORING_OP_UNLINKAT:
+		flags = BPF_CORE_READ(un, flags);
+		return path_submit(AG_REC_FILE_DELETE, (__u32)BPF_CORE_READ(un, dfd), (__u32)flags,
+				   0, (__u64)BPF_CORE_READ(un, filename, name),
+				   BPF_CORE_READ(un, dfd), 0, 0, 0);
+	case IORING_OP_RENAMEAT:
+		return path_submit(
+			AG_REC_FILE_RENAME, 0, (__u32)BPF_CORE_READ(rn, flags), 0,
+			(__u64)BPF_CORE_READ(rn, oldpath, name), BPF_CORE_READ(rn, old_dfd),
+			(__u64)BPF_CORE_READ(rn, newpath, name), BPF_CORE_READ(rn, new_dfd), 0);
+	case IORING_OP_LINKAT:
+		flags = BPF_CORE_READ(ln, flags);
+		return path_submit(
+			AG_REC_FILE_LINK, AG_LINK_HARD, (__u32)flags, 0,
+			(__u64)BPF_CORE_READ(ln, oldpath, name), BPF_CORE_READ(ln, old_dfd),
+			(__u64)BPF_CORE_READ(ln, newpath, name), BPF_CORE_READ(ln, new_dfd),
+			(flags & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
+	case IORING_OP_SYMLINKAT:
+		return path_submit(AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0,
+				   (__u64)BPF_CORE_READ(ln, oldpath, name), 0,
+				   (__u64)BPF_CORE_READ(ln, newpath, name),
+				   BPF_CORE_READ(ln, new_dfd), PS_NOBASE0);
+	case IORING_OP_CLOSE:
+		/* a direct descriptor (file_slot) is not in the fd table: not seen */
+		if (BPF_CORE_READ(cl, file_slot) ||
+		    !wfd_writer(bpf_get_current_task_btf()->group_leader))
+			return 0;
+		return fd_closed(BPF_CORE_READ(cl, fd));
+	}
+	return 0;
 }

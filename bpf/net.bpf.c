@@ -24,8 +24,10 @@
  *    does not change what was asked). Plain write() is not hooked: it is
  *    the hottest syscall there is, and resolvers use send*() or writev().
  *
- * Not here: receives (DNS answers), io_uring (does not pass the syscall
- * tracepoints), DoH/DoT (encrypted).
+ *  - io_uring connect requests: when submitted (ag_connect_uring).
+ *
+ * Not here: receives (DNS answers), io_uring sends (DNS over io_uring),
+ * DoH/DoT (encrypted).
  */
 #include "common.bpf.h"
 #include "stash.bpf.h"
@@ -159,6 +161,65 @@ SEC("tp/syscalls/sys_exit_connect")
 int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	return connect_exit(ctx, K_CONNECT);
+}
+
+/*
+ * An io_uring connect request (IORING_OP_CONNECT), which passes no syscall
+ * tracepoint: sent when it is submitted, as file.bpf.c does with io_uring
+ * file requests (its completion can go unseen), with the destination its
+ * prep copied into the kernel (the socket is not connected yet, so the
+ * local port is only there when the socket was bound). A request on a
+ * registered (fixed) file is not seen: it is in no fd table.
+ */
+#define AG_REQ_F_FIXED_FILE 1ull /* REQ_F_FIXED_FILE: IOSQE_FIXED_FILE's bit */
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
+{
+	struct __kernel_sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (void *)&ss;
+	struct sockaddr_in *sin = (void *)&ss;
+	struct io_async_msghdr *io;
+	struct io_connect *cn;
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+
+	if (BPF_CORE_READ(req, opcode) != IORING_OP_CONNECT ||
+	    (BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE) || ag_skip_current())
+		return 0;
+	sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
+	r = &s->rec;
+	ag_hdr(r, AG_REC_CONNECT);
+	if (!fill_tuple(r, sk))
+		return 0;
+	/*
+	 * The destination: the kernel's copy when prep made one (kernels that
+	 * copy it at issue have none yet), else the sockaddr in user memory,
+	 * which the kernel has yet to read (this is the submitting process, or
+	 * its SQPOLL thread, which shares its memory).
+	 */
+	io = BPF_CORE_READ(req, async_data);
+	if (!io || BPF_CORE_READ_INTO(&ss, io, addr) || ss.ss_family != r->u.net.family) {
+		cn = (struct io_connect *)ag_uring_cmd(req);
+		if (bpf_probe_read_user(&ss, sizeof(struct sockaddr_in6),
+					BPF_CORE_READ(cn, addr)) ||
+		    ss.ss_family != r->u.net.family)
+			return 0;
+	}
+	if (ss.ss_family == AG_AF_INET) {
+		r->u.net.dport = bpf_ntohs(sin->sin_port);
+		__builtin_memcpy(r->u.net.daddr, &sin->sin_addr, 4);
+	} else {
+		r->u.net.dport = bpf_ntohs(sin6->sin6_port);
+		__builtin_memcpy(r->u.net.daddr, &sin6->sin6_addr, 16);
+	}
+	r->u.net.ret = -AG_EINPROGRESS;
+	ag_emit(r, 0);
+	return 0;
 }
 
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)

@@ -9,9 +9,9 @@
  *   hook-floor FLOOR.bpf.o COLLECTOR.bpf.o...
  *
  * The hooks are read from the collectors' section names: tp/CAT/NAME is
- * attached as is; tp_btf/NAME (BTF-typed, the fork hook) gets the empty
- * program on the classic tracepoint of the same event (sched/NAME), which
- * costs about the same. Hooks absent on this kernel are left out, as the
+ * attached as is; tp_btf/NAME (BTF-typed: the fork hook, io_uring's
+ * submit hook) gets the empty program on the classic tracepoint of the
+ * same event (sched/NAME, io_uring/NAME), which costs about the same. Hooks absent on this kernel are left out, as the
  * agent leaves them out. Prints "ready N hooks" on standard error.
  */
 #include <errno.h>
@@ -61,27 +61,31 @@ int main(int argc, char **argv)
 		}
 		bpf_object__for_each_program(p, o) {
 			const char *sec = bpf_program__section_name(p), *cat, *name;
+			size_t catlen;
 
 			if (strncmp(sec, "tp/", 3) == 0) {
 				cat = sec + 3;
 				name = strchr(cat, '/');
 				if (!name)
 					continue;
+				catlen = (size_t)(name - cat);
+				name++;
 			} else if (strncmp(sec, "tp_btf/", 7) == 0) {
-				cat = "sched/";
-				name = sec + 6;
+				name = sec + 7;
+				cat = strncmp(name, "io_uring_", 9) == 0 ? "io_uring" : "sched";
+				catlen = strlen(cat);
 			} else {
 				continue;
 			}
 			for (j = 0; j < n; j++)
-				if (strncmp(hooks[j][0], cat, (size_t)(name - cat)) == 0 &&
-				    !hooks[j][0][name - cat] && strcmp(hooks[j][1], name + 1) == 0)
+				if (strncmp(hooks[j][0], cat, catlen) == 0 && !hooks[j][0][catlen] &&
+				    strcmp(hooks[j][1], name) == 0)
 					break;
-			if (j < n || n == MAX_HOOKS || (size_t)(name - cat) >= sizeof(hooks[0][0]))
+			if (j < n || n == MAX_HOOKS || catlen >= sizeof(hooks[0][0]))
 				continue;
-			memcpy(hooks[n][0], cat, (size_t)(name - cat));
-			hooks[n][0][name - cat] = '\0';
-			snprintf(hooks[n][1], sizeof(hooks[n][1]), "%s", name + 1);
+			memcpy(hooks[n][0], cat, catlen);
+			hooks[n][0][catlen] = '\0';
+			snprintf(hooks[n][1], sizeof(hooks[n][1]), "%s", name);
 			n++;
 		}
 		bpf_object__close(o);

@@ -30,6 +30,8 @@
  *   storm DIR SECONDS         create and unlink files as fast as possible
  *   forkexec N                N times fork + exec /bin/true + wait (benchmark)
  *   openloop N FILE           N times open(FILE, O_RDONLY) + close (benchmark)
+ *   uring DIR TAG             file operations as io_uring requests (trigger-uring.c)
+ *   uring-connect PORT        a TCP connect request to loopback (trigger-uring.c)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,9 +58,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SKIP 77
+#include "trigger.h"
 
-static int fail(const char *what)
+int fail(const char *what)
 {
 	fprintf(stderr, "live-trigger: %s: %s\n", what, strerror(errno));
 	return 1;
@@ -1171,11 +1173,15 @@ int main(int argc, char **argv)
 		return forkexec(atol(argv[2]));
 	if (strcmp(c, "openloop") == 0 && argc == 4)
 		return openloop(atol(argv[2]), argv[3]);
+	if (strcmp(c, "uring") == 0 && argc == 4)
+		return uring_files(argv[2], argv[3]);
+	if (strcmp(c, "uring-connect") == 0 && argc == 3)
+		return uring_connect(atoi(argv[2]));
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
 			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG | exec-reuse DIR TAG |"
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
-			" openloop N FILE\n");
+			" openloop N FILE | uring DIR TAG | uring-connect PORT\n");
 	return 2;
 }

@@ -549,6 +549,54 @@ def act_symlinked(tap, ag, tmp):
         check(tap, what, a, lat, want)
 
 
+def act_uring(tap, ag, tmp):
+    """File operations and a connect done as io_uring requests, which pass no syscall
+    tracepoint (an io_uring rootkit's way around syscall-based agents), are seen when
+    submitted: from a plain ring, with IOSQE_CQE_SKIP_SUCCESS (no completion is posted) and
+    from an SQPOLL ring (the kernel's thread submits; the process is still the one named)."""
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "uring")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("uring", d, tag)
+    pid, real = int(kv["pid"]), os.path.realpath(d)
+    cases = [
+        (8, "file_event: io_uring openat(O_CREAT)", "sgl-created-uring-%s" % tag, {}),
+        (9, "file_change: io_uring open for writing, then a close request",
+         "sgl-changed-uring-%s" % tag, {}),
+        (10, "file_rename: io_uring renameat", "sgl-renamed-uring-%s" % tag,
+         {"sigma.fields.SourceFilename": os.path.join(real, "sgl-src-uring-%s" % tag)}),
+        (8, "file_event: io_uring linkat", "sgl-created-ulink-%s" % tag,
+         {"sigma.fields.SourceFilename": os.path.join(real, "sgl-renamed-uring-%s" % tag)}),
+        (8, "file_event: io_uring symlinkat", "sgl-created-usym-%s" % tag,
+         {"sigma.fields.SourceFilename": "sgl-symlink-target"}),
+        (11, "file_delete: io_uring unlinkat", "sgl-deleted-uring-%s" % tag, {}),
+        (11, "file_delete: io_uring unlinkat with IOSQE_CQE_SKIP_SUCCESS",
+         "sgl-deleted-uskip-%s" % tag, {})]
+    if kv["sqpoll"] == "1":
+        cases.append((11, "file_delete: io_uring unlinkat from an SQPOLL ring",
+                      "sgl-deleted-usqpoll-%s" % tag, {}))
+    else:
+        tap.skip("file_delete: io_uring unlinkat from an SQPOLL ring",
+                 "the kernel refused an SQPOLL ring")
+    for n, what, name, extra in cases:
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
+                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
+        want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
+                "sigma.fields.TargetFilename": os.path.join(real, name)}
+        want.update(extra)
+        check(tap, what, a, lat, want)
+    t0 = time.monotonic()
+    kv = trigger("uring-connect", 47801)
+    pid = int(kv["pid"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(3))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "network_connection: io_uring connect to 127.0.0.1", a, lat, {
+        "destination.ip": "127.0.0.1", "destination.port": 47801,
+        "network.transport": "tcp", "process.executable": os.path.realpath(TRIGGER),
+        "sigma.fields.Initiated": "true",
+    })
+
+
 def act_child_write(tap, ag, tmp):
     """A written file a child never closes is a file_change of the program that wrote it, once:
     closed by the child's exit, or by its exec (close-on-exec, after two failed execs).
@@ -686,6 +734,7 @@ def test_collect(tap, tmp):
         act_files(tap, ag, tmp)
         act_links(tap, ag, tmp)
         act_symlinked(tap, ag, tmp)
+        act_uring(tap, ag, tmp)
         act_child_write(tap, ag, tmp)
         act_closes(tap, ag, tmp)
         act_path_races(tap, ag, tmp)

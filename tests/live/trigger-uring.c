@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * live-trigger's io_uring actions (live-trigger.c): file operations and a
+ * connect done as io_uring requests, which pass no syscall tracepoint,
+ * through raw io_uring_setup()/io_uring_enter() (no liburing): a plain
+ * ring, a request with IOSQE_CQE_SKIP_SUCCESS (no completion posted) and
+ * an SQPOLL ring (the kernel's own thread submits).
+ */
+#include "trigger.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct uring {
+	int fd;
+	unsigned setup;
+	unsigned *sq_tail, *sq_mask, *sq_array, *sq_flags;
+	unsigned *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+/* A ring of 8 entries (setup: IORING_SETUP_* flags). Returns 0, or -1 with errno. */
+static int uring_init(struct uring *u, unsigned setup)
+{
+	struct io_uring_params p;
+	size_t sqsz, cqsz;
+	char *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	memset(u, 0, sizeof(*u));
+	p.flags = setup;
+	p.sq_thread_idle = 2000;
+	u->fd = (int)syscall(__NR_io_uring_setup, 8, &p);
+	if (u->fd < 0)
+		return -1;
+	u->setup = setup;
+	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (p.features & IORING_FEAT_SINGLE_MMAP)
+		sqsz = cqsz = sqsz > cqsz ? sqsz : cqsz;
+	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->fd,
+		  IORING_OFF_SQ_RING);
+	if (sq == MAP_FAILED)
+		return -1;
+	cq = sq;
+	if (!(p.features & IORING_FEAT_SINGLE_MMAP)) {
+		cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->fd,
+			  IORING_OFF_CQ_RING);
+		if (cq == MAP_FAILED)
+			return -1;
+	}
+	u->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_SQES);
+	if (u->sqes == MAP_FAILED)
+		return -1;
+	u->sq_tail = (unsigned *)(sq + p.sq_off.tail);
+	u->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
+	u->sq_array = (unsigned *)(sq + p.sq_off.array);
+	u->sq_flags = (unsigned *)(sq + p.sq_off.flags);
+	u->cq_head = (unsigned *)(cq + p.cq_off.head);
+	u->cq_tail = (unsigned *)(cq + p.cq_off.tail);
+	u->cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	return 0;
+}
+
+/*
+ * Submit *s and wait for its completion; returns its result (-errno on
+ * failure, as the kernel gives it). A request with IOSQE_CQE_SKIP_SUCCESS
+ * posts nothing when it succeeds: then returns 0 once submitted.
+ */
+static int uring_run(struct uring *u, const struct io_uring_sqe *s)
+{
+	unsigned tail = *u->sq_tail, idx = tail & *u->sq_mask, head, flags = 0;
+	bool skip = s->flags & IOSQE_CQE_SKIP_SUCCESS;
+	int res;
+
+	u->sqes[idx] = *s;
+	u->sq_array[idx] = idx;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (u->setup & IORING_SETUP_SQPOLL) {
+		if (__atomic_load_n(u->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_NEED_WAKEUP)
+			flags |= IORING_ENTER_SQ_WAKEUP;
+		if (syscall(__NR_io_uring_enter, u->fd, 0, 1, flags | IORING_ENTER_GETEVENTS, NULL,
+			    0) < 0)
+			return -errno;
+	} else if (syscall(__NR_io_uring_enter, u->fd, 1, skip ? 0 : 1,
+			   skip ? 0 : IORING_ENTER_GETEVENTS, NULL, 0) < 0) {
+		return -errno;
+	}
+	if (skip)
+		return 0;
+	head = *u->cq_head;
+	if (head == __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	res = u->cqes[head & *u->cq_mask].res;
+	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+static void uring_done(struct uring *u)
+{
+	if (u->fd >= 0)
+		close(u->fd);
+}
+
+/* Wait up to 2 s for path to be gone (a skipped completion tells nothing). */
+static int wait_gone(const char *path)
+{
+	struct timespec ts = {0, 5 * 1000 * 1000};
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		if (stat(path, &st) < 0 && errno == ENOENT)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+static int touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	return fd < 0 || close(fd) < 0 ? -1 : 0;
+}
+
+static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, int dfd2,
+				    const char *b)
+{
+	struct io_uring_sqe s;
+
+	memset(&s, 0, sizeof(s));
+	s.opcode = op;
+	s.fd = dfd;
+	s.addr = (unsigned long)a;
+	s.len = (unsigned)dfd2;
+	s.addr2 = (unsigned long)b;
+	return s;
+}
+
+/*
+ * In DIR, through io_uring (names relative to a dirfd of DIR unless said):
+ * create sgl-created-uring-TAG (openat, then close request: not a change,
+ * the file is new), change sgl-changed-uring-TAG (an existing file opened
+ * for writing, written, closed by a close request), rename sgl-src-uring-TAG
+ * to sgl-renamed-uring-TAG, hard link it as sgl-created-ulink-TAG (names
+ * relative to the cwd), symlink sgl-created-usym-TAG, unlink
+ * sgl-deleted-uring-TAG, unlink sgl-deleted-uskip-TAG with
+ * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-usqpoll-TAG from an SQPOLL
+ * ring (sqpoll=0 when the kernel refuses one).
+ */
+int uring_files(const char *dir, const char *tag)
+{
+	char a[256], b[256], p[600];
+	struct io_uring_sqe s;
+	struct uring u, q;
+	int dfd, fd, sqpoll = 1;
+
+	if (chdir(dir) < 0 || (dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail("open DIR");
+	if (uring_init(&u, 0) < 0) {
+		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
+		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
+	}
+	snprintf(a, sizeof(a), "sgl-created-uring-%s", tag);
+	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0600, NULL);
+	s.open_flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	fd = uring_run(&u, &s);
+	if (fd < 0 || write(fd, "x", 1) != 1)
+		return errno = -fd, fail("io_uring openat O_CREAT");
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_CLOSE;
+	s.fd = fd;
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring close");
+	snprintf(a, sizeof(a), "sgl-changed-uring-%s", tag);
+	if (touch(a) < 0)
+		return fail("prepare the file to change");
+	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
+	s.open_flags = O_WRONLY | O_CLOEXEC;
+	fd = uring_run(&u, &s);
+	if (fd < 0 || write(fd, "changed", 7) != 7)
+		return errno = -fd, fail("io_uring openat O_WRONLY");
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_CLOSE;
+	s.fd = fd;
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring close of a written file");
+	snprintf(a, sizeof(a), "sgl-src-uring-%s", tag);
+	snprintf(b, sizeof(b), "sgl-renamed-uring-%s", tag);
+	if (touch(a) < 0)
+		return fail("prepare the file to rename");
+	s = sqe_path(IORING_OP_RENAMEAT, dfd, a, dfd, b);
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring renameat");
+	snprintf(a, sizeof(a), "sgl-created-ulink-%s", tag);
+	s = sqe_path(IORING_OP_LINKAT, AT_FDCWD, b, AT_FDCWD, a);
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring linkat");
+	snprintf(a, sizeof(a), "sgl-created-usym-%s", tag);
+	s = sqe_path(IORING_OP_SYMLINKAT, dfd, "sgl-symlink-target", 0, a);
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring symlinkat");
+	snprintf(a, sizeof(a), "sgl-deleted-uring-%s", tag);
+	s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
+	if (touch(a) < 0 || (errno = -uring_run(&u, &s)))
+		return fail("io_uring unlinkat");
+	snprintf(a, sizeof(a), "sgl-deleted-uskip-%s", tag);
+	s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
+	s.flags = IOSQE_CQE_SKIP_SUCCESS;
+	if (touch(a) < 0 || (errno = -uring_run(&u, &s)) || wait_gone(a) < 0)
+		return fail("io_uring unlinkat, no completion");
+	snprintf(a, sizeof(a), "sgl-deleted-usqpoll-%s", tag);
+	if (touch(a) < 0)
+		return fail("prepare the SQPOLL unlink");
+	if (uring_init(&q, IORING_SETUP_SQPOLL) < 0) {
+		fprintf(stderr, "live-trigger: SQPOLL ring: %s\n", strerror(errno));
+		sqpoll = 0;
+	} else {
+		s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
+		if ((errno = -uring_run(&q, &s)))
+			return fail("io_uring unlinkat from an SQPOLL ring");
+		uring_done(&q);
+	}
+	uring_done(&u);
+	close(dfd);
+	snprintf(p, sizeof(p), "%s", dir);
+	printf("ok pid=%d sqpoll=%d dir=%s\n", getpid(), sqpoll, p);
+	return 0;
+}
+
+/* A TCP connect request to 127.0.0.1:PORT (our own listener), accepted. */
+int uring_connect(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct io_uring_sqe s;
+	socklen_t sl = sizeof(sa);
+	int l, c, a, one = 1;
+	struct uring u;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 4) < 0)
+		return fail("listen");
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0)
+		return fail("socket");
+	if (uring_init(&u, 0) < 0) {
+		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
+		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
+	}
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_CONNECT;
+	s.fd = c;
+	s.addr = (unsigned long)&sa;
+	s.off = sizeof(sa);
+	if ((errno = -uring_run(&u, &s)))
+		return fail("io_uring connect");
+	a = accept(l, (struct sockaddr *)&sa, &sl);
+	if (a < 0)
+		return fail("accept");
+	printf("ok pid=%d sport=%d\n", getpid(), ntohs(sa.sin_port));
+	close(a);
+	close(c);
+	close(l);
+	uring_done(&u);
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* live-trigger's actions in other files than live-trigger.c (see its usage). */
+#ifndef SGL_TESTS_LIVE_TRIGGER_H
+#define SGL_TESTS_LIVE_TRIGGER_H
+
+#include <stdbool.h>
+
+#define SKIP 77
+
+/* Print "live-trigger: WHAT: strerror(errno)" and return 1. */
+int fail(const char *what);
+
+int uring_files(const char *dir, const char *tag);
+int uring_connect(int port);
+
+#endif /* SGL_TESTS_LIVE_TRIGGER_H */
