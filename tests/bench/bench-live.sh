@@ -161,13 +161,14 @@ class Floor:
 def overhead():
     # 1. overhead, interleaved: nothing, empty programs on the same hooks, the agent
     sides = ("off", "floor", "on") if FLOOR else ("off", "on")
-    res = {k: {s: [] for s in sides} for k in ("fork", "open")}
-    cpu = {k: {s: [] for s in sides} for k in ("fork", "open")}
+    res = {k: {s: [] for s in sides} for k in ("fork", "open", "uring")}
+    cpu = {k: {s: [] for s in sides} for k in ("fork", "open", "uring")}
     on_err = []
     floor_hooks = ""
 
     def run(side):
-        for k, args in (("fork", ("forkexec", FORKS)), ("open", ("openloop", OPENS, "/etc/hostname"))):
+        for k, args in (("fork", ("forkexec", FORKS)), ("open", ("openloop", OPENS, "/etc/hostname")),
+                        ("uring", ("uring-nop", OPENS))):
             res[k][side].append(timed(*args))
             cpu[k][side].append(cpu_times[-1])
     for r in range(REPS):
@@ -187,7 +188,8 @@ def overhead():
     print("   %-38s %9s %9s %9s %7s %9s   %s" % ("workload", "off", "floor", "on", "on/off",
                                                "on/floor", "target (on/off)"))
     for k, label, target in (("fork", "%d x fork+exec+wait /bin/true" % FORKS, "<= 1.03x"),
-                             ("open", "%d x openat(O_RDONLY)+close" % OPENS, "<= 1.15x")):
+                             ("open", "%d x openat(O_RDONLY)+close" % OPENS, "<= 1.15x"),
+                             ("uring", "%d x io_uring NOP, one enter each" % OPENS, "(none)")):
         for what, d in (("wall", res[k]), ("CPU time (user+sys)", cpu[k])):
             m = {s: statistics.median(d[s]) for s in sides}
             fl = m.get("floor", float("nan"))

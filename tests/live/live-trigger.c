@@ -32,6 +32,7 @@
  *   openloop N FILE           N times open(FILE, O_RDONLY) + close (benchmark)
  *   uring DIR TAG             file operations as io_uring requests (trigger-uring.c)
  *   uring-connect PORT        a TCP connect request to loopback (trigger-uring.c)
+ *   uring-nop N               N no-op requests, one enter each (benchmark)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1177,11 +1178,13 @@ int main(int argc, char **argv)
 		return uring_files(argv[2], argv[3]);
 	if (strcmp(c, "uring-connect") == 0 && argc == 3)
 		return uring_connect(atoi(argv[2]));
+	if (strcmp(c, "uring-nop") == 0 && argc == 3)
+		return uring_nops(atol(argv[2]));
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
 			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG | exec-reuse DIR TAG |"
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
-			" openloop N FILE | uring DIR TAG | uring-connect PORT\n");
+			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-nop N\n");
 	return 2;
 }

@@ -281,3 +281,21 @@ int uring_connect(int port)
 	uring_done(&u);
 	return 0;
 }
+
+/* N no-op requests, one io_uring_enter() each (benchmark: the submit hook's cost). */
+int uring_nops(long n)
+{
+	struct io_uring_sqe s;
+	struct uring u;
+	long i;
+
+	if (uring_init(&u, 0) < 0)
+		return fail("io_uring_setup");
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_NOP;
+	for (i = 0; i < n; i++)
+		if (uring_run(&u, &s) < 0)
+			return fail("io_uring nop");
+	uring_done(&u);
+	return 0;
+}
