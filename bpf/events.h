@@ -188,8 +188,8 @@ enum ag_link_kind {
 struct ag_rec_link {
 	__u32 kind;  /* enum ag_link_kind */
 	__u32 flags; /* linkat flags (AT_SYMLINK_FOLLOW, AT_EMPTY_PATH) */
-	__u32 mode;  /* mknod mode */
-	__u32 _pad;
+	__u32 mode;  /* mknod mode, open mode */
+	__u32 slot;  /* an io_uring open into a direct descriptor (AG_LINK_OPEN): its slot + 1 */
 	struct ag_rec_names names; /* at the same offset as in struct ag_rec_file */
 };
 

@@ -44,14 +44,15 @@
  *    (runtime/linux/upath.h).
  *
  *  - io_uring requests doing any of the above (open with O_CREAT/O_TRUNC,
- *    close, unlinkat, renameat, linkat, symlinkat): on io_uring's submit
- *    tracepoint, sent when submitted (see the io_uring section).
+ *    close, unlinkat, renameat, linkat, symlinkat): read when submitted,
+ *    sent when they succeeded (see the io_uring section, uring.bpf.h).
  *
  * Not here: the agent's own files (filtered by tgid like everything).
  */
 #include "common.bpf.h"
 #include "names.bpf.h"
 #include "stash.bpf.h"
+#include "uring.bpf.h"
 #include "wfd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -696,93 +697,6 @@ int ag_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
 	return path_exit(ctx->ret, AG_REC_FILE_LINK, 0, 0, regs->si, (long)(int)regs->di, 0);
 }
 
-/*
- * ---- io_uring: requests that do what the syscalls above do ----
- * An io_uring request passes no syscall tracepoint: the kernel runs it in
- * the io_uring_enter() that submitted it, in an io-wq worker or in the
- * SQPOLL thread, all threads of the submitting process. Each request is
- * seen once, on tracepoint io_uring_submit_req, after its prep copied its
- * names into the kernel, and sent then: its result is not waited for,
- * because a completion can go unseen (IOSQE_CQE_SKIP_SUCCESS posts none,
- * and completions that overflow the ring are not traced by request). So
- * a request that then fails is reported as well, as the attempt it was.
- * Opens that may create or truncate are new names (AG_LINK_OPEN: whether
- * the file was new is not known yet); an open for writing marks the
- * process a writer, and a close request of a written file is a change,
- * as for the syscalls.
- */
-#define AG_O_TMPFILE_BIT 020000000 /* __O_TMPFILE: an open that makes no name */
+/* ---- io_uring: requests that do what the syscalls above do (file_uring.bpf.h) ---- */
 
-static __always_inline int uring_open(struct io_open *o)
-{
-	__u64 flags = BPF_CORE_READ(o, how.flags);
-
-	if (flags & (AG_O_WRONLY | AG_O_RDWR))
-		wfd_mark(bpf_get_current_task_btf()->group_leader);
-	if (!(flags & (AG_O_CREAT | AG_O_TRUNC)) || (flags & AG_O_TMPFILE_BIT))
-		return 0;
-	return path_submit(AG_REC_FILE_LINK, AG_LINK_OPEN, (__u32)flags,
-			   (__u32)BPF_CORE_READ(o, how.mode), 0, 0,
-			   (__u64)BPF_CORE_READ(o, filename, name), BPF_CORE_READ(o, dfd), 0);
-}
-
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
-{
-	void *cmd = ag_uring_cmd(req);
-	struct io_rename *rn = cmd;
-	struct io_unlink *un = cmd;
-	struct io_close *cl = cmd;
-	struct io_link *ln = cmd;
-	__u8 op = BPF_CORE_READ(req, opcode);
-	int flags;
-
-	switch (op) {
-	case IORING_OP_OPENAT:
-	case IORING_OP_OPENAT2:
-	case IORING_OP_UNLINKAT:
-	case IORING_OP_RENAMEAT:
-	case IORING_OP_LINKAT:
-	case IORING_OP_SYMLINKAT:
-	case IORING_OP_CLOSE:
-		break;
-	default:
-		return 0;
-	}
-	if (ag_skip_current())
-		return 0;
-	switch (op) {
-	case IORING_OP_OPENAT:
-	case IORING_OP_OPENAT2:
-		return uring_open(cmd);
-	case IORING_OP_UNLINKAT:
-		flags = BPF_CORE_READ(un, flags);
-		return path_submit(AG_REC_FILE_DELETE, (__u32)BPF_CORE_READ(un, dfd), (__u32)flags,
-				   0, (__u64)BPF_CORE_READ(un, filename, name),
-				   BPF_CORE_READ(un, dfd), 0, 0, 0);
-	case IORING_OP_RENAMEAT:
-		return path_submit(
-			AG_REC_FILE_RENAME, 0, (__u32)BPF_CORE_READ(rn, flags), 0,
-			(__u64)BPF_CORE_READ(rn, oldpath, name), BPF_CORE_READ(rn, old_dfd),
-			(__u64)BPF_CORE_READ(rn, newpath, name), BPF_CORE_READ(rn, new_dfd), 0);
-	case IORING_OP_LINKAT:
-		flags = BPF_CORE_READ(ln, flags);
-		return path_submit(
-			AG_REC_FILE_LINK, AG_LINK_HARD, (__u32)flags, 0,
-			(__u64)BPF_CORE_READ(ln, oldpath, name), BPF_CORE_READ(ln, old_dfd),
-			(__u64)BPF_CORE_READ(ln, newpath, name), BPF_CORE_READ(ln, new_dfd),
-			(flags & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
-	case IORING_OP_SYMLINKAT:
-		return path_submit(AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0,
-				   (__u64)BPF_CORE_READ(ln, oldpath, name), 0,
-				   (__u64)BPF_CORE_READ(ln, newpath, name),
-				   BPF_CORE_READ(ln, new_dfd), PS_NOBASE0);
-	case IORING_OP_CLOSE:
-		/* a direct descriptor (file_slot) is not in the fd table: not seen */
-		if (BPF_CORE_READ(cl, file_slot) ||
-		    !wfd_writer(bpf_get_current_task_btf()->group_leader))
-			return 0;
-		return fd_closed(BPF_CORE_READ(cl, fd));
-	}
-	return 0;
-}
+#include "file_uring.bpf.h"

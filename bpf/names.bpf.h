@@ -3,7 +3,8 @@
  * Names a process gives to path syscalls (delete, rename, new names): the
  * record of each, its names and their base directories read at sys_enter
  * (or, for an io_uring request, from the kernel's copies when it is
- * submitted), stashed, and sent once the call succeeded (file.bpf.c).
+ * submitted: PS_KERNEL), stashed, and sent once the call succeeded
+ * (file.bpf.c).
  */
 #ifndef AG_BPF_NAMES_BPF_H
 #define AG_BPF_NAMES_BPF_H
@@ -113,22 +114,6 @@ static __always_inline int path_enter(__u16 type, __u32 u0, __u32 u1, __u32 u2, 
 	if (!s)
 		return 0;
 	stash_put(&s->rec, path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how));
-	return 0;
-}
-
-/*
- * The record of an io_uring request, sent now (file.bpf.c, io_uring): its
- * names are the kernel's copies (struct filename), made by the request's
- * prep, which no other thread can rewrite.
- */
-static __always_inline int path_submit(__u16 type, __u32 u0, __u32 u1, __u32 u2, __u64 src,
-				       long sdfd, __u64 dst, long ddfd, __u64 how)
-{
-	struct ag_scratch *s = ag_scratch();
-
-	if (!s)
-		return 0;
-	ag_emit(&s->rec, path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL));
 	return 0;
 }
 

@@ -24,13 +24,15 @@
  *    does not change what was asked). Plain write() is not hooked: it is
  *    the hottest syscall there is, and resolvers use send*() or writev().
  *
- *  - io_uring connect requests: when submitted (ag_connect_uring).
+ *  - io_uring connect requests: read when submitted, sent when they
+ *    succeeded (ag_connect_uring, uring.bpf.h).
  *
  * Not here: receives (DNS answers), io_uring sends (DNS over io_uring),
  * DoH/DoT (encrypted).
  */
 #include "common.bpf.h"
 #include "stash.bpf.h"
+#include "uring.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -164,14 +166,20 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 }
 
 /*
- * An io_uring connect request (IORING_OP_CONNECT), which passes no syscall
- * tracepoint: sent when it is submitted, as file.bpf.c does with io_uring
- * file requests (its completion can go unseen), with the destination its
- * prep copied into the kernel (the socket is not connected yet, so the
- * local port is only there when the socket was bound). A request on a
- * registered (fixed) file is not seen: it is in no fd table.
+ * io_uring connect requests (IORING_OP_CONNECT), which pass no syscall
+ * tracepoint: made when submitted and sent when they succeeded, as
+ * file.bpf.c does with file requests (uring.bpf.h). At submit the record
+ * has the destination the request's prep copied into the kernel (or, on
+ * kernels that copy it only at issue, the sockaddr in user memory, which
+ * the kernel has yet to read: this is the submitting process or its
+ * SQPOLL thread); at completion the socket's own tuple replaces it, local
+ * port included. A registered (fixed) file is in no fd table: its record
+ * has only the destination until the completion gives its socket.
  */
-#define AG_REQ_F_FIXED_FILE 1ull /* REQ_F_FIXED_FILE: IOSQE_FIXED_FILE's bit */
+static __always_inline bool ip_family(__u16 f)
+{
+	return f == AG_AF_INET || f == AG_AF_INET6;
+}
 
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
@@ -180,36 +188,35 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 	struct sockaddr_in6 *sin6 = (void *)&ss;
 	struct sockaddr_in *sin = (void *)&ss;
 	struct io_async_msghdr *io;
+	struct sock *sk = NULL;
 	struct io_connect *cn;
 	struct ag_scratch *s;
 	struct ag_rec *r;
-	struct sock *sk;
+	bool fixed;
 
-	if (BPF_CORE_READ(req, opcode) != IORING_OP_CONNECT ||
-	    (BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE) || ag_skip_current())
+	if (BPF_CORE_READ(req, opcode) != IORING_OP_CONNECT || ag_skip_current())
 		return 0;
-	sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
 	s = ag_scratch();
-	if (!sk || !s)
+	if (!s)
 		return 0;
 	r = &s->rec;
 	ag_hdr(r, AG_REC_CONNECT);
-	if (!fill_tuple(r, sk))
-		return 0;
-	/*
-	 * The destination: the kernel's copy when prep made one (kernels that
-	 * copy it at issue have none yet), else the sockaddr in user memory,
-	 * which the kernel has yet to read (this is the submitting process, or
-	 * its SQPOLL thread, which shares its memory).
-	 */
+	fixed = BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE;
+	if (!fixed) {
+		sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
+		if (!sk || !fill_tuple(r, sk))
+			return 0; /* not an IPv4/IPv6 socket */
+	}
 	io = BPF_CORE_READ(req, async_data);
-	if (!io || BPF_CORE_READ_INTO(&ss, io, addr) || ss.ss_family != r->u.net.family) {
+	if (!io || BPF_CORE_READ_INTO(&ss, io, addr) || !ip_family(ss.ss_family) ||
+	    (sk && ss.ss_family != r->u.net.family)) {
 		cn = (struct io_connect *)ag_uring_cmd(req);
 		if (bpf_probe_read_user(&ss, sizeof(struct sockaddr_in6),
 					BPF_CORE_READ(cn, addr)) ||
-		    ss.ss_family != r->u.net.family)
+		    !ip_family(ss.ss_family) || (sk && ss.ss_family != r->u.net.family))
 			return 0;
 	}
+	r->u.net.family = ss.ss_family;
 	if (ss.ss_family == AG_AF_INET) {
 		r->u.net.dport = bpf_ntohs(sin->sin_port);
 		__builtin_memcpy(r->u.net.daddr, &sin->sin_addr, 4);
@@ -218,8 +225,68 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 		__builtin_memcpy(r->u.net.daddr, &sin6->sin6_addr, 16);
 	}
 	r->u.net.ret = -AG_EINPROGRESS;
-	ag_emit(r, 0);
+	upend_put(req, r, 0);
 	return 0;
+}
+
+/*
+ * Pending connect st completed with res; req: the request (NULL for an
+ * overflowed completion), whose file is the socket, connected now.
+ */
+static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struct io_kiocb *req)
+{
+	struct ag_scratch *s = ag_scratch();
+	struct sock *sk = NULL;
+	struct socket *sock;
+	struct ag_rec *r;
+	struct file *f;
+
+	if (res < 0 || !s)
+		return;
+	f = req ? BPF_CORE_READ(req, file) : NULL;
+	if (f && (BPF_CORE_READ(f, f_inode, i_mode) & AG_S_IFMT) == AG_S_IFSOCK) {
+		sock = BPF_CORE_READ(f, private_data);
+		sk = BPF_CORE_READ(sock, sk);
+	}
+	r = &s->rec;
+	__builtin_memcpy(&r->h, &st->h, sizeof(r->h));
+	__builtin_memcpy(&r->u, &st->u, sizeof(r->u));
+	if (sk && fill_tuple(r, sk))
+		r->u.net.ret = 0;
+	else
+		__builtin_memcpy(&r->u, &st->u, sizeof(r->u)); /* the destination from submit */
+	ag_emit(r, 0);
+}
+
+static __always_inline int connect_done(void *ring, __u64 user_data, __s32 res,
+					struct io_kiocb *req)
+{
+	struct ag_ukey k = {.ctx = (__u64)ring, .user_data = user_data};
+	struct ag_rec *st;
+
+	st = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (st) {
+		connect_done_one(st, res, req);
+		upend_forget(&ag_upend_s, &k);
+	}
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+{
+	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
+		return 0;
+	return connect_done(ring, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res), req);
+}
+
+/* A completion that did not fit the completion queue (it is posted later, untraced). */
+SEC("tp_btf/io_uring_cqe_overflow")
+int BPF_PROG(ag_connect_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
+{
+	if (!ag_upend_n)
+		return 0;
+	return connect_done(ring, user_data, res, NULL);
 }
 
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)

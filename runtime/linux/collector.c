@@ -479,6 +479,13 @@ static void file_arm(struct obj *ob)
 		if (!p || !bpf_program__autoload(p))
 			return;
 	}
+	/*
+	 * io_uring opens for writing mark writers too: without that program
+	 * (the verifier refused it; no io_uring on this kernel is fine), keep
+	 * every process a writer.
+	 */
+	if (was_rejected(ob, "ag_uring_submit"))
+		return;
 	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
 		return;
 	k->bss->ag_wfd_epoch = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;

@@ -91,6 +91,8 @@ static int uring_run(struct uring *u, const struct io_uring_sqe *s)
 	u->sq_array[idx] = idx;
 	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
 	if (u->setup & IORING_SETUP_SQPOLL) {
+		/* the tail store before the flags load (liburing's barrier: no lost wake-up) */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(u->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_NEED_WAKEUP)
 			flags |= IORING_ENTER_SQ_WAKEUP;
 		if (syscall(__NR_io_uring_enter, u->fd, 0, 1, flags | IORING_ENTER_GETEVENTS, NULL,
@@ -108,6 +110,21 @@ static int uring_run(struct uring *u, const struct io_uring_sqe *s)
 	res = u->cqes[head & *u->cq_mask].res;
 	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
 	return res;
+}
+
+/* Queue n copies of *s and submit them, waiting for nothing. Returns 0 or -errno. */
+static int uring_submit(struct uring *u, const struct io_uring_sqe *s, unsigned n)
+{
+	unsigned tail = *u->sq_tail, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned idx = (tail + i) & *u->sq_mask;
+
+		u->sqes[idx] = *s;
+		u->sq_array[idx] = idx;
+	}
+	__atomic_store_n(u->sq_tail, tail + n, __ATOMIC_RELEASE);
+	return syscall(__NR_io_uring_enter, u->fd, n, 0, 0, NULL, 0) < 0 ? -errno : 0;
 }
 
 static void uring_done(struct uring *u)
@@ -160,8 +177,11 @@ static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, in
  * to sgl-renamed-uring-TAG, hard link it as sgl-created-ulink-TAG (names
  * relative to the cwd), symlink sgl-created-usym-TAG, unlink
  * sgl-deleted-uring-TAG, unlink sgl-deleted-uskip-TAG with
- * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-usqpoll-TAG from an SQPOLL
- * ring (sqpoll=0 when the kernel refuses one).
+ * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-uovf-TAG into a full
+ * completion queue, unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
+ * (sqpoll=0 when the kernel refuses one). Before these, what must not be
+ * reported: an unlink of sgl-deleted-ufail-TAG, which does not exist, and
+ * an open(O_CREAT) of sgl-created-uexist-TAG, which does (renamed there).
  */
 int uring_files(const char *dir, const char *tag)
 {
@@ -176,12 +196,28 @@ int uring_files(const char *dir, const char *tag)
 		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
 		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
 	}
+	snprintf(a, sizeof(a), "sgl-deleted-ufail-%s", tag);
+	s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
+	if (uring_run(&u, &s) != -ENOENT)
+		return fail("io_uring unlinkat of a missing name");
+	snprintf(a, sizeof(a), "sgl-pre-uexist-%s", tag);
+	snprintf(b, sizeof(b), "sgl-created-uexist-%s", tag);
+	if (touch(a) < 0 || rename(a, b) < 0)
+		return fail("prepare the existing file");
+	s = sqe_path(IORING_OP_OPENAT, dfd, b, 0600, NULL);
+	s.open_flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	fd = uring_run(&u, &s);
+	if (fd < 0 || close(fd) < 0)
+		return errno = fd < 0 ? -fd : errno,
+		       fail("io_uring openat O_CREAT of an existing file");
 	snprintf(a, sizeof(a), "sgl-created-uring-%s", tag);
 	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0600, NULL);
 	s.open_flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
 	fd = uring_run(&u, &s);
-	if (fd < 0 || write(fd, "x", 1) != 1)
+	if (fd < 0)
 		return errno = -fd, fail("io_uring openat O_CREAT");
+	if (write(fd, "x", 1) != 1)
+		return fail("write");
 	memset(&s, 0, sizeof(s));
 	s.opcode = IORING_OP_CLOSE;
 	s.fd = fd;
@@ -193,8 +229,10 @@ int uring_files(const char *dir, const char *tag)
 	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
 	s.open_flags = O_WRONLY | O_CLOEXEC;
 	fd = uring_run(&u, &s);
-	if (fd < 0 || write(fd, "changed", 7) != 7)
+	if (fd < 0)
 		return errno = -fd, fail("io_uring openat O_WRONLY");
+	if (write(fd, "changed", 7) != 7)
+		return fail("write");
 	memset(&s, 0, sizeof(s));
 	s.opcode = IORING_OP_CLOSE;
 	s.fd = fd;
@@ -224,6 +262,18 @@ int uring_files(const char *dir, const char *tag)
 	s.flags = IOSQE_CQE_SKIP_SUCCESS;
 	if (touch(a) < 0 || (errno = -uring_run(&u, &s)) || wait_gone(a) < 0)
 		return fail("io_uring unlinkat, no completion");
+	/* 16 no-ops fill the completion queue (twice the 8 entries): the unlink's overflows */
+	if (uring_init(&q, 0) < 0)
+		return fail("io_uring_setup");
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_NOP;
+	if ((errno = -uring_submit(&q, &s, 8)) || (errno = -uring_submit(&q, &s, 8)))
+		return fail("io_uring no-ops");
+	snprintf(a, sizeof(a), "sgl-deleted-uovf-%s", tag);
+	s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
+	if (touch(a) < 0 || (errno = -uring_submit(&q, &s, 1)) || wait_gone(a) < 0)
+		return fail("io_uring unlinkat into a full completion queue");
+	uring_done(&q);
 	snprintf(a, sizeof(a), "sgl-deleted-usqpoll-%s", tag);
 	if (touch(a) < 0)
 		return fail("prepare the SQPOLL unlink");
@@ -243,13 +293,17 @@ int uring_files(const char *dir, const char *tag)
 	return 0;
 }
 
-/* A TCP connect request to 127.0.0.1:PORT (our own listener), accepted. */
+/*
+ * TCP connect requests to 127.0.0.1:PORT (our own listener), accepted: one
+ * on an fd, one on a registered (fixed) file.
+ */
 int uring_connect(int port)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in peer;
 	struct io_uring_sqe s;
-	socklen_t sl = sizeof(sa);
-	int l, c, a, one = 1;
+	socklen_t sl;
+	int l, c[2], a, one = 1, sport[2], k;
 	struct uring u;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -257,26 +311,38 @@ int uring_connect(int port)
 	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 4) < 0)
 		return fail("listen");
-	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c < 0)
-		return fail("socket");
 	if (uring_init(&u, 0) < 0) {
 		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
 		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
 	}
-	memset(&s, 0, sizeof(s));
-	s.opcode = IORING_OP_CONNECT;
-	s.fd = c;
-	s.addr = (unsigned long)&sa;
-	s.off = sizeof(sa);
-	if ((errno = -uring_run(&u, &s)))
-		return fail("io_uring connect");
-	a = accept(l, (struct sockaddr *)&sa, &sl);
-	if (a < 0)
-		return fail("accept");
-	printf("ok pid=%d sport=%d\n", getpid(), ntohs(sa.sin_port));
-	close(a);
-	close(c);
+	for (k = 0; k < 2; k++) {
+		c[k] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c[k] < 0)
+			return fail("socket");
+		memset(&s, 0, sizeof(s));
+		s.opcode = IORING_OP_CONNECT;
+		s.fd = c[k];
+		s.addr = (unsigned long)&sa;
+		s.off = sizeof(sa);
+		if (k == 1) {
+			if (syscall(__NR_io_uring_register, u.fd, IORING_REGISTER_FILES, &c[k], 1) <
+			    0)
+				return fail("io_uring_register files");
+			s.fd = 0;
+			s.flags = IOSQE_FIXED_FILE;
+		}
+		if ((errno = -uring_run(&u, &s)))
+			return fail(k ? "io_uring connect, fixed file" : "io_uring connect");
+		sl = sizeof(peer);
+		a = accept(l, (struct sockaddr *)&peer, &sl);
+		if (a < 0)
+			return fail("accept");
+		sport[k] = ntohs(peer.sin_port);
+		close(a);
+	}
+	printf("ok pid=%d sport=%d sport_fixed=%d\n", getpid(), sport[0], sport[1]);
+	close(c[0]);
+	close(c[1]);
 	close(l);
 	uring_done(&u);
 	return 0;

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * io_uring requests (file.bpf.c, net.bpf.c). A request passes no syscall
+ * tracepoint: the kernel runs it in the io_uring_enter() that submitted
+ * it, in an io-wq worker or in the SQPOLL thread, all threads of the
+ * submitting process. Its record is made when it is submitted (tracepoint
+ * io_uring_submit_req, after its prep copied its names into the kernel)
+ * and kept, by ring and user_data, until its completion says whether it
+ * succeeded: io_uring_complete, or io_uring_cqe_overflow when the
+ * completion queue is full. A failed request is then dropped, as a failed
+ * syscall is.
+ *
+ * No request goes unreported for want of a completion: a record is sent
+ * unchecked at once when its completion will not be seen (the request
+ * asked for none on success, IOSQE_CQE_SKIP_SUCCESS) or cannot be kept
+ * (the pending maps are full: they are plain hash maps, which never evict
+ * silently), and a pending record is sent unchecked when another request
+ * with the same ring and user_data replaces it.
+ */
+#ifndef AG_BPF_URING_BPF_H
+#define AG_BPF_URING_BPF_H
+
+#include "common.bpf.h"
+#include "stash.bpf.h"
+
+#define AG_REQ_F_FIXED_FILE 1ull  /* REQ_F_FIXED_FILE: IOSQE_FIXED_FILE's bit */
+#define AG_REQ_F_CQE_SKIP   64ull /* REQ_F_CQE_SKIP: IOSQE_CQE_SKIP_SUCCESS's bit */
+
+#define AG_UPEND_SMALL_MAX 1024
+#define AG_UPEND_FULL_MAX  16
+
+struct ag_ukey {
+	__u64 ctx; /* struct io_ring_ctx * */
+	__u64 user_data;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, AG_UPEND_SMALL_MAX);
+	__type(key, struct ag_ukey);
+	__type(value, struct ag_stash_small);
+} ag_upend_s SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, AG_UPEND_FULL_MAX);
+	__type(key, struct ag_ukey);
+	__type(value, struct ag_rec);
+} ag_upend_l SEC(".maps");
+
+/* Records pending in this object's maps: completions look only when some are. */
+__u64 ag_upend_n = 0;
+
+/* Forget the record of key k in map (its completion came). */
+static __always_inline void upend_forget(void *map, struct ag_ukey *k)
+{
+	if (!bpf_map_delete_elem(map, k))
+		__sync_fetch_and_sub(&ag_upend_n, 1);
+}
+
+/* Send pending record r of key k unchecked (cap: its map's string room) and forget it. */
+static __always_inline void upend_flush(void *map, struct ag_ukey *k, struct ag_rec *r, __u32 cap)
+{
+	ag_emit_cap(r, r->h.size - AG_REC_FIXED, cap);
+	upend_forget(map, k);
+}
+
+/* Keep r (datalen bytes of strings) until request req completes, or send it now. */
+static __always_inline void upend_put(struct io_kiocb *req, struct ag_rec *r, __u32 datalen)
+{
+	struct ag_ukey k = {.ctx = (__u64)BPF_CORE_READ(req, ctx),
+			    .user_data = BPF_CORE_READ(req, cqe.user_data)};
+	struct ag_rec *old;
+	long err;
+
+	if (BPF_CORE_READ(req, flags) & AG_REQ_F_CQE_SKIP) {
+		ag_emit(r, datalen);
+		return;
+	}
+	old = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (old)
+		upend_flush(&ag_upend_s, &k, old, AG_STASH_SMALL);
+	old = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (old)
+		upend_flush(&ag_upend_l, &k, old, AG_REC_DATA);
+	r->h.size = AG_REC_FIXED + datalen;
+	if (datalen <= AG_STASH_SMALL)
+		err = bpf_map_update_elem(&ag_upend_s, &k, r, BPF_NOEXIST);
+	else
+		err = bpf_map_update_elem(&ag_upend_l, &k, r, BPF_NOEXIST);
+	if (err) {
+		stat_inc(AG_STAT_PENDING_FULL);
+		ag_emit(r, datalen);
+		return;
+	}
+	__sync_fetch_and_add(&ag_upend_n, 1);
+}
+
+#endif /* AG_BPF_URING_BPF_H */
