@@ -18,17 +18,59 @@
  */
 #define AG_O_TMPFILE_BIT 020000000 /* __O_TMPFILE: an open that makes no name */
 
-/* The record of request req with its names (path_record), kept until it completes. */
-static __always_inline int uring_names(struct io_kiocb *req, __u16 type, __u32 u0, __u32 u1,
-				       __u32 u2, __u64 src, long sdfd, __u64 dst, long ddfd,
-				       __u64 how)
+/*
+ * The record of request req with its names (path_record), kept until it
+ * completes (again: made anew, replacing the one kept).
+ */
+static __always_inline int uring_names(struct io_kiocb *req, bool again, __u16 type, __u32 u0,
+				       __u32 u1, __u32 u2, __u64 src, long sdfd, __u64 dst,
+				       long ddfd, __u64 how)
 {
 	struct ag_scratch *s = ag_scratch();
 
 	if (!s)
 		return 0;
-	upend_put(req, &s->rec,
-		  path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL));
+	upend_put(s, req, path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL),
+		  again);
+	return 0;
+}
+
+/*
+ * The record of a request naming files (unlink, rename, link, symlink),
+ * with its names and their base directories as they are now.
+ */
+static __always_inline int uring_path_req(struct io_kiocb *req, __u8 op, bool again)
+{
+	void *cmd = ag_uring_cmd(req);
+	struct io_rename *rn = cmd;
+	struct io_unlink *un = cmd;
+	struct io_link *ln = cmd;
+	int flags;
+
+	switch (op) {
+	case IORING_OP_UNLINKAT:
+		flags = BPF_CORE_READ(un, flags);
+		return uring_names(req, again, AG_REC_FILE_DELETE, (__u32)BPF_CORE_READ(un, dfd),
+				   (__u32)flags, 0, (__u64)BPF_CORE_READ(un, filename, name),
+				   BPF_CORE_READ(un, dfd), 0, 0, 0);
+	case IORING_OP_RENAMEAT:
+		return uring_names(
+			req, again, AG_REC_FILE_RENAME, 0, (__u32)BPF_CORE_READ(rn, flags), 0,
+			(__u64)BPF_CORE_READ(rn, oldpath, name), BPF_CORE_READ(rn, old_dfd),
+			(__u64)BPF_CORE_READ(rn, newpath, name), BPF_CORE_READ(rn, new_dfd), 0);
+	case IORING_OP_LINKAT:
+		flags = BPF_CORE_READ(ln, flags);
+		return uring_names(
+			req, again, AG_REC_FILE_LINK, AG_LINK_HARD, (__u32)flags, 0,
+			(__u64)BPF_CORE_READ(ln, oldpath, name), BPF_CORE_READ(ln, old_dfd),
+			(__u64)BPF_CORE_READ(ln, newpath, name), BPF_CORE_READ(ln, new_dfd),
+			(flags & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
+	case IORING_OP_SYMLINKAT:
+		return uring_names(req, again, AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0,
+				   (__u64)BPF_CORE_READ(ln, oldpath, name), 0,
+				   (__u64)BPF_CORE_READ(ln, newpath, name),
+				   BPF_CORE_READ(ln, new_dfd), PS_NOBASE0);
+	}
 	return 0;
 }
 
@@ -49,20 +91,15 @@ static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 		s, AG_REC_FILE_LINK, AG_LINK_OPEN, (__u32)flags, (__u32)BPF_CORE_READ(o, how.mode),
 		0, 0, (__u64)BPF_CORE_READ(o, filename, name), BPF_CORE_READ(o, dfd), PS_KERNEL);
 	s->rec.u.link.slot = BPF_CORE_READ(o, file_slot);
-	upend_put(req, &s->rec, datalen);
+	upend_put(s, req, datalen, false);
 	return 0;
 }
 
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 {
-	void *cmd = ag_uring_cmd(req);
-	struct io_rename *rn = cmd;
-	struct io_unlink *un = cmd;
-	struct io_close *cl = cmd;
-	struct io_link *ln = cmd;
+	struct io_close *cl = ag_uring_cmd(req);
 	__u8 op = BPF_CORE_READ(req, opcode);
-	int flags;
 
 	switch (op) {
 	case IORING_OP_OPENAT:
@@ -81,29 +118,7 @@ int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 	switch (op) {
 	case IORING_OP_OPENAT:
 	case IORING_OP_OPENAT2:
-		return uring_open(req, cmd);
-	case IORING_OP_UNLINKAT:
-		flags = BPF_CORE_READ(un, flags);
-		return uring_names(req, AG_REC_FILE_DELETE, (__u32)BPF_CORE_READ(un, dfd),
-				   (__u32)flags, 0, (__u64)BPF_CORE_READ(un, filename, name),
-				   BPF_CORE_READ(un, dfd), 0, 0, 0);
-	case IORING_OP_RENAMEAT:
-		return uring_names(
-			req, AG_REC_FILE_RENAME, 0, (__u32)BPF_CORE_READ(rn, flags), 0,
-			(__u64)BPF_CORE_READ(rn, oldpath, name), BPF_CORE_READ(rn, old_dfd),
-			(__u64)BPF_CORE_READ(rn, newpath, name), BPF_CORE_READ(rn, new_dfd), 0);
-	case IORING_OP_LINKAT:
-		flags = BPF_CORE_READ(ln, flags);
-		return uring_names(
-			req, AG_REC_FILE_LINK, AG_LINK_HARD, (__u32)flags, 0,
-			(__u64)BPF_CORE_READ(ln, oldpath, name), BPF_CORE_READ(ln, old_dfd),
-			(__u64)BPF_CORE_READ(ln, newpath, name), BPF_CORE_READ(ln, new_dfd),
-			(flags & AG_AT_EMPTY_PATH) ? PS_EMPTY0 : 0);
-	case IORING_OP_SYMLINKAT:
-		return uring_names(req, AG_REC_FILE_LINK, AG_LINK_SYMBOLIC, 0, 0,
-				   (__u64)BPF_CORE_READ(ln, oldpath, name), 0,
-				   (__u64)BPF_CORE_READ(ln, newpath, name),
-				   BPF_CORE_READ(ln, new_dfd), PS_NOBASE0);
+		return uring_open(req, ag_uring_cmd(req));
 	case IORING_OP_CLOSE:
 		/* a direct descriptor (file_slot) is not in the fd table: not seen */
 		if (BPF_CORE_READ(cl, file_slot) ||
@@ -111,7 +126,38 @@ int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 			return 0;
 		return fd_closed(BPF_CORE_READ(cl, fd));
 	}
-	return 0;
+	return uring_path_req(req, op, false);
+}
+
+/*
+ * A request handed to an io-wq worker, which unlink, rename and link
+ * requests always are, now (a request linked behind another, a read that
+ * waits say, only when that one is done): the base directories of its
+ * names are read again, as the dirfd or the cwd may name another
+ * directory by now than when it was submitted.
+ */
+SEC("tp_btf/io_uring_queue_async_work")
+int BPF_PROG(ag_uring_queue, struct io_kiocb *req, int rw)
+{
+	struct ag_upend_small *ks;
+	struct ag_upend_full *kl;
+	struct ag_ukey k;
+	__u8 op;
+
+	if (!ag_upend_n)
+		return 0;
+	op = BPF_CORE_READ(req, opcode);
+	if (op != IORING_OP_UNLINKAT && op != IORING_OP_RENAMEAT && op != IORING_OP_LINKAT &&
+	    op != IORING_OP_SYMLINKAT)
+		return 0;
+	k.ctx = (__u64)BPF_CORE_READ(req, ctx);
+	k.user_data = BPF_CORE_READ(req, cqe.user_data);
+	/* only this request's record, still kept (one sent unchecked at submit stays sent) */
+	ks = bpf_map_lookup_elem(&ag_upend_s, &k);
+	kl = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (!(ks && ks->req == (__u64)req) && !(kl && kl->req == (__u64)req))
+		return 0;
+	return uring_path_req(req, op, true);
 }
 
 /*
@@ -154,32 +200,40 @@ static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 
 	ag_emit(r, off);
 }
 
-/* Pending record st (cap: its map's string room) completed with res. */
-static __always_inline void uring_done_one(struct ag_rec *st, __u32 cap, __s32 res)
+/*
+ * Pending record st (cap: its map's string room) completed with res; req:
+ * the request, or 0 for an overflowed completion, which tells no request:
+ * st is then sent whatever the result.
+ */
+static __always_inline void uring_done_one(struct ag_rec *st, __u32 cap, __s32 res, __u64 req)
 {
-	if (res < 0)
+	if (res < 0 && req)
 		return;
-	if (st->h.type == AG_REC_FILE_LINK && st->u.link.kind == AG_LINK_OPEN)
+	if (res >= 0 && st->h.type == AG_REC_FILE_LINK && st->u.link.kind == AG_LINK_OPEN)
 		uring_open_done(st, cap, res);
 	else
 		ag_emit_cap(st, st->h.size - AG_REC_FIXED, cap);
 }
 
-/* The request of (ctx, user_data) completed with res: send its record if it succeeded. */
-static __always_inline int uring_done(void *ctx, __u64 user_data, __s32 res)
+/*
+ * Request req (0: unknown, an overflow) of (ctx, user_data) completed with
+ * res: send the record kept for it if it succeeded.
+ */
+static __always_inline int uring_done(void *ctx, __u64 user_data, __s32 res, __u64 req)
 {
 	struct ag_ukey k = {.ctx = (__u64)ctx, .user_data = user_data};
-	struct ag_rec *st;
+	struct ag_upend_small *ps;
+	struct ag_upend_full *pl;
 
-	st = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (st) {
-		uring_done_one(st, AG_STASH_SMALL, res);
+	ps = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (ps && (!req || ps->req == req)) {
+		uring_done_one((struct ag_rec *)&ps->r, AG_STASH_SMALL, res, req);
 		upend_forget(&ag_upend_s, &k);
 		return 0;
 	}
-	st = bpf_map_lookup_elem(&ag_upend_l, &k);
-	if (st) {
-		uring_done_one(st, AG_REC_DATA, res);
+	pl = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (pl && (!req || pl->req == req)) {
+		uring_done_one(&pl->r, AG_REC_DATA, res, req);
 		upend_forget(&ag_upend_l, &k);
 	}
 	return 0;
@@ -190,7 +244,7 @@ int BPF_PROG(ag_uring_complete, struct io_ring_ctx *ring, void *req, struct io_u
 {
 	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
 		return 0;
-	return uring_done(ring, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res));
+	return uring_done(ring, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res), (__u64)req);
 }
 
 /* A completion that did not fit the completion queue (it is posted later, untraced). */
@@ -199,7 +253,7 @@ int BPF_PROG(ag_uring_overflow, void *ring, __u64 user_data, __s32 res, __u32 cf
 {
 	if (!ag_upend_n)
 		return 0;
-	return uring_done(ring, user_data, res);
+	return uring_done(ring, user_data, res, 0);
 }
 
 #endif /* AG_BPF_FILE_URING_BPF_H */

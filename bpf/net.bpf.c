@@ -225,13 +225,14 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 		__builtin_memcpy(r->u.net.daddr, &sin6->sin6_addr, 16);
 	}
 	r->u.net.ret = -AG_EINPROGRESS;
-	upend_put(req, r, 0);
+	upend_put(s, req, 0, false);
 	return 0;
 }
 
 /*
- * Pending connect st completed with res; req: the request (NULL for an
- * overflowed completion), whose file is the socket, connected now.
+ * Pending connect st completed with res; req: the request, whose file is
+ * the socket, connected now, or NULL for an overflowed completion, which
+ * tells no request (st is then sent whatever the result).
  */
 static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struct io_kiocb *req)
 {
@@ -241,7 +242,7 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 	struct ag_rec *r;
 	struct file *f;
 
-	if (res < 0 || !s)
+	if ((res < 0 && req) || !s)
 		return;
 	f = req ? BPF_CORE_READ(req, file) : NULL;
 	if (f && (BPF_CORE_READ(f, f_inode, i_mode) & AG_S_IFMT) == AG_S_IFSOCK) {
@@ -262,11 +263,11 @@ static __always_inline int connect_done(void *ring, __u64 user_data, __s32 res,
 					struct io_kiocb *req)
 {
 	struct ag_ukey k = {.ctx = (__u64)ring, .user_data = user_data};
-	struct ag_rec *st;
+	struct ag_upend_small *p;
 
-	st = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (st) {
-		connect_done_one(st, res, req);
+	p = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (p && (!req || p->req == (__u64)req)) {
+		connect_done_one((struct ag_rec *)&p->r, res, req);
 		upend_forget(&ag_upend_s, &k);
 	}
 	return 0;

@@ -10,6 +10,11 @@
  * completion queue is full. A failed request is then dropped, as a failed
  * syscall is.
  *
+ * user_data is the submitter's to choose, so a record is kept with its
+ * request's address, and a completion of another request with the same
+ * user_data leaves it alone. An overflowed completion gives no request:
+ * it sends the record whatever its result.
+ *
  * No request goes unreported for want of a completion: a record is sent
  * unchecked at once when its completion will not be seen (the request
  * asked for none on success, IOSQE_CQE_SKIP_SUCCESS) or cannot be kept
@@ -34,18 +39,29 @@ struct ag_ukey {
 	__u64 user_data;
 };
 
+/* A kept record and its request (the front of struct ag_scratch: req, rec). */
+struct ag_upend_small {
+	__u64 req;
+	struct ag_stash_small r;
+};
+
+struct ag_upend_full {
+	__u64 req;
+	struct ag_rec r;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, AG_UPEND_SMALL_MAX);
 	__type(key, struct ag_ukey);
-	__type(value, struct ag_stash_small);
+	__type(value, struct ag_upend_small);
 } ag_upend_s SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, AG_UPEND_FULL_MAX);
 	__type(key, struct ag_ukey);
-	__type(value, struct ag_rec);
+	__type(value, struct ag_upend_full);
 } ag_upend_l SEC(".maps");
 
 /* Records pending in this object's maps: completions look only when some are. */
@@ -65,29 +81,41 @@ static __always_inline void upend_flush(void *map, struct ag_ukey *k, struct ag_
 	upend_forget(map, k);
 }
 
-/* Keep r (datalen bytes of strings) until request req completes, or send it now. */
-static __always_inline void upend_put(struct io_kiocb *req, struct ag_rec *r, __u32 datalen)
+/*
+ * Keep s->rec (datalen bytes of strings) until request req completes, or
+ * send it now. again: the record of req made anew
+ * (io_uring_queue_async_work), which replaces the one kept.
+ */
+static __always_inline void upend_put(struct ag_scratch *s, struct io_kiocb *req, __u32 datalen,
+				      bool again)
 {
 	struct ag_ukey k = {.ctx = (__u64)BPF_CORE_READ(req, ctx),
 			    .user_data = BPF_CORE_READ(req, cqe.user_data)};
-	struct ag_rec *old;
+	struct ag_rec *r = &s->rec;
+	struct ag_upend_small *os;
+	struct ag_upend_full *ol;
 	long err;
 
 	if (BPF_CORE_READ(req, flags) & AG_REQ_F_CQE_SKIP) {
 		ag_emit(r, datalen);
 		return;
 	}
-	old = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (old)
-		upend_flush(&ag_upend_s, &k, old, AG_STASH_SMALL);
-	old = bpf_map_lookup_elem(&ag_upend_l, &k);
-	if (old)
-		upend_flush(&ag_upend_l, &k, old, AG_REC_DATA);
+	os = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (os && again)
+		upend_forget(&ag_upend_s, &k);
+	else if (os)
+		upend_flush(&ag_upend_s, &k, (struct ag_rec *)&os->r, AG_STASH_SMALL);
+	ol = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (ol && again)
+		upend_forget(&ag_upend_l, &k);
+	else if (ol)
+		upend_flush(&ag_upend_l, &k, &ol->r, AG_REC_DATA);
 	r->h.size = AG_REC_FIXED + datalen;
+	s->req = (__u64)req;
 	if (datalen <= AG_STASH_SMALL)
-		err = bpf_map_update_elem(&ag_upend_s, &k, r, BPF_NOEXIST);
+		err = bpf_map_update_elem(&ag_upend_s, &k, s, BPF_NOEXIST);
 	else
-		err = bpf_map_update_elem(&ag_upend_l, &k, r, BPF_NOEXIST);
+		err = bpf_map_update_elem(&ag_upend_l, &k, s, BPF_NOEXIST);
 	if (err) {
 		stat_inc(AG_STAT_PENDING_FULL);
 		ag_emit(r, datalen);

@@ -112,7 +112,7 @@ static int uring_run(struct uring *u, const struct io_uring_sqe *s)
 	return res;
 }
 
-/* Queue n copies of *s and submit them, waiting for nothing. Returns 0 or -errno. */
+/* Queue s[0 .. n) and submit them, waiting for nothing. Returns 0 or -errno. */
 static int uring_submit(struct uring *u, const struct io_uring_sqe *s, unsigned n)
 {
 	unsigned tail = *u->sq_tail, i;
@@ -120,7 +120,7 @@ static int uring_submit(struct uring *u, const struct io_uring_sqe *s, unsigned 
 	for (i = 0; i < n; i++) {
 		unsigned idx = (tail + i) & *u->sq_mask;
 
-		u->sqes[idx] = *s;
+		u->sqes[idx] = s[i];
 		u->sq_array[idx] = idx;
 	}
 	__atomic_store_n(u->sq_tail, tail + n, __ATOMIC_RELEASE);
@@ -178,17 +178,19 @@ static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, in
  * relative to the cwd), symlink sgl-created-usym-TAG, unlink
  * sgl-deleted-uring-TAG, unlink sgl-deleted-uskip-TAG with
  * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-uovf-TAG into a full
- * completion queue, unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
+ * completion queue, unlink sgl-deleted-uchain-TAG in chainB through a
+ * dirfd that named chainA when the request was submitted (linked behind a
+ * read), unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
  * (sqpoll=0 when the kernel refuses one). Before these, what must not be
  * reported: an unlink of sgl-deleted-ufail-TAG, which does not exist, and
  * an open(O_CREAT) of sgl-created-uexist-TAG, which does (renamed there).
  */
 int uring_files(const char *dir, const char *tag)
 {
-	char a[256], b[256], p[600];
-	struct io_uring_sqe s;
+	int dfd, fd, sqpoll = 1, pfd[2], da, db, i;
+	char a[256], b[256], p[600], byte;
+	struct io_uring_sqe s, chain[8];
 	struct uring u, q;
-	int dfd, fd, sqpoll = 1;
 
 	if (chdir(dir) < 0 || (dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("open DIR");
@@ -265,15 +267,42 @@ int uring_files(const char *dir, const char *tag)
 	/* 16 no-ops fill the completion queue (twice the 8 entries): the unlink's overflows */
 	if (uring_init(&q, 0) < 0)
 		return fail("io_uring_setup");
-	memset(&s, 0, sizeof(s));
-	s.opcode = IORING_OP_NOP;
-	if ((errno = -uring_submit(&q, &s, 8)) || (errno = -uring_submit(&q, &s, 8)))
+	memset(chain, 0, sizeof(chain));
+	for (i = 0; i < 8; i++)
+		chain[i].opcode = IORING_OP_NOP;
+	if ((errno = -uring_submit(&q, chain, 8)) || (errno = -uring_submit(&q, chain, 8)))
 		return fail("io_uring no-ops");
 	snprintf(a, sizeof(a), "sgl-deleted-uovf-%s", tag);
 	s = sqe_path(IORING_OP_UNLINKAT, dfd, a, 0, NULL);
 	if (touch(a) < 0 || (errno = -uring_submit(&q, &s, 1)) || wait_gone(a) < 0)
 		return fail("io_uring unlinkat into a full completion queue");
 	uring_done(&q);
+	/*
+	 * An unlink linked behind a read of a pipe, whose dirfd names chainA
+	 * when it is submitted and chainB (where the name is) when it runs.
+	 */
+	snprintf(a, sizeof(a), "sgl-deleted-uchain-%s", tag);
+	snprintf(p, sizeof(p), "chainB/%s", a);
+	if (mkdir("chainA", 0700) < 0 || mkdir("chainB", 0700) < 0 || touch(p) < 0 ||
+	    pipe2(pfd, O_CLOEXEC) < 0 ||
+	    (da = open("chainA", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (db = open("chainB", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || uring_init(&q, 0) < 0)
+		return fail("prepare the linked unlink");
+	memset(chain, 0, 2 * sizeof(chain[0]));
+	chain[0].opcode = IORING_OP_READ;
+	chain[0].fd = pfd[0];
+	chain[0].addr = (unsigned long)&byte;
+	chain[0].len = 1;
+	chain[0].flags = IOSQE_IO_LINK;
+	chain[1] = sqe_path(IORING_OP_UNLINKAT, da, a, 0, NULL);
+	if ((errno = -uring_submit(&q, chain, 2)) || dup2(db, da) < 0 ||
+	    write(pfd[1], "x", 1) != 1 || wait_gone(p) < 0)
+		return fail("io_uring unlinkat linked behind a read");
+	uring_done(&q);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(da);
+	close(db);
 	snprintf(a, sizeof(a), "sgl-deleted-usqpoll-%s", tag);
 	if (touch(a) < 0)
 		return fail("prepare the SQPOLL unlink");
