@@ -173,7 +173,8 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
  * kernels that copy it only at issue, the sockaddr in user memory, which
  * the kernel has yet to read: this is the submitting process or its
  * SQPOLL thread); at completion the socket's own tuple replaces it, local
- * port included. A registered (fixed) file is in no fd table: its record
+ * port included. A registered (fixed) file is in no fd table, and an fd
+ * that a linked socket request makes does not exist yet: such a record
  * has only the destination until the completion gives its socket.
  */
 static __always_inline bool ip_family(__u16 f)
@@ -201,12 +202,14 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 		return 0;
 	r = &s->rec;
 	ag_hdr(r, AG_REC_CONNECT);
+	/*
+	 * The socket: none yet for a registered file, or for an fd a request
+	 * linked before this one has yet to make (a socket request); then the
+	 * completion gives it.
+	 */
 	fixed = BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE;
-	if (!fixed) {
-		sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
-		if (!sk || !fill_tuple(r, sk))
-			return 0; /* not an IPv4/IPv6 socket */
-	}
+	if (!fixed && (sk = fd_sock(BPF_CORE_READ(req, cqe.fd))) && !fill_tuple(r, sk))
+		return 0; /* not an IPv4/IPv6 socket */
 	io = BPF_CORE_READ(req, async_data);
 	if (!io || BPF_CORE_READ_INTO(&ss, io, addr) || !ip_family(ss.ss_family) ||
 	    (sk && ss.ss_family != r->u.net.family)) {

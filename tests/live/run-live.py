@@ -609,7 +609,9 @@ def act_uring(tap, ag, tmp):
     pid = int(kv["pid"])
     for what, sport in (("network_connection: io_uring connect to 127.0.0.1", kv["sport"]),
                         ("network_connection: io_uring connect on a registered (fixed) file",
-                         kv["sport_fixed"])):
+                         kv["sport_fixed"]),
+                        ("network_connection: io_uring connect on the fd of a socket request "
+                         "linked before it", kv["sport_linked"])):
         a, lat = ag.wait_alert(lambda x: rule_is(rid(3))(x) and g(x, "process.pid") == pid and
                                g(x, "source.port") == int(sport), since=t0)
         check(tap, what, a, lat, {

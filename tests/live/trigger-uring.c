@@ -324,16 +324,18 @@ int uring_files(const char *dir, const char *tag)
 
 /*
  * TCP connect requests to 127.0.0.1:PORT (our own listener), accepted: one
- * on an fd, one on a registered (fixed) file.
+ * on an fd, one on a registered (fixed) file, one on the fd a socket
+ * request linked before it makes (so that it does not exist when the
+ * connect is submitted).
  */
 int uring_connect(int port)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int l, c = -1, a, one = 1, sport[3], k;
+	struct io_uring_sqe s[2];
 	struct sockaddr_in peer;
-	struct io_uring_sqe s;
-	socklen_t sl;
-	int l, c[2], a, one = 1, sport[2], k;
 	struct uring u;
+	socklen_t sl;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -344,34 +346,49 @@ int uring_connect(int port)
 		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
 		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
 	}
-	for (k = 0; k < 2; k++) {
-		c[k] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c[k] < 0)
-			return fail("socket");
-		memset(&s, 0, sizeof(s));
-		s.opcode = IORING_OP_CONNECT;
-		s.fd = c[k];
-		s.addr = (unsigned long)&sa;
-		s.off = sizeof(sa);
-		if (k == 1) {
-			if (syscall(__NR_io_uring_register, u.fd, IORING_REGISTER_FILES, &c[k], 1) <
-			    0)
-				return fail("io_uring_register files");
-			s.fd = 0;
-			s.flags = IOSQE_FIXED_FILE;
+	for (k = 0; k < 3; k++) {
+		memset(s, 0, sizeof(s));
+		s[1].opcode = IORING_OP_CONNECT;
+		s[1].addr = (unsigned long)&sa;
+		s[1].off = sizeof(sa);
+		if (k < 2) {
+			c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (c < 0)
+				return fail("socket");
+			s[1].fd = c;
 		}
-		if ((errno = -uring_run(&u, &s)))
-			return fail(k ? "io_uring connect, fixed file" : "io_uring connect");
+		if (k == 1) {
+			if (syscall(__NR_io_uring_register, u.fd, IORING_REGISTER_FILES, &c, 1) < 0)
+				return fail("io_uring_register files");
+			s[1].fd = 0;
+			s[1].flags = IOSQE_FIXED_FILE;
+		}
+		if (k < 2) {
+			if ((errno = -uring_run(&u, &s[1])))
+				return fail(k ? "io_uring connect, fixed file"
+					      : "io_uring connect");
+		} else {
+			/* the lowest free fd is the one the socket request will take */
+			if ((c = dup(0)) < 0 || close(c) < 0)
+				return fail("dup");
+			s[0].opcode = IORING_OP_SOCKET;
+			s[0].fd = AF_INET;
+			s[0].off = SOCK_STREAM;
+			s[0].flags = IOSQE_IO_LINK;
+			s[1].fd = c;
+			if ((errno = -uring_submit(&u, s, 2)))
+				return fail("io_uring socket + connect");
+		}
 		sl = sizeof(peer);
 		a = accept(l, (struct sockaddr *)&peer, &sl);
 		if (a < 0)
 			return fail("accept");
 		sport[k] = ntohs(peer.sin_port);
 		close(a);
+		close(c);
 	}
-	printf("ok pid=%d sport=%d sport_fixed=%d\n", getpid(), sport[0], sport[1]);
-	close(c[0]);
-	close(c[1]);
+	printf("ok pid=%d sport=%d sport_fixed=%d sport_linked=%d\n", getpid(), sport[0], sport[1],
+	       sport[2]);
 	close(l);
 	uring_done(&u);
 	return 0;
