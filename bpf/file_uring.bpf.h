@@ -74,6 +74,29 @@ static __always_inline int uring_path_req(struct io_kiocb *req, __u8 op, bool ag
 	return 0;
 }
 
+/*
+ * Close requests of an fd that did not exist when they were submitted: a
+ * request linked before them (an open) makes it. uring_open_done sends the
+ * file such an fd gets as a change when the open completes (its close is
+ * not seen: at completion the fd is gone, and then so is its file).
+ */
+struct ag_uclose_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ag_uclose_key);
+	__type(value, __u8);
+} ag_uclose SEC(".maps");
+
+/*
+ * An open request: kept when it may create or truncate (a create, if it
+ * does), or open for writing (a change, if its fd is already to be closed
+ * by a close request, see ag_uclose).
+ */
 static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 {
 	__u64 flags = BPF_CORE_READ(o, how.flags);
@@ -82,7 +105,8 @@ static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 
 	if (flags & (AG_O_WRONLY | AG_O_RDWR))
 		wfd_mark(bpf_get_current_task_btf()->group_leader);
-	if (!(flags & (AG_O_CREAT | AG_O_TRUNC)) || (flags & AG_O_TMPFILE_BIT))
+	if (!(flags & (AG_O_CREAT | AG_O_TRUNC | AG_O_WRONLY | AG_O_RDWR)) ||
+	    (flags & AG_O_TMPFILE_BIT))
 		return 0;
 	s = ag_scratch();
 	if (!s)
@@ -99,6 +123,8 @@ SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 {
 	struct io_close *cl = ag_uring_cmd(req);
+	struct ag_uclose_key ck;
+	__u8 one = 1;
 	__u8 op = BPF_CORE_READ(req, opcode);
 
 	switch (op) {
@@ -121,10 +147,17 @@ int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 		return uring_open(req, ag_uring_cmd(req));
 	case IORING_OP_CLOSE:
 		/* a direct descriptor (file_slot) is not in the fd table: not seen */
-		if (BPF_CORE_READ(cl, file_slot) ||
-		    !wfd_writer(bpf_get_current_task_btf()->group_leader))
+		if (BPF_CORE_READ(cl, file_slot))
 			return 0;
-		return fd_closed(BPF_CORE_READ(cl, fd));
+		ck.tgid = bpf_get_current_pid_tgid() >> 32;
+		ck.fd = BPF_CORE_READ(cl, fd);
+		if (!fd_file((struct task_struct *)bpf_get_current_task(), ck.fd)) {
+			bpf_map_update_elem(&ag_uclose, &ck, &one, BPF_ANY);
+			return 0;
+		}
+		if (!wfd_writer(bpf_get_current_task_btf()->group_leader))
+			return 0;
+		return fd_closed(ck.fd);
 	}
 	return uring_path_req(req, op, false);
 }
@@ -176,14 +209,22 @@ static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 
 	if (!st->u.link.slot && (bpf_get_current_pid_tgid() >> 32) == st->h.tgid)
 		f = fd_file(t, res);
 	if (!f) {
-		ag_emit_cap(st, st->h.size - AG_REC_FIXED, cap);
+		upend_emit(st, st->h.size - AG_REC_FIXED, cap);
 		return;
 	}
 	mode = BPF_CORE_READ(f, f_inode, i_mode);
 	fmode = BPF_CORE_READ(f, f_mode);
-	if ((mode & AG_S_IFMT) != AG_S_IFREG ||
-	    (!(fmode & AG_FMODE_CREATED) && !(st->u.link.flags & AG_O_TRUNC)))
+	if ((mode & AG_S_IFMT) != AG_S_IFREG)
 		return;
+	if (!(fmode & AG_FMODE_CREATED) && !(st->u.link.flags & AG_O_TRUNC)) {
+		struct ag_uclose_key ck = {.tgid = st->h.tgid, .fd = res};
+
+		if (is_wfile(fmode, mode) && bpf_map_lookup_elem(&ag_uclose, &ck)) {
+			bpf_map_delete_elem(&ag_uclose, &ck);
+			change_send(f, mode, fmode);
+		}
+		return;
+	}
 	s = ag_scratch();
 	if (!s)
 		return;
@@ -212,7 +253,7 @@ static __always_inline void uring_done_one(struct ag_rec *st, __u32 cap, __s32 r
 	if (res >= 0 && st->h.type == AG_REC_FILE_LINK && st->u.link.kind == AG_LINK_OPEN)
 		uring_open_done(st, cap, res);
 	else
-		ag_emit_cap(st, st->h.size - AG_REC_FIXED, cap);
+		upend_emit(st, st->h.size - AG_REC_FIXED, cap);
 }
 
 /*

@@ -67,6 +67,20 @@ struct {
 /* Records pending in this object's maps: completions look only when some are. */
 __u64 ag_upend_n = 0;
 
+/*
+ * Send record r unchecked (cap: the string room of the memory it is in):
+ * all but an io_uring open for writing that neither creates nor truncates,
+ * kept only to catch a close of its fd (file_uring.bpf.h), which is no
+ * event of its own.
+ */
+static __always_inline void upend_emit(struct ag_rec *r, __u32 datalen, __u32 cap)
+{
+	if (r->h.type == AG_REC_FILE_LINK && r->u.link.kind == AG_LINK_OPEN &&
+	    !(r->u.link.flags & (AG_O_CREAT | AG_O_TRUNC)))
+		return;
+	ag_emit_cap(r, datalen, cap);
+}
+
 /* Forget the record of key k in map (its completion came). */
 static __always_inline void upend_forget(void *map, struct ag_ukey *k)
 {
@@ -77,7 +91,7 @@ static __always_inline void upend_forget(void *map, struct ag_ukey *k)
 /* Send pending record r of key k unchecked (cap: its map's string room) and forget it. */
 static __always_inline void upend_flush(void *map, struct ag_ukey *k, struct ag_rec *r, __u32 cap)
 {
-	ag_emit_cap(r, r->h.size - AG_REC_FIXED, cap);
+	upend_emit(r, r->h.size - AG_REC_FIXED, cap);
 	upend_forget(map, k);
 }
 
@@ -97,7 +111,7 @@ static __always_inline void upend_put(struct ag_scratch *s, struct io_kiocb *req
 	long err;
 
 	if (BPF_CORE_READ(req, flags) & AG_REQ_F_CQE_SKIP) {
-		ag_emit(r, datalen);
+		upend_emit(r, datalen, AG_REC_DATA);
 		return;
 	}
 	os = bpf_map_lookup_elem(&ag_upend_s, &k);
@@ -118,7 +132,7 @@ static __always_inline void upend_put(struct ag_scratch *s, struct io_kiocb *req
 		err = bpf_map_update_elem(&ag_upend_l, &k, s, BPF_NOEXIST);
 	if (err) {
 		stat_inc(AG_STAT_PENDING_FULL);
-		ag_emit(r, datalen);
+		upend_emit(r, datalen, AG_REC_DATA);
 		return;
 	}
 	__sync_fetch_and_add(&ag_upend_n, 1);

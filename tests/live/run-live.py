@@ -560,7 +560,7 @@ def act_uring(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("uring", d, tag)
     if "_skip" in kv:
-        tap.skip("io_uring file requests (12 subtests)", kv["_skip"])
+        tap.skip("io_uring file requests (13 subtests)", kv["_skip"])
         return
     pid, real = int(kv["pid"]), os.path.realpath(d)
     cases = [
@@ -579,7 +579,9 @@ def act_uring(tap, ag, tmp):
         (11, "file_delete: io_uring unlinkat whose completion overflows the queue",
          "sgl-deleted-uovf-%s" % tag, {}),
         (11, "file_delete: io_uring unlinkat linked behind a read, its dirfd changed meanwhile",
-         "chainB/sgl-deleted-uchain-%s" % tag, {})]
+         "chainB/sgl-deleted-uchain-%s" % tag, {}),
+        (9, "file_change: io_uring open, write and close linked (the close's fd not there yet)",
+         "sgl-changed-ulinked-%s" % tag, {})]
     if kv["sqpoll"] == "1":
         cases.append((11, "file_delete: io_uring unlinkat from an SQPOLL ring",
                       "sgl-deleted-usqpoll-%s" % tag, {}))

@@ -180,7 +180,8 @@ static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, in
  * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-uovf-TAG into a full
  * completion queue, unlink sgl-deleted-uchain-TAG in chainB through a
  * dirfd that named chainA when the request was submitted (linked behind a
- * read), unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
+ * read), change sgl-changed-ulinked-TAG by linked open, write and close
+ * requests, unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
  * (sqpoll=0 when the kernel refuses one). Before these, what must not be
  * reported: an unlink of sgl-deleted-ufail-TAG, which does not exist, and
  * an open(O_CREAT) of sgl-created-uexist-TAG, which does (renamed there).
@@ -303,6 +304,33 @@ int uring_files(const char *dir, const char *tag)
 	close(pfd[1]);
 	close(da);
 	close(db);
+	/*
+	 * An existing file opened for writing, written and closed by three
+	 * linked requests: the write and the close name the fd the open will
+	 * get (the lowest free one), which does not exist when they are submitted.
+	 */
+	snprintf(a, sizeof(a), "sgl-changed-ulinked-%s", tag);
+	if (touch(a) < 0 || uring_init(&q, 0) < 0 || (fd = dup(0)) < 0 || close(fd) < 0)
+		return fail("prepare the linked open, write, close");
+	memset(chain, 0, 3 * sizeof(chain[0]));
+	chain[0] = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
+	chain[0].open_flags = O_WRONLY | O_CLOEXEC;
+	chain[0].flags = IOSQE_IO_LINK;
+	chain[1].opcode = IORING_OP_WRITE;
+	chain[1].fd = fd;
+	chain[1].addr = (unsigned long)"linked";
+	chain[1].len = 6;
+	chain[1].flags = IOSQE_IO_LINK;
+	chain[2].opcode = IORING_OP_CLOSE;
+	chain[2].fd = fd;
+	if ((errno = -uring_submit(&q, chain, 3)) ||
+	    syscall(__NR_io_uring_enter, q.fd, 0, 3, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return fail("io_uring open, write, close linked");
+	for (i = 0; i < 3; i++)
+		if (q.cqes[(*q.cq_head + i) & *q.cq_mask].res < 0)
+			return errno = -q.cqes[(*q.cq_head + i) & *q.cq_mask].res,
+			       fail("io_uring open, write, close linked");
+	uring_done(&q);
 	snprintf(a, sizeof(a), "sgl-deleted-usqpoll-%s", tag);
 	if (touch(a) < 0)
 		return fail("prepare the SQPOLL unlink");
