@@ -69,7 +69,6 @@ struct {
 #define AG_PBUF 4096
 
 struct ag_scratch {
-	__u64 req; /* an io_uring request, kept with rec while it runs (uring.bpf.h) */
 	struct ag_rec rec;
 	char pbuf[2 * AG_PBUF];
 };

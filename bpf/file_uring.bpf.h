@@ -14,7 +14,10 @@
  * descriptor, an fd closed meanwhile, a record sent unchecked) is sent as
  * its name (AG_LINK_OPEN). An open for writing marks the process a
  * writer, and a close request of a written file is a change, sent when
- * submitted (at completion the fd is gone).
+ * submitted (at completion the fd is gone); an open for writing whose new
+ * fd a close request linked after it closes (so the fd did not exist when
+ * that close was submitted, or named another file) sends its file as the
+ * change at its completion.
  */
 #define AG_O_TMPFILE_BIT 020000000 /* __O_TMPFILE: an open that makes no name */
 
@@ -30,8 +33,8 @@ static __always_inline int uring_names(struct io_kiocb *req, bool again, __u16 t
 
 	if (!s)
 		return 0;
-	upend_put(s, req, path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL),
-		  again);
+	upend_put(&s->rec, req,
+		  path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL), again);
 	return 0;
 }
 
@@ -75,27 +78,9 @@ static __always_inline int uring_path_req(struct io_kiocb *req, __u8 op, bool ag
 }
 
 /*
- * Close requests of an fd that did not exist when they were submitted: a
- * request linked before them (an open) makes it. uring_open_done sends the
- * file such an fd gets as a change when the open completes (its close is
- * not seen: at completion the fd is gone, and then so is its file).
- */
-struct ag_uclose_key {
-	__u32 tgid;
-	__s32 fd;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct ag_uclose_key);
-	__type(value, __u8);
-} ag_uclose SEC(".maps");
-
-/*
  * An open request: kept when it may create or truncate (a create, if it
- * does), or open for writing (a change, if its fd is already to be closed
- * by a close request, see ag_uclose).
+ * does), or opens for writing (a change, if a close request linked after
+ * it closes its fd: uring_open_done).
  */
 static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 {
@@ -115,7 +100,7 @@ static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 		s, AG_REC_FILE_LINK, AG_LINK_OPEN, (__u32)flags, (__u32)BPF_CORE_READ(o, how.mode),
 		0, 0, (__u64)BPF_CORE_READ(o, filename, name), BPF_CORE_READ(o, dfd), PS_KERNEL);
 	s->rec.u.link.slot = BPF_CORE_READ(o, file_slot);
-	upend_put(s, req, datalen, false);
+	upend_put(&s->rec, req, datalen, false);
 	return 0;
 }
 
@@ -123,8 +108,6 @@ SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 {
 	struct io_close *cl = ag_uring_cmd(req);
-	struct ag_uclose_key ck;
-	__u8 one = 1;
 	__u8 op = BPF_CORE_READ(req, opcode);
 
 	switch (op) {
@@ -147,17 +130,10 @@ int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 		return uring_open(req, ag_uring_cmd(req));
 	case IORING_OP_CLOSE:
 		/* a direct descriptor (file_slot) is not in the fd table: not seen */
-		if (BPF_CORE_READ(cl, file_slot))
+		if (BPF_CORE_READ(cl, file_slot) ||
+		    !wfd_writer(bpf_get_current_task_btf()->group_leader))
 			return 0;
-		ck.tgid = bpf_get_current_pid_tgid() >> 32;
-		ck.fd = BPF_CORE_READ(cl, fd);
-		if (!fd_file((struct task_struct *)bpf_get_current_task(), ck.fd)) {
-			bpf_map_update_elem(&ag_uclose, &ck, &one, BPF_ANY);
-			return 0;
-		}
-		if (!wfd_writer(bpf_get_current_task_btf()->group_leader))
-			return 0;
-		return fd_closed(ck.fd);
+		return fd_closed(BPF_CORE_READ(cl, fd));
 	}
 	return uring_path_req(req, op, false);
 }
@@ -172,32 +148,52 @@ int BPF_PROG(ag_uring_submit, struct io_kiocb *req)
 SEC("tp_btf/io_uring_queue_async_work")
 int BPF_PROG(ag_uring_queue, struct io_kiocb *req, int rw)
 {
-	struct ag_upend_small *ks;
-	struct ag_upend_full *kl;
-	struct ag_ukey k;
-	__u8 op;
+	__u8 op = BPF_CORE_READ(req, opcode);
 
-	if (!ag_upend_n)
-		return 0;
-	op = BPF_CORE_READ(req, opcode);
 	if (op != IORING_OP_UNLINKAT && op != IORING_OP_RENAMEAT && op != IORING_OP_LINKAT &&
 	    op != IORING_OP_SYMLINKAT)
 		return 0;
-	k.ctx = (__u64)BPF_CORE_READ(req, ctx);
-	k.user_data = BPF_CORE_READ(req, cqe.user_data);
-	/* only this request's record, still kept (one sent unchecked at submit stays sent) */
-	ks = bpf_map_lookup_elem(&ag_upend_s, &k);
-	kl = bpf_map_lookup_elem(&ag_upend_l, &k);
-	if (!(ks && ks->req == (__u64)req) && !(kl && kl->req == (__u64)req))
+	/* only a record still kept (one sent unchecked at submit stays sent) */
+	if (!upend_has(req))
 		return 0;
 	return uring_path_req(req, op, true);
 }
 
+/* A linked request fails (its predecessor did): drop its record, as its failure's. */
+SEC("tp_btf/io_uring_fail_link")
+int BPF_PROG(ag_uring_fail_link, struct io_kiocb *req, struct io_kiocb *link)
+{
+	upend_drop(link);
+	return 0;
+}
+
+#define AG_LINK_WALK 8 /* links followed from an open to find a close of its fd */
+
+/* Does a close request linked after req (within AG_LINK_WALK links) close fd? */
+static __always_inline bool close_linked(struct io_kiocb *req, __s32 fd)
+{
+	struct io_kiocb *nxt = BPF_CORE_READ(req, link);
+	struct io_close *cl;
+	int i;
+
+	for (i = 0; i < AG_LINK_WALK && nxt; i++) {
+		cl = ag_uring_cmd(nxt);
+		if (BPF_CORE_READ(nxt, opcode) == IORING_OP_CLOSE &&
+		    !BPF_CORE_READ(cl, file_slot) && BPF_CORE_READ(cl, fd) == fd)
+			return true;
+		nxt = BPF_CORE_READ(nxt, link);
+	}
+	return false;
+}
+
 /*
- * Pending open st (cap: its map's string room) succeeded with res, an fd
- * unless it has a slot: send the file created or truncated, if it was.
+ * Open request req, kept as st (cap: its map's string room), succeeded
+ * with res, an fd unless it has a slot: send the file created or
+ * truncated, if it was, or as a change the file written that a close
+ * linked after it closes.
  */
-static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 res)
+static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 res,
+					    struct io_kiocb *req)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct file *f = NULL;
@@ -217,12 +213,8 @@ static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 
 	if ((mode & AG_S_IFMT) != AG_S_IFREG)
 		return;
 	if (!(fmode & AG_FMODE_CREATED) && !(st->u.link.flags & AG_O_TRUNC)) {
-		struct ag_uclose_key ck = {.tgid = st->h.tgid, .fd = res};
-
-		if (is_wfile(fmode, mode) && bpf_map_lookup_elem(&ag_uclose, &ck)) {
-			bpf_map_delete_elem(&ag_uclose, &ck);
+		if (is_wfile(fmode, mode) && close_linked(req, res))
 			change_send(f, mode, fmode);
-		}
 		return;
 	}
 	s = ag_scratch();
@@ -241,60 +233,53 @@ static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 
 	ag_emit(r, off);
 }
 
-/*
- * Pending record st (cap: its map's string room) completed with res; req:
- * the request, or 0 for an overflowed completion, which tells no request:
- * st is then sent whatever the result.
- */
-static __always_inline void uring_done_one(struct ag_rec *st, __u32 cap, __s32 res, __u64 req)
+/* Request req, kept as st (cap: its map's string room), completed with res. */
+static __always_inline void uring_done_one(struct ag_rec *st, __u32 cap, __s32 res,
+					   struct io_kiocb *req)
 {
-	if (res < 0 && req)
+	if (res < 0)
 		return;
-	if (res >= 0 && st->h.type == AG_REC_FILE_LINK && st->u.link.kind == AG_LINK_OPEN)
-		uring_open_done(st, cap, res);
+	if (st->h.type == AG_REC_FILE_LINK && st->u.link.kind == AG_LINK_OPEN)
+		uring_open_done(st, cap, res, req);
 	else
-		upend_emit(st, st->h.size - AG_REC_FIXED, cap);
-}
-
-/*
- * Request req (0: unknown, an overflow) of (ctx, user_data) completed with
- * res: send the record kept for it if it succeeded.
- */
-static __always_inline int uring_done(void *ctx, __u64 user_data, __s32 res, __u64 req)
-{
-	struct ag_ukey k = {.ctx = (__u64)ctx, .user_data = user_data};
-	struct ag_upend_small *ps;
-	struct ag_upend_full *pl;
-
-	ps = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (ps && (!req || ps->req == req)) {
-		uring_done_one((struct ag_rec *)&ps->r, AG_STASH_SMALL, res, req);
-		upend_forget(&ag_upend_s, &k);
-		return 0;
-	}
-	pl = bpf_map_lookup_elem(&ag_upend_l, &k);
-	if (pl && (!req || pl->req == req)) {
-		uring_done_one(&pl->r, AG_REC_DATA, res, req);
-		upend_forget(&ag_upend_l, &k);
-	}
-	return 0;
+		ag_emit_cap(st, st->h.size - AG_REC_FIXED, cap);
 }
 
 SEC("tp_btf/io_uring_complete")
-int BPF_PROG(ag_uring_complete, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
+int BPF_PROG(ag_uring_complete, struct io_ring_ctx *ring, struct io_kiocb *req,
+	     struct io_uring_cqe *cqe)
 {
+	struct ag_ukey k;
+	struct ag_rec *st;
+	__s32 res;
+
 	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
 		return 0;
-	return uring_done(ring, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res), (__u64)req);
+	k.ctx = (__u64)ring;
+	k.user_data = BPF_CORE_READ(cqe, user_data);
+	k.req = (__u64)req;
+	res = BPF_CORE_READ(cqe, res);
+	st = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (st) {
+		uring_done_one(st, AG_STASH_SMALL, res, req);
+		upend_forget(&ag_upend_s, &k);
+		return 0;
+	}
+	st = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (st) {
+		uring_done_one(st, AG_REC_DATA, res, req);
+		upend_forget(&ag_upend_l, &k);
+	}
+	return 0;
 }
 
 /* A completion that did not fit the completion queue (it is posted later, untraced). */
 SEC("tp_btf/io_uring_cqe_overflow")
 int BPF_PROG(ag_uring_overflow, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
 {
-	if (!ag_upend_n)
-		return 0;
-	return uring_done(ring, user_data, res, 0);
+	if (ag_upend_n)
+		upend_overflow(ring, user_data);
+	return 0;
 }
 
 #endif /* AG_BPF_FILE_URING_BPF_H */

@@ -204,12 +204,12 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 	ag_hdr(r, AG_REC_CONNECT);
 	/*
 	 * The socket: none yet for a registered file, or for an fd a request
-	 * linked before this one has yet to make (a socket request); then the
-	 * completion gives it.
+	 * linked before this one has yet to make (a socket request), or may
+	 * make anew; the completion gives it.
 	 */
 	fixed = BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE;
 	if (!fixed && (sk = fd_sock(BPF_CORE_READ(req, cqe.fd))) && !fill_tuple(r, sk))
-		return 0; /* not an IPv4/IPv6 socket */
+		sk = NULL; /* not IPv4/IPv6 now: a linked close and socket may replace it */
 	io = BPF_CORE_READ(req, async_data);
 	if (!io || BPF_CORE_READ_INTO(&ss, io, addr) || !ip_family(ss.ss_family) ||
 	    (sk && ss.ss_family != r->u.net.family)) {
@@ -228,14 +228,13 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 		__builtin_memcpy(r->u.net.daddr, &sin6->sin6_addr, 16);
 	}
 	r->u.net.ret = -AG_EINPROGRESS;
-	upend_put(s, req, 0, false);
+	upend_put(r, req, 0, false);
 	return 0;
 }
 
 /*
- * Pending connect st completed with res; req: the request, whose file is
- * the socket, connected now, or NULL for an overflowed completion, which
- * tells no request (st is then sent whatever the result).
+ * Connect request req, kept as st, completed with res: send it with the
+ * tuple of its socket (req's file, connected now), if it succeeded.
  */
 static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struct io_kiocb *req)
 {
@@ -245,9 +244,9 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 	struct ag_rec *r;
 	struct file *f;
 
-	if ((res < 0 && req) || !s)
+	if (res < 0 || !s)
 		return;
-	f = req ? BPF_CORE_READ(req, file) : NULL;
+	f = BPF_CORE_READ(req, file);
 	if (f && (BPF_CORE_READ(f, f_inode, i_mode) & AG_S_IFMT) == AG_S_IFSOCK) {
 		sock = BPF_CORE_READ(f, private_data);
 		sk = BPF_CORE_READ(sock, sk);
@@ -262,35 +261,41 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 	ag_emit(r, 0);
 }
 
-static __always_inline int connect_done(void *ring, __u64 user_data, __s32 res,
-					struct io_kiocb *req)
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *req,
+	     struct io_uring_cqe *cqe)
 {
-	struct ag_ukey k = {.ctx = (__u64)ring, .user_data = user_data};
-	struct ag_upend_small *p;
+	struct ag_ukey k;
+	struct ag_rec *st;
 
-	p = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (p && (!req || p->req == (__u64)req)) {
-		connect_done_one((struct ag_rec *)&p->r, res, req);
+	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
+		return 0;
+	k.ctx = (__u64)ring;
+	k.user_data = BPF_CORE_READ(cqe, user_data);
+	k.req = (__u64)req;
+	st = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (st) {
+		connect_done_one(st, BPF_CORE_READ(cqe, res), req);
 		upend_forget(&ag_upend_s, &k);
 	}
 	return 0;
-}
-
-SEC("tp_btf/io_uring_complete")
-int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, void *req, struct io_uring_cqe *cqe)
-{
-	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
-		return 0;
-	return connect_done(ring, BPF_CORE_READ(cqe, user_data), BPF_CORE_READ(cqe, res), req);
 }
 
 /* A completion that did not fit the completion queue (it is posted later, untraced). */
 SEC("tp_btf/io_uring_cqe_overflow")
 int BPF_PROG(ag_connect_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
 {
-	if (!ag_upend_n)
-		return 0;
-	return connect_done(ring, user_data, res, NULL);
+	if (ag_upend_n)
+		upend_overflow(ring, user_data);
+	return 0;
+}
+
+/* A linked request fails (its predecessor did): drop its record, as its failure's. */
+SEC("tp_btf/io_uring_fail_link")
+int BPF_PROG(ag_connect_uring_fail, struct io_kiocb *req, struct io_kiocb *link)
+{
+	upend_drop(link);
+	return 0;
 }
 
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)

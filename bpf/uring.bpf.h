@@ -5,22 +5,21 @@
  * it, in an io-wq worker or in the SQPOLL thread, all threads of the
  * submitting process. Its record is made when it is submitted (tracepoint
  * io_uring_submit_req, after its prep copied its names into the kernel)
- * and kept, by ring and user_data, until its completion says whether it
- * succeeded: io_uring_complete, or io_uring_cqe_overflow when the
- * completion queue is full. A failed request is then dropped, as a failed
- * syscall is.
+ * and kept until its completion says whether it succeeded
+ * (io_uring_complete): a failed request is then dropped, as a failed
+ * syscall is, and so is one whose link fails (io_uring_fail_link).
  *
- * user_data is the submitter's to choose, so a record is kept with its
- * request's address, and a completion of another request with the same
- * user_data leaves it alone. An overflowed completion gives no request:
- * it sends the record whatever its result.
+ * A record is kept by ring, user_data and the request's address: user_data
+ * is the submitter's to choose, and another request's completion with the
+ * same user_data leaves the record alone. A completion that overflows the
+ * completion queue (io_uring_cqe_overflow) names no request, only ring
+ * and user_data: every record kept for those is then sent unchecked.
  *
  * No request goes unreported for want of a completion: a record is sent
  * unchecked at once when its completion will not be seen (the request
  * asked for none on success, IOSQE_CQE_SKIP_SUCCESS) or cannot be kept
  * (the pending maps are full: they are plain hash maps, which never evict
- * silently), and a pending record is sent unchecked when another request
- * with the same ring and user_data replaces it.
+ * silently).
  */
 #ifndef AG_BPF_URING_BPF_H
 #define AG_BPF_URING_BPF_H
@@ -33,45 +32,43 @@
 
 #define AG_UPEND_SMALL_MAX 1024
 #define AG_UPEND_FULL_MAX  16
+#define AG_UPEND_SCAN	   4 /* records sent for one overflowed completion, per map */
 
 struct ag_ukey {
 	__u64 ctx; /* struct io_ring_ctx * */
 	__u64 user_data;
-};
-
-/* A kept record and its request (the front of struct ag_scratch: req, rec). */
-struct ag_upend_small {
-	__u64 req;
-	struct ag_stash_small r;
-};
-
-struct ag_upend_full {
-	__u64 req;
-	struct ag_rec r;
+	__u64 req; /* struct io_kiocb * */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, AG_UPEND_SMALL_MAX);
 	__type(key, struct ag_ukey);
-	__type(value, struct ag_upend_small);
+	__type(value, struct ag_stash_small);
 } ag_upend_s SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, AG_UPEND_FULL_MAX);
 	__type(key, struct ag_ukey);
-	__type(value, struct ag_upend_full);
+	__type(value, struct ag_rec);
 } ag_upend_l SEC(".maps");
 
 /* Records pending in this object's maps: completions look only when some are. */
 __u64 ag_upend_n = 0;
 
+static __always_inline void upend_key(struct ag_ukey *k, struct io_kiocb *req)
+{
+	k->ctx = (__u64)BPF_CORE_READ(req, ctx);
+	k->user_data = BPF_CORE_READ(req, cqe.user_data);
+	k->req = (__u64)req;
+}
+
 /*
  * Send record r unchecked (cap: the string room of the memory it is in):
  * all but an io_uring open for writing that neither creates nor truncates,
- * kept only to catch a close of its fd (file_uring.bpf.h), which is no
- * event of its own.
+ * kept only to catch a close of its fd linked after it (file_uring.bpf.h),
+ * which is no event of its own.
  */
 static __always_inline void upend_emit(struct ag_rec *r, __u32 datalen, __u32 cap)
 {
@@ -96,46 +93,112 @@ static __always_inline void upend_flush(void *map, struct ag_ukey *k, struct ag_
 }
 
 /*
- * Keep s->rec (datalen bytes of strings) until request req completes, or
- * send it now. again: the record of req made anew
- * (io_uring_queue_async_work), which replaces the one kept.
+ * Keep r (datalen bytes of strings) until request req completes, or send
+ * it now. again: the record of req made anew (io_uring_queue_async_work),
+ * which replaces the one kept.
  */
-static __always_inline void upend_put(struct ag_scratch *s, struct io_kiocb *req, __u32 datalen,
+static __always_inline void upend_put(struct ag_rec *r, struct io_kiocb *req, __u32 datalen,
 				      bool again)
 {
-	struct ag_ukey k = {.ctx = (__u64)BPF_CORE_READ(req, ctx),
-			    .user_data = BPF_CORE_READ(req, cqe.user_data)};
-	struct ag_rec *r = &s->rec;
-	struct ag_upend_small *os;
-	struct ag_upend_full *ol;
+	struct ag_ukey k;
+	struct ag_rec *old;
 	long err;
 
 	if (BPF_CORE_READ(req, flags) & AG_REQ_F_CQE_SKIP) {
 		upend_emit(r, datalen, AG_REC_DATA);
 		return;
 	}
-	os = bpf_map_lookup_elem(&ag_upend_s, &k);
-	if (os && again)
+	upend_key(&k, req);
+	/* again: the old record goes; else one left by a freed request at this address */
+	old = bpf_map_lookup_elem(&ag_upend_s, &k);
+	if (old && again)
 		upend_forget(&ag_upend_s, &k);
-	else if (os)
-		upend_flush(&ag_upend_s, &k, (struct ag_rec *)&os->r, AG_STASH_SMALL);
-	ol = bpf_map_lookup_elem(&ag_upend_l, &k);
-	if (ol && again)
+	else if (old)
+		upend_flush(&ag_upend_s, &k, old, AG_STASH_SMALL);
+	old = bpf_map_lookup_elem(&ag_upend_l, &k);
+	if (old && again)
 		upend_forget(&ag_upend_l, &k);
-	else if (ol)
-		upend_flush(&ag_upend_l, &k, &ol->r, AG_REC_DATA);
+	else if (old)
+		upend_flush(&ag_upend_l, &k, old, AG_REC_DATA);
 	r->h.size = AG_REC_FIXED + datalen;
-	s->req = (__u64)req;
 	if (datalen <= AG_STASH_SMALL)
-		err = bpf_map_update_elem(&ag_upend_s, &k, s, BPF_NOEXIST);
+		err = bpf_map_update_elem(&ag_upend_s, &k, r, BPF_NOEXIST);
 	else
-		err = bpf_map_update_elem(&ag_upend_l, &k, s, BPF_NOEXIST);
+		err = bpf_map_update_elem(&ag_upend_l, &k, r, BPF_NOEXIST);
 	if (err) {
 		stat_inc(AG_STAT_PENDING_FULL);
 		upend_emit(r, datalen, AG_REC_DATA);
 		return;
 	}
 	__sync_fetch_and_add(&ag_upend_n, 1);
+}
+
+/* Is a record kept for request req? */
+static __always_inline bool upend_has(struct io_kiocb *req)
+{
+	struct ag_ukey k;
+
+	if (!ag_upend_n)
+		return false;
+	upend_key(&k, req);
+	return bpf_map_lookup_elem(&ag_upend_s, &k) || bpf_map_lookup_elem(&ag_upend_l, &k);
+}
+
+/* Forget, unsent, the record of request req (it failed). */
+static __always_inline void upend_drop(struct io_kiocb *req)
+{
+	struct ag_ukey k;
+
+	if (!ag_upend_n)
+		return;
+	upend_key(&k, req);
+	upend_forget(&ag_upend_s, &k);
+	upend_forget(&ag_upend_l, &k);
+}
+
+struct upend_scan {
+	__u64 ctx;
+	__u64 user_data;
+	__u32 n;
+	struct ag_ukey k[AG_UPEND_SCAN];
+};
+
+/* bpf_for_each_map_elem callback: note the keys of (ctx, user_data). */
+static long upend_match(struct bpf_map *map, struct ag_ukey *key, void *val, struct upend_scan *sc)
+{
+	if (key->ctx != sc->ctx || key->user_data != sc->user_data)
+		return 0;
+	if (sc->n >= AG_UPEND_SCAN)
+		return 1;
+	sc->k[sc->n & (AG_UPEND_SCAN - 1)] = *key;
+	sc->n++;
+	return 0;
+}
+
+/*
+ * An overflowed completion of (ctx, user_data), which names no request:
+ * send unchecked and forget what is kept for them (a rare event, so a
+ * scan of the maps).
+ */
+static __always_inline void upend_overflow(void *ctx, __u64 user_data)
+{
+	struct upend_scan sc = {.ctx = (__u64)ctx, .user_data = user_data};
+	struct ag_rec *r;
+	__u32 i;
+
+	bpf_for_each_map_elem(&ag_upend_s, upend_match, &sc, 0);
+	for (i = 0; i < AG_UPEND_SCAN && i < sc.n; i++) {
+		r = bpf_map_lookup_elem(&ag_upend_s, &sc.k[i]);
+		if (r)
+			upend_flush(&ag_upend_s, &sc.k[i], r, AG_STASH_SMALL);
+	}
+	sc.n = 0;
+	bpf_for_each_map_elem(&ag_upend_l, upend_match, &sc, 0);
+	for (i = 0; i < AG_UPEND_SCAN && i < sc.n; i++) {
+		r = bpf_map_lookup_elem(&ag_upend_l, &sc.k[i]);
+		if (r)
+			upend_flush(&ag_upend_l, &sc.k[i], r, AG_REC_DATA);
+	}
 }
 
 #endif /* AG_BPF_URING_BPF_H */

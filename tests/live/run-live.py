@@ -580,7 +580,7 @@ def act_uring(tap, ag, tmp):
          "sgl-deleted-uovf-%s" % tag, {}),
         (11, "file_delete: io_uring unlinkat linked behind a read, its dirfd changed meanwhile",
          "chainB/sgl-deleted-uchain-%s" % tag, {}),
-        (9, "file_change: io_uring open, write and close linked (the close's fd not there yet)",
+        (9, "file_change: io_uring open, write and close linked (the close's fd a decoy then)",
          "sgl-changed-ulinked-%s" % tag, {})]
     if kv["sqpoll"] == "1":
         cases.append((11, "file_delete: io_uring unlinkat from an SQPOLL ring",

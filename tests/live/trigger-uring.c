@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -180,8 +181,8 @@ static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, in
  * IOSQE_CQE_SKIP_SUCCESS, unlink sgl-deleted-uovf-TAG into a full
  * completion queue, unlink sgl-deleted-uchain-TAG in chainB through a
  * dirfd that named chainA when the request was submitted (linked behind a
- * read), change sgl-changed-ulinked-TAG by linked open, write and close
- * requests, unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
+ * read), change sgl-changed-ulinked-TAG by linked close (of a decoy),
+ * open, write and close requests, unlink sgl-deleted-usqpoll-TAG from an SQPOLL ring
  * (sqpoll=0 when the kernel refuses one). Before these, what must not be
  * reported: an unlink of sgl-deleted-ufail-TAG, which does not exist, and
  * an open(O_CREAT) of sgl-created-uexist-TAG, which does (renamed there).
@@ -305,31 +306,40 @@ int uring_files(const char *dir, const char *tag)
 	close(da);
 	close(db);
 	/*
-	 * An existing file opened for writing, written and closed by three
-	 * linked requests: the write and the close name the fd the open will
-	 * get (the lowest free one), which does not exist when they are submitted.
+	 * An existing file opened for writing, written and closed by linked
+	 * requests, on an fd that holds a read-only decoy when they are
+	 * submitted: the first request closes the decoy, the open then gets its
+	 * fd (the lowest free one). An unlink of a missing name with the same
+	 * user_data follows, unlinked.
 	 */
 	snprintf(a, sizeof(a), "sgl-changed-ulinked-%s", tag);
-	if (touch(a) < 0 || uring_init(&q, 0) < 0 || (fd = dup(0)) < 0 || close(fd) < 0)
+	snprintf(b, sizeof(b), "sgl-missing-ulinked-%s", tag);
+	if (touch(a) < 0 || uring_init(&q, 0) < 0 || (fd = open("/dev/null", O_RDONLY)) < 0)
 		return fail("prepare the linked open, write, close");
-	memset(chain, 0, 3 * sizeof(chain[0]));
-	chain[0] = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
-	chain[0].open_flags = O_WRONLY | O_CLOEXEC;
+	memset(chain, 0, 5 * sizeof(chain[0]));
+	chain[0].opcode = IORING_OP_CLOSE;
+	chain[0].fd = fd;
 	chain[0].flags = IOSQE_IO_LINK;
-	chain[1].opcode = IORING_OP_WRITE;
-	chain[1].fd = fd;
-	chain[1].addr = (unsigned long)"linked";
-	chain[1].len = 6;
+	chain[1] = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
+	chain[1].open_flags = O_WRONLY | O_CLOEXEC;
 	chain[1].flags = IOSQE_IO_LINK;
-	chain[2].opcode = IORING_OP_CLOSE;
+	chain[2].opcode = IORING_OP_WRITE;
 	chain[2].fd = fd;
-	if ((errno = -uring_submit(&q, chain, 3)) ||
-	    syscall(__NR_io_uring_enter, q.fd, 0, 3, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+	chain[2].addr = (unsigned long)"linked";
+	chain[2].len = 6;
+	chain[2].flags = IOSQE_IO_LINK;
+	chain[3].opcode = IORING_OP_CLOSE;
+	chain[3].fd = fd;
+	chain[4] = sqe_path(IORING_OP_UNLINKAT, dfd, b, 0, NULL);
+	if ((errno = -uring_submit(&q, chain, 5)) ||
+	    syscall(__NR_io_uring_enter, q.fd, 0, 5, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
 		return fail("io_uring open, write, close linked");
-	for (i = 0; i < 3; i++)
-		if (q.cqes[(*q.cq_head + i) & *q.cq_mask].res < 0)
-			return errno = -q.cqes[(*q.cq_head + i) & *q.cq_mask].res,
-			       fail("io_uring open, write, close linked");
+	for (i = 0; i < 5; i++) {
+		struct io_uring_cqe *c = &q.cqes[(*q.cq_head + i) & *q.cq_mask];
+
+		if (c->res < 0 && c->res != -ENOENT)
+			return errno = -c->res, fail("io_uring open, write, close linked");
+	}
 	uring_done(&q);
 	snprintf(a, sizeof(a), "sgl-deleted-usqpoll-%s", tag);
 	if (touch(a) < 0)
@@ -362,6 +372,7 @@ int uring_connect(int port)
 	int l, c = -1, a, one = 1, sport[3], k;
 	struct io_uring_sqe s[2];
 	struct sockaddr_in peer;
+	struct pollfd pl;
 	struct uring u;
 	socklen_t sl;
 
@@ -397,8 +408,8 @@ int uring_connect(int port)
 					      : "io_uring connect");
 		} else {
 			/* the lowest free fd is the one the socket request will take */
-			if ((c = dup(0)) < 0 || close(c) < 0)
-				return fail("dup");
+			if ((c = open("/dev/null", O_RDONLY)) < 0 || close(c) < 0)
+				return fail("open /dev/null");
 			s[0].opcode = IORING_OP_SOCKET;
 			s[0].fd = AF_INET;
 			s[0].off = SOCK_STREAM;
@@ -408,6 +419,10 @@ int uring_connect(int port)
 				return fail("io_uring socket + connect");
 		}
 		sl = sizeof(peer);
+		pl.fd = l;
+		pl.events = POLLIN;
+		if (poll(&pl, 1, 5000) != 1)
+			return errno = ETIMEDOUT, fail("no connection to accept");
 		a = accept(l, (struct sockaddr *)&peer, &sl);
 		if (a < 0)
 			return fail("accept");
