@@ -24,8 +24,8 @@
  *    does not change what was asked). Plain write() is not hooked: it is
  *    the hottest syscall there is, and resolvers use send*() or writev().
  *
- *  - io_uring connect requests: read when submitted, sent when they
- *    succeeded (ag_connect_uring, uring.bpf.h).
+ *  - io_uring connect and accept requests: read when submitted, sent
+ *    when they succeeded (ag_connect_uring, uring.bpf.h).
  *
  * Not here: receives (DNS answers), io_uring sends (DNS over io_uring),
  * DoH/DoT (encrypted).
@@ -177,6 +177,8 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
  * that a linked socket request makes does not exist yet: such a record
  * has only the destination until the completion gives its socket.
  */
+#define AG_IORING_ACCEPT_MULTISHOT 1 /* IORING_ACCEPT_MULTISHOT, in the sqe's ioprio */
+
 static __always_inline bool ip_family(__u16 f)
 {
 	return f == AG_AF_INET || f == AG_AF_INET6;
@@ -194,13 +196,30 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	bool fixed;
+	__u8 op;
 
-	if (BPF_CORE_READ(req, opcode) != IORING_OP_CONNECT || ag_skip_current())
+	op = BPF_CORE_READ(req, opcode);
+	if ((op != IORING_OP_CONNECT && op != IORING_OP_ACCEPT) || ag_skip_current())
 		return 0;
 	s = ag_scratch();
 	if (!s)
 		return 0;
 	r = &s->rec;
+	if (op == IORING_OP_ACCEPT) {
+		struct io_accept *ac = ag_uring_cmd(req);
+
+		/*
+		 * The new connection's tuple comes with the completion. A
+		 * multishot accept posts one completion per connection with no
+		 * request named (as an auxiliary one): not seen.
+		 */
+		if (BPF_CORE_READ(ac, iou_flags) & AG_IORING_ACCEPT_MULTISHOT)
+			return 0;
+		ag_hdr(r, AG_REC_ACCEPT);
+		r->u.net.ret = (__s32)BPF_CORE_READ(ac, file_slot);
+		upend_put(r, req, 0, false);
+		return 0;
+	}
 	ag_hdr(r, AG_REC_CONNECT);
 	/*
 	 * The socket: none yet for a registered file, or for an fd a request
@@ -261,6 +280,29 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 	ag_emit(r, 0);
 }
 
+/*
+ * Accept request, kept as st (u.net.ret: its direct descriptor slot + 1,
+ * or 0), completed with res, the new connection's fd: send its tuple.
+ */
+static __always_inline void accept_done_one(struct ag_rec *st, __s32 res)
+{
+	struct ag_scratch *s = ag_scratch();
+	struct sock *sk;
+	struct ag_rec *r;
+
+	/* the fd table is the process's: any of its threads may complete the request */
+	if (res < 0 || !s || st->u.net.ret || (bpf_get_current_pid_tgid() >> 32) != st->h.tgid)
+		return;
+	sk = fd_sock(res);
+	if (!sk)
+		return;
+	r = &s->rec;
+	__builtin_memcpy(&r->h, &st->h, sizeof(r->h));
+	__builtin_memset(&r->u, 0, sizeof(r->u));
+	if (fill_tuple(r, sk))
+		ag_emit(r, 0);
+}
+
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
@@ -275,7 +317,10 @@ int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *r
 	k.req = (__u64)req;
 	st = bpf_map_lookup_elem(&ag_upend_s, &k);
 	if (st) {
-		connect_done_one(st, BPF_CORE_READ(cqe, res), req);
+		if (st->h.type == AG_REC_ACCEPT)
+			accept_done_one(st, BPF_CORE_READ(cqe, res));
+		else
+			connect_done_one(st, BPF_CORE_READ(cqe, res), req);
 		upend_forget(&ag_upend_s, &k);
 	}
 	return 0;

@@ -31,7 +31,8 @@
  *   forkexec N                N times fork + exec /bin/true + wait (benchmark)
  *   openloop N FILE           N times open(FILE, O_RDONLY) + close (benchmark)
  *   uring DIR TAG             file operations as io_uring requests (trigger-uring.c)
- *   uring-connect PORT        a TCP connect request to loopback (trigger-uring.c)
+ *   uring-connect PORT        TCP connect requests to loopback (trigger-uring.c)
+ *   uring-accept PORT         an accept request for a connect to loopback
  *   uring-nop N               N no-op requests, one enter each (benchmark)
  */
 #include <arpa/inet.h>
@@ -1178,6 +1179,8 @@ int main(int argc, char **argv)
 		return uring_files(argv[2], argv[3]);
 	if (strcmp(c, "uring-connect") == 0 && argc == 3)
 		return uring_connect(atoi(argv[2]));
+	if (strcmp(c, "uring-accept") == 0 && argc == 3)
+		return uring_accept(atoi(argv[2]));
 	if (strcmp(c, "uring-nop") == 0 && argc == 3)
 		return uring_nops(atol(argv[2]));
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
@@ -1185,6 +1188,7 @@ int main(int argc, char **argv)
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
-			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-nop N\n");
+			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-accept PORT |"
+			" uring-nop N\n");
 	return 2;
 }

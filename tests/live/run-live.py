@@ -622,6 +622,15 @@ def act_uring(tap, ag, tmp):
             "network.transport": "tcp", "process.executable": os.path.realpath(TRIGGER),
             "sigma.fields.Initiated": "true",
         })
+    t0 = time.monotonic()
+    kv = trigger("uring-accept", 47801)
+    pid, sport = int(kv["pid"]), int(kv["sport"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(4))(x) and g(x, "process.pid") == pid and
+                           g(x, "source.port") == sport, since=t0)
+    check(tap, "network_connection: io_uring accept (inbound)", a, lat, {
+        "source.ip": "127.0.0.1", "source.port": sport, "destination.port": 47801,
+        "sigma.fields.Initiated": "false",
+    })
 
 
 def act_child_write(tap, ag, tmp):

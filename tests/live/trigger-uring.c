@@ -437,6 +437,50 @@ int uring_connect(int port)
 	return 0;
 }
 
+/*
+ * An accept request on a listener on 127.0.0.1:PORT, then a connect to it
+ * (a plain syscall): the accept's completion gives the new connection.
+ */
+int uring_accept(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct io_uring_sqe s;
+	socklen_t sl = sizeof(sa);
+	int l, c, one = 1, res;
+	struct uring u;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 4) < 0)
+		return fail("listen");
+	if (uring_init(&u, 0) < 0) {
+		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
+		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
+	}
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_ACCEPT;
+	s.fd = l;
+	s.accept_flags = SOCK_CLOEXEC;
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || (errno = -uring_submit(&u, &s, 1)) ||
+	    connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return fail("io_uring accept, connect");
+	if (syscall(__NR_io_uring_enter, u.fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return fail("io_uring_enter");
+	res = u.cqes[*u.cq_head & *u.cq_mask].res;
+	if (res < 0)
+		return errno = -res, fail("io_uring accept");
+	if (getsockname(c, (struct sockaddr *)&sa, &sl) < 0)
+		return fail("getsockname");
+	printf("ok pid=%d sport=%d\n", getpid(), ntohs(sa.sin_port));
+	close(res);
+	close(c);
+	close(l);
+	uring_done(&u);
+	return 0;
+}
+
 /* N no-op requests, one io_uring_enter() each (benchmark: the submit hook's cost). */
 int uring_nops(long n)
 {
