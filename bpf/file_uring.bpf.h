@@ -30,11 +30,13 @@ static __always_inline int uring_names(struct io_kiocb *req, bool again, __u16 t
 				       long ddfd, __u64 how)
 {
 	struct ag_scratch *s = ag_scratch();
+	__u32 datalen;
 
 	if (!s)
 		return 0;
-	upend_put(&s->rec, req,
-		  path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL), again);
+	datalen = path_record(s, type, u0, u1, u2, src, sdfd, dst, ddfd, how | PS_KERNEL);
+	uring_creds(&s->rec, req);
+	upend_put(&s->rec, req, datalen, again);
 	return 0;
 }
 
@@ -100,6 +102,7 @@ static __always_inline int uring_open(struct io_kiocb *req, struct io_open *o)
 		s, AG_REC_FILE_LINK, AG_LINK_OPEN, (__u32)flags, (__u32)BPF_CORE_READ(o, how.mode),
 		0, 0, (__u64)BPF_CORE_READ(o, filename, name), BPF_CORE_READ(o, dfd), PS_KERNEL);
 	s->rec.u.link.slot = BPF_CORE_READ(o, file_slot);
+	uring_creds(&s->rec, req);
 	upend_put(&s->rec, req, datalen, false);
 	return 0;
 }

@@ -216,11 +216,13 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 		if (BPF_CORE_READ(ac, iou_flags) & AG_IORING_ACCEPT_MULTISHOT)
 			return 0;
 		ag_hdr(r, AG_REC_ACCEPT);
+		uring_creds(r, req);
 		r->u.net.ret = (__s32)BPF_CORE_READ(ac, file_slot);
 		upend_put(r, req, 0, false);
 		return 0;
 	}
 	ag_hdr(r, AG_REC_CONNECT);
+	uring_creds(r, req);
 	/*
 	 * The socket: none yet for a registered file, or for an fd a request
 	 * linked before this one has yet to make (a socket request), or may

@@ -57,6 +57,25 @@ struct {
 /* Records pending in this object's maps: completions look only when some are. */
 __u64 ag_upend_n = 0;
 
+/*
+ * A request with a registered personality (sqe->personality) runs with
+ * that personality's credentials, which may be other than the
+ * submitter's (taken before it dropped privileges, say): report those.
+ */
+static __always_inline void uring_creds(struct ag_rec *r, struct io_kiocb *req)
+{
+	const struct cred *cr;
+
+	if (!ag_req_f_creds || !(BPF_CORE_READ(req, flags) & ag_req_f_creds))
+		return;
+	cr = BPF_CORE_READ(req, creds);
+	if (!cr)
+		return;
+	r->h.uid = BPF_CORE_READ(cr, uid.val);
+	r->h.gid = BPF_CORE_READ(cr, gid.val);
+	r->h.euid = BPF_CORE_READ(cr, euid.val);
+}
+
 static __always_inline void upend_key(struct ag_ukey *k, struct io_kiocb *req)
 {
 	k->ctx = (__u64)BPF_CORE_READ(req, ctx);

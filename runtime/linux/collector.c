@@ -97,6 +97,7 @@ struct skel_ops {
 		k->rodata->ag_tick_ns = ag_tick_ns();                                              \
 		k->rodata->ag_follow_tree = o->follow_pid != 0;                                    \
 		k->rodata->ag_wakeup_bytes = o->wakeup_bytes;                                      \
+		k->rodata->ag_req_f_creds = o->req_f_creds;                                        \
 	}
 
 SKEL_OPS(proc)
@@ -537,6 +538,35 @@ out:
 
 /* ---- open, poll, close ---- */
 
+/*
+ * The value of enumerator name in btf, or 0. For the kernel's internal
+ * flags, which sit in anonymous enums that CO-RE cannot name.
+ */
+static uint64_t btf_enum_value(const struct btf *btf, const char *name)
+{
+	uint32_t id, n = btf ? btf__type_cnt(btf) : 0;
+	uint16_t i;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+
+			for (i = 0; i < btf_vlen(t); i++)
+				if (strcmp(btf__name_by_offset(btf, e[i].name_off), name) == 0)
+					return (uint32_t)e[i].val;
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (i = 0; i < btf_vlen(t); i++)
+				if (strcmp(btf__name_by_offset(btf, e[i].name_off), name) == 0)
+					return btf_enum64_value(&e[i]);
+		}
+	}
+	return 0;
+}
+
 int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts *o, char *err,
 		      size_t errlen)
 {
@@ -564,6 +594,8 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 	c->vmlinux_btf = btf__load_vmlinux_btf();
 	if (!c->vmlinux_btf)
 		note(&c->o, "cannot read the kernel's BTF: %s", strerror(errno));
+	/* io_uring requests run with a registered personality's credentials under this flag */
+	c->o.req_f_creds = btf_enum_value(c->vmlinux_btf, "REQ_F_CREDS");
 	c->rb_fd =
 		bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ag_rb", 0, 0, (uint32_t)o->ring_bytes, NULL);
 	c->stats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "ag_stats", sizeof(uint32_t),

@@ -49,6 +49,7 @@ struct ag_collector_opts {
 	uint64_t ring_bytes;   /* ring buffer size (a power of two, >= 4096) */
 	uint64_t wakeup_bytes; /* 0: wake per record; else batch until this much is queued */
 	uint32_t groups;       /* enum ag_coll_group bits */
+	uint64_t req_f_creds;  /* set by ag_collector_open: REQ_F_CREDS in this kernel, or 0 */
 	bool verbose;	       /* libbpf's own messages as notes */
 	ag_record_fn on_record;
 	void *record_ctx;

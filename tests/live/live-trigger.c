@@ -33,6 +33,7 @@
  *   uring DIR TAG             file operations as io_uring requests (trigger-uring.c)
  *   uring-connect PORT        TCP connect requests to loopback (trigger-uring.c)
  *   uring-accept PORT         an accept request for a connect to loopback
+ *   uring-personality DIR TAG an unlink through a root personality, after dropping root
  *   uring-nop N               N no-op requests, one enter each (benchmark)
  */
 #include <arpa/inet.h>
@@ -1181,6 +1182,8 @@ int main(int argc, char **argv)
 		return uring_connect(atoi(argv[2]));
 	if (strcmp(c, "uring-accept") == 0 && argc == 3)
 		return uring_accept(atoi(argv[2]));
+	if (strcmp(c, "uring-personality") == 0 && argc == 4)
+		return uring_personality(argv[2], argv[3]);
 	if (strcmp(c, "uring-nop") == 0 && argc == 3)
 		return uring_nops(atol(argv[2]));
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
@@ -1189,6 +1192,6 @@ int main(int argc, char **argv)
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-accept PORT |"
-			" uring-nop N\n");
+			" uring-personality DIR TAG | uring-nop N\n");
 	return 2;
 }

@@ -623,6 +623,17 @@ def act_uring(tap, ag, tmp):
             "sigma.fields.Initiated": "true",
         })
     t0 = time.monotonic()
+    kv = trigger("uring-personality", d, tag)
+    if "_skip" in kv:
+        tap.skip("file_delete: io_uring unlink through a registered personality", kv["_skip"])
+    else:
+        name = "sgl-deleted-upers-%s" % tag
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(11))(x) and
+                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
+        check(tap, "file_delete: io_uring unlink through a root personality after dropping root",
+              a, lat, {"process.pid": int(kv["child"]), "user.name": "root",
+                       "sigma.fields.TargetFilename": os.path.join(real, "rootonly", name)})
+    t0 = time.monotonic()
     kv = trigger("uring-accept", 47801)
     pid, sport = int(kv["pid"]), int(kv["sport"])
     a, lat = ag.wait_alert(lambda x: rule_is(rid(4))(x) and g(x, "process.pid") == pid and

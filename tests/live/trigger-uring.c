@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -477,6 +479,53 @@ int uring_accept(int port)
 	close(res);
 	close(c);
 	close(l);
+	uring_done(&u);
+	return 0;
+}
+
+/*
+ * A process registers its (root) credentials as an io_uring personality,
+ * drops to uid/gid 65534, and still unlinks DIR/rootonly/sgl-deleted-
+ * upers-TAG, in a directory only root may write, through that
+ * personality. Exits 77 when not root.
+ */
+int uring_personality(const char *dir, const char *tag)
+{
+	char d[600], p[900];
+	struct io_uring_sqe s;
+	struct uring u;
+	int id, st;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "live-trigger: a personality that differs needs root\n");
+		return SKIP;
+	}
+	snprintf(d, sizeof(d), "%s/rootonly", dir);
+	snprintf(p, sizeof(p), "%s/sgl-deleted-upers-%s", d, tag);
+	if (mkdir(d, 0700) < 0 || touch(p) < 0)
+		return fail("prepare the root-only directory");
+	if (uring_init(&u, 0) < 0) {
+		fprintf(stderr, "live-trigger: io_uring_setup: %s\n", strerror(errno));
+		return errno == ENOSYS || errno == EPERM ? SKIP : 1;
+	}
+	id = (int)syscall(__NR_io_uring_register, u.fd, IORING_REGISTER_PERSONALITY, NULL, 0);
+	if (id < 0)
+		return fail("io_uring_register personality");
+	pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(2);
+		s = sqe_path(IORING_OP_UNLINKAT, AT_FDCWD, p, 0, NULL);
+		s.personality = (unsigned short)id;
+		_exit(uring_run(&u, &s) == 0 ? 0 : 1);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return errno = EPERM, fail("unlink through the personality");
+	printf("ok pid=%d child=%d\n", getpid(), pid);
 	uring_done(&u);
 	return 0;
 }

@@ -13,6 +13,7 @@ int fail(const char *what);
 int uring_files(const char *dir, const char *tag);
 int uring_connect(int port);
 int uring_accept(int port);
+int uring_personality(const char *dir, const char *tag);
 int uring_nops(long n);
 
 #endif /* SGL_TESTS_LIVE_TRIGGER_H */
