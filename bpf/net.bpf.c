@@ -27,8 +27,11 @@
  *  - io_uring connect and accept requests: read when submitted, sent
  *    when they succeeded (ag_connect_uring, uring.bpf.h).
  *
- * Not here: receives (DNS answers), io_uring sends (DNS over io_uring),
- * DoH/DoT (encrypted).
+ *  - DNS over io_uring: send and sendmsg requests to port 53, when
+ *    submitted (ag_dns_uring).
+ *
+ * Not here: receives (DNS answers), UDP sends other than DNS through
+ * io_uring, DoH/DoT (encrypted).
  */
 #include "common.bpf.h"
 #include "stash.bpf.h"
@@ -705,6 +708,76 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
 	} else {
 		put_iov2(r, 0, &off, iov, 0, cnt); /* one datagram: what the iovecs hold */
 	}
+	ag_emit(r, off);
+	return 0;
+}
+
+/*
+ * DNS over io_uring: a send request (IORING_OP_SEND, SENDMSG) to port 53,
+ * on a socket connected there or naming it, sent when submitted as the
+ * writev path is (what was asked does not depend on the send succeeding).
+ * The message is read from the submitter's memory, which the kernel has
+ * yet to read (this is the submitting process or its SQPOLL thread). Not
+ * seen: sends on registered files, or from registered buffers.
+ */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
+{
+	struct __kernel_sockaddr_storage ss;
+	struct io_sr_msg *sr = ag_uring_cmd(req);
+	struct user_msghdr *um = NULL;
+	struct io_async_msghdr *io;
+	__u8 op = BPF_CORE_READ(req, opcode);
+	struct ag_rec_net net;
+	struct ag_scratch *s;
+	struct ag_rec *r;
+	struct sock *sk;
+	__u32 off = 0;
+
+	if ((op != IORING_OP_SEND && op != IORING_OP_SENDMSG) ||
+	    (BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE) || ag_skip_current())
+		return 0;
+	sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
+	r = &s->rec;
+	__builtin_memset(&r->u, 0, sizeof(r->u));
+	if (!fill_tuple(r, sk))
+		return 0;
+	if (op == IORING_OP_SENDMSG) {
+		um = BPF_CORE_READ(sr, umsg);
+		user_dest(r, send_uaddr(K_SENDMSG, (__u64)um, 0));
+	} else {
+		/* a send naming its destination: prep copied it to the request's msghdr */
+		io = BPF_CORE_READ(req, async_data);
+		if (io && BPF_CORE_READ(io, msg.msg_namelen) > 0 &&
+		    !BPF_CORE_READ_INTO(&ss, io, addr) && ss.ss_family == r->u.net.family) {
+			if (ss.ss_family == AG_AF_INET) {
+				r->u.net.dport = bpf_ntohs(((struct sockaddr_in *)&ss)->sin_port);
+				__builtin_memset(r->u.net.daddr, 0, sizeof(r->u.net.daddr));
+				__builtin_memcpy(r->u.net.daddr, &((struct sockaddr_in *)&ss)->sin_addr,
+						 4);
+			} else {
+				r->u.net.dport = bpf_ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+				__builtin_memcpy(r->u.net.daddr,
+						 &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+			}
+		}
+	}
+	if (r->u.net.dport != 53)
+		return 0;
+	net = r->u.net;
+	ag_hdr(r, AG_REC_DNS);
+	uring_creds(r, req);
+	r->u.net = net;
+	r->u.net.nmsg = 1;
+	r->u.net.ret = 1;
+	if (um)
+		put_msg(r, 0, &off, um);
+	else
+		put_ubuf(r, 0, &off, BPF_CORE_READ(sr, buf), (__u32)BPF_CORE_READ(sr, len),
+			 AG_DNS_MAX);
 	ag_emit(r, off);
 	return 0;
 }

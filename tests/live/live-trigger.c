@@ -13,7 +13,8 @@
  *   udp4 PORT                 an unconnected sendto(), then a connected send()
  *   dns MODE NAME             a query for NAME to our own listener on port 53
  *                             (MODE: sendto, sendmsg, sendmmsg, connected, glibc;
- *                             over TCP: tcp (send), glibc-tcp (use-vc: writev))
+ *                             over TCP: tcp (send), glibc-tcp (use-vc: writev);
+ *                             io_uring: uring-send (connected), uring-sendmsg)
  *   dns-race N NAME           N queries while a thread flips a letter of the name
  *   files DIR TAG             create, change, rename, delete in DIR (relative paths)
  *   links DIR TAG             new names: link, O_TMPFILE + linkat, symlinkat, mknod
@@ -551,6 +552,23 @@ static int dns(const char *mode, const char *name)
 				mm[1].msg_hdr.msg_iovlen = 1;
 				r = sendmmsg(s, mm, 2, 0) != 2;
 			}
+		} else if (strcmp(mode, "uring-send") == 0) {
+			/* io_uring: a send request on a socket connected to port 53 */
+			r = connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+			if (!r && (r = uring_send(s, q1, l1, NULL)) == -ENOSYS)
+				_exit(SKIP);
+			r = r < 0;
+		} else if (strcmp(mode, "uring-sendmsg") == 0) {
+			/* io_uring: a sendmsg request naming port 53 */
+			struct iovec iov = {q1, l1};
+			struct msghdr m = {.msg_name = &dst,
+					   .msg_namelen = sizeof(dst),
+					   .msg_iov = &iov,
+					   .msg_iovlen = 1};
+
+			if ((r = uring_send(s, NULL, 0, &m)) == -ENOSYS)
+				_exit(SKIP);
+			r = r < 0;
 		} else if (strcmp(mode, "tcp") == 0) {
 			/* one send() of the length-prefixed query on a TCP connection */
 			uint8_t m[2 + sizeof(q1)];
@@ -572,7 +590,13 @@ static int dns(const char *mode, const char *name)
 		_exit(r);
 	}
 	got = tcp ? dns_serve_tcp(lt) : dns_serve(ls);
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return 1;
+	if (WEXITSTATUS(st) == SKIP) {
+		fprintf(stderr, "live-trigger: the kernel refuses io_uring\n");
+		return SKIP;
+	}
+	if (WEXITSTATUS(st))
 		return 1;
 	if (!got) {
 		fprintf(stderr, "live-trigger: the listener received no query\n");

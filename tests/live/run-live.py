@@ -380,7 +380,8 @@ def act_net(tap, ag, tmp):
 
 
 def act_dns(tap, ag, tmp):
-    for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc", "tcp", "glibc-tcp"):
+    for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc", "tcp", "glibc-tcp",
+                 "uring-send", "uring-sendmsg"):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)

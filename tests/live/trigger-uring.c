@@ -530,6 +530,29 @@ int uring_personality(const char *dir, const char *tag)
 	return 0;
 }
 
+/*
+ * One send request on socket s: buf[0 .. len) (IORING_OP_SEND), or m
+ * (IORING_OP_SENDMSG) when not NULL. Returns its result, -errno, or -ENOSYS
+ * when the kernel refuses a ring.
+ */
+int uring_send(int s, const void *buf, size_t len, const struct msghdr *m)
+{
+	struct io_uring_sqe q;
+	struct uring u;
+	int r;
+
+	if (uring_init(&u, 0) < 0)
+		return errno == ENOSYS || errno == EPERM ? -ENOSYS : -errno;
+	memset(&q, 0, sizeof(q));
+	q.opcode = m ? IORING_OP_SENDMSG : IORING_OP_SEND;
+	q.fd = s;
+	q.addr = m ? (unsigned long)m : (unsigned long)buf;
+	q.len = m ? 1 : (unsigned)len;
+	r = uring_run(&u, &q);
+	uring_done(&u);
+	return r;
+}
+
 /* N no-op requests, one io_uring_enter() each (benchmark: the submit hook's cost). */
 int uring_nops(long n)
 {

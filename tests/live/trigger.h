@@ -4,6 +4,7 @@
 #define SGL_TESTS_LIVE_TRIGGER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define SKIP 77
 
@@ -15,5 +16,8 @@ int uring_connect(int port);
 int uring_accept(int port);
 int uring_personality(const char *dir, const char *tag);
 int uring_nops(long n);
+
+struct msghdr;
+int uring_send(int s, const void *buf, size_t len, const struct msghdr *m);
 
 #endif /* SGL_TESTS_LIVE_TRIGGER_H */
