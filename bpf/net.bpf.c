@@ -756,8 +756,8 @@ int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 			if (ss.ss_family == AG_AF_INET) {
 				r->u.net.dport = bpf_ntohs(((struct sockaddr_in *)&ss)->sin_port);
 				__builtin_memset(r->u.net.daddr, 0, sizeof(r->u.net.daddr));
-				__builtin_memcpy(r->u.net.daddr, &((struct sockaddr_in *)&ss)->sin_addr,
-						 4);
+				__builtin_memcpy(r->u.net.daddr,
+						 &((struct sockaddr_in *)&ss)->sin_addr, 4);
 			} else {
 				r->u.net.dport = bpf_ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 				__builtin_memcpy(r->u.net.daddr,
