@@ -281,7 +281,7 @@ static long wfd_exit_send(__u32 i, void *ctx)
 	if (!f)
 		return 1;
 	exec_forget(f);
-	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
+	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode), NULL);
 }
 
 /* Point sc at fd table fdt; returns how many of its fds a scan reads (the first 4096). */
@@ -413,7 +413,7 @@ static long exec_send(__u32 i, void *ctx)
 		x->f[n & (AG_EXIT_FILES - 1)] = (__u64)f;
 		x->n = n + 1;
 	}
-	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode));
+	return change_send(f, BPF_CORE_READ(f, f_inode, i_mode), BPF_CORE_READ(f, f_mode), NULL);
 }
 
 static __always_inline int exec_enter(void)

@@ -217,7 +217,7 @@ static __always_inline void uring_open_done(struct ag_rec *st, __u32 cap, __s32 
 		return;
 	if (!(fmode & AG_FMODE_CREATED) && !(st->u.link.flags & AG_O_TRUNC)) {
 		if (is_wfile(fmode, mode) && close_linked(req, res))
-			change_send(f, mode, fmode);
+			change_send(f, mode, fmode, req);
 		return;
 	}
 	s = ag_scratch();

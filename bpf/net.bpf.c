@@ -24,8 +24,9 @@
  *    does not change what was asked). Plain write() is not hooked: it is
  *    the hottest syscall there is, and resolvers use send*() or writev().
  *
- *  - io_uring connect and accept requests: read when submitted, sent
- *    when they succeeded (ag_connect_uring, uring.bpf.h).
+ *  - io_uring connect requests: read when submitted, sent when they
+ *    succeeded (ag_connect_uring, uring.bpf.h); accept requests: at their
+ *    completion (accept_done).
  *
  *  - DNS over io_uring: send and sendmsg requests to port 53, when
  *    submitted (ag_dns_uring).
@@ -180,8 +181,6 @@ int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
  * that a linked socket request makes does not exist yet: such a record
  * has only the destination until the completion gives its socket.
  */
-#define AG_IORING_ACCEPT_MULTISHOT 1 /* IORING_ACCEPT_MULTISHOT, in the sqe's ioprio */
-
 static __always_inline bool ip_family(__u16 f)
 {
 	return f == AG_AF_INET || f == AG_AF_INET6;
@@ -202,28 +201,12 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 	__u8 op;
 
 	op = BPF_CORE_READ(req, opcode);
-	if ((op != IORING_OP_CONNECT && op != IORING_OP_ACCEPT) || ag_skip_current())
+	if (op != IORING_OP_CONNECT || ag_skip_current())
 		return 0;
 	s = ag_scratch();
 	if (!s)
 		return 0;
 	r = &s->rec;
-	if (op == IORING_OP_ACCEPT) {
-		struct io_accept *ac = ag_uring_cmd(req);
-
-		/*
-		 * The new connection's tuple comes with the completion. A
-		 * multishot accept posts one completion per connection with no
-		 * request named (as an auxiliary one): not seen.
-		 */
-		if (BPF_CORE_READ(ac, iou_flags) & AG_IORING_ACCEPT_MULTISHOT)
-			return 0;
-		ag_hdr(r, AG_REC_ACCEPT);
-		uring_creds(r, req);
-		r->u.net.ret = (__s32)BPF_CORE_READ(ac, file_slot);
-		upend_put(r, req, 0, false);
-		return 0;
-	}
 	ag_hdr(r, AG_REC_CONNECT);
 	uring_creds(r, req);
 	/*
@@ -286,26 +269,31 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 }
 
 /*
- * Accept request, kept as st (u.net.ret: its direct descriptor slot + 1,
- * or 0), completed with res, the new connection's fd: send its tuple.
+ * An accept request completed with res, the new connection's fd: send its
+ * tuple. Nothing is kept for it from submit (an accept may wait for hours):
+ * one with IOSQE_CQE_SKIP_SUCCESS, a multishot one (its completions name
+ * no request) or one into a direct descriptor is not seen.
  */
-static __always_inline void accept_done_one(struct ag_rec *st, __s32 res)
+static __always_inline int accept_done(struct io_kiocb *req, __s32 res)
 {
-	struct ag_scratch *s = ag_scratch();
-	struct sock *sk;
+	struct io_accept *ac = ag_uring_cmd(req);
+	struct ag_scratch *s;
 	struct ag_rec *r;
+	struct sock *sk;
 
+	if (res < 0 || BPF_CORE_READ(ac, file_slot) || ag_skip_current())
+		return 0;
 	/* the fd table is the process's: any of its threads may complete the request */
-	if (res < 0 || !s || st->u.net.ret || (bpf_get_current_pid_tgid() >> 32) != st->h.tgid)
-		return;
 	sk = fd_sock(res);
-	if (!sk)
-		return;
+	s = ag_scratch();
+	if (!sk || !s)
+		return 0;
 	r = &s->rec;
-	__builtin_memcpy(&r->h, &st->h, sizeof(r->h));
-	__builtin_memset(&r->u, 0, sizeof(r->u));
+	ag_hdr(r, AG_REC_ACCEPT);
+	uring_creds(r, req);
 	if (fill_tuple(r, sk))
 		ag_emit(r, 0);
+	return 0;
 }
 
 SEC("tp_btf/io_uring_complete")
@@ -315,17 +303,18 @@ int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *r
 	struct ag_ukey k;
 	struct ag_rec *st;
 
-	if (!ag_upend_n || !req) /* no request: an auxiliary completion */
+	if (!req) /* no request: an auxiliary completion */
+		return 0;
+	if (BPF_CORE_READ(req, opcode) == IORING_OP_ACCEPT)
+		return accept_done(req, BPF_CORE_READ(cqe, res));
+	if (!ag_upend_n)
 		return 0;
 	k.ctx = (__u64)ring;
 	k.user_data = BPF_CORE_READ(cqe, user_data);
 	k.req = (__u64)req;
 	st = bpf_map_lookup_elem(&ag_upend_s, &k);
 	if (st) {
-		if (st->h.type == AG_REC_ACCEPT)
-			accept_done_one(st, BPF_CORE_READ(cqe, res));
-		else
-			connect_done_one(st, BPF_CORE_READ(cqe, res), req);
+		connect_done_one(st, BPF_CORE_READ(cqe, res), req);
 		upend_forget(&ag_upend_s, &k);
 	}
 	return 0;
@@ -717,9 +706,17 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
  * on a socket connected there or naming it, sent when submitted as the
  * writev path is (what was asked does not depend on the send succeeding).
  * The message is read from the submitter's memory, which the kernel has
- * yet to read (this is the submitting process or its SQPOLL thread). Not
- * seen: sends on registered files, or from registered buffers.
+ * yet to read (this is the submitting process or its SQPOLL thread), and
+ * the destination from the kernel's copy. Not seen: sends on registered
+ * files, from provided or registered buffers, bundles, on a socket a
+ * linked request connects or makes only later, and bytes rewritten
+ * between submission and the send.
  */
+#define AG_REQ_F_BUFFER_SELECT 32 /* IOSQE_BUFFER_SELECT's bit: a provided buffer */
+#define AG_RECVSEND_FIXED_BUF  4  /* IORING_RECVSEND_FIXED_BUF, in sqe->ioprio */
+#define AG_RECVSEND_BUNDLE     16 /* IORING_RECVSEND_BUNDLE */
+#define AG_SEND_VECTORIZED     32 /* IORING_SEND_VECTORIZED */
+
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 {
@@ -735,8 +732,10 @@ int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 	__u32 off = 0;
 
 	if ((op != IORING_OP_SEND && op != IORING_OP_SENDMSG) ||
-	    (BPF_CORE_READ(req, flags) & AG_REQ_F_FIXED_FILE) || ag_skip_current())
-		return 0;
+	    (BPF_CORE_READ(req, flags) & (AG_REQ_F_FIXED_FILE | AG_REQ_F_BUFFER_SELECT)) ||
+	    (BPF_CORE_READ(sr, flags) & (AG_RECVSEND_FIXED_BUF | AG_RECVSEND_BUNDLE)) ||
+	    ag_skip_current())
+		return 0; /* the bytes sent are not at the address given (not seen) */
 	sk = fd_sock(BPF_CORE_READ(req, cqe.fd));
 	s = ag_scratch();
 	if (!sk || !s)
@@ -745,24 +744,20 @@ int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 	__builtin_memset(&r->u, 0, sizeof(r->u));
 	if (!fill_tuple(r, sk))
 		return 0;
-	if (op == IORING_OP_SENDMSG) {
+	if (op == IORING_OP_SENDMSG)
 		um = BPF_CORE_READ(sr, umsg);
-		user_dest(r, send_uaddr(K_SENDMSG, (__u64)um, 0));
-	} else {
-		/* a send naming its destination: prep copied it to the request's msghdr */
-		io = BPF_CORE_READ(req, async_data);
-		if (io && BPF_CORE_READ(io, msg.msg_namelen) > 0 &&
-		    !BPF_CORE_READ_INTO(&ss, io, addr) && ss.ss_family == r->u.net.family) {
-			if (ss.ss_family == AG_AF_INET) {
-				r->u.net.dport = bpf_ntohs(((struct sockaddr_in *)&ss)->sin_port);
-				__builtin_memset(r->u.net.daddr, 0, sizeof(r->u.net.daddr));
-				__builtin_memcpy(r->u.net.daddr,
-						 &((struct sockaddr_in *)&ss)->sin_addr, 4);
-			} else {
-				r->u.net.dport = bpf_ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-				__builtin_memcpy(r->u.net.daddr,
-						 &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-			}
+	/* a destination named: prep copied it (msg_name) to the request's msghdr */
+	io = BPF_CORE_READ(req, async_data);
+	if (io && BPF_CORE_READ(io, msg.msg_namelen) > 0 && !BPF_CORE_READ_INTO(&ss, io, addr) &&
+	    ss.ss_family == r->u.net.family) {
+		if (ss.ss_family == AG_AF_INET) {
+			r->u.net.dport = bpf_ntohs(((struct sockaddr_in *)&ss)->sin_port);
+			__builtin_memset(r->u.net.daddr, 0, sizeof(r->u.net.daddr));
+			__builtin_memcpy(r->u.net.daddr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		} else {
+			r->u.net.dport = bpf_ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+			__builtin_memcpy(r->u.net.daddr, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+					 16);
 		}
 	}
 	if (r->u.net.dport != 53)
@@ -773,11 +768,18 @@ int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 	r->u.net = net;
 	r->u.net.nmsg = 1;
 	r->u.net.ret = 1;
-	if (um)
+	if (um) {
 		put_msg(r, 0, &off, um);
-	else
+	} else if (BPF_CORE_READ(sr, flags) & AG_SEND_VECTORIZED) {
+		/* buf is an array of iovecs: the first one's bytes */
+		struct iovec v = {};
+
+		bpf_probe_read_user(&v, sizeof(v), BPF_CORE_READ(sr, buf));
+		put_ubuf(r, 0, &off, v.iov_base, v.iov_len, AG_DNS_MAX);
+	} else {
 		put_ubuf(r, 0, &off, BPF_CORE_READ(sr, buf), (__u32)BPF_CORE_READ(sr, len),
 			 AG_DNS_MAX);
+	}
 	ag_emit(r, off);
 	return 0;
 }

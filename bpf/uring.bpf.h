@@ -87,15 +87,12 @@ static __always_inline void upend_key(struct ag_ukey *k, struct io_kiocb *req)
  * Send record r unchecked (cap: the string room of the memory it is in):
  * all but an io_uring open for writing that neither creates nor truncates,
  * kept only to catch a close of its fd linked after it (file_uring.bpf.h),
- * which is no event of its own, and an accept, whose connection only its
- * completion names (net.bpf.c).
+ * which is no event of its own.
  */
 static __always_inline void upend_emit(struct ag_rec *r, __u32 datalen, __u32 cap)
 {
 	if (r->h.type == AG_REC_FILE_LINK && r->u.link.kind == AG_LINK_OPEN &&
 	    !(r->u.link.flags & (AG_O_CREAT | AG_O_TRUNC)))
-		return;
-	if (r->h.type == AG_REC_ACCEPT) /* its tuple is the completion's to give */
 		return;
 	ag_emit_cap(r, datalen, cap);
 }

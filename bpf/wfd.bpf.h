@@ -9,6 +9,7 @@
 #define AG_BPF_WFD_BPF_H
 
 #include "common.bpf.h"
+#include "uring.bpf.h"
 
 /* Boot time (ns) from which every new process is tracked; 0: not armed yet. */
 __u64 ag_wfd_epoch = 0;
@@ -86,8 +87,12 @@ static __always_inline void exec_forget(struct file *f)
 			x->f[k] = 0;
 }
 
-/* Send written file f (its inode mode, f_mode) as a change. */
-static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode)
+/*
+ * Send written file f (its inode mode, f_mode) as a change; req: the
+ * io_uring request that closes it, or NULL (its credentials, uring.bpf.h).
+ */
+static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode,
+				       struct io_kiocb *req)
 {
 	struct ag_scratch *s = ag_scratch();
 	struct ag_rec *r;
@@ -97,6 +102,8 @@ static __always_inline int change_send(struct file *f, __u32 mode, __u32 fmode)
 		return 1;
 	r = &s->rec;
 	ag_hdr(r, AG_REC_FILE_CHANGE);
+	if (req)
+		uring_creds(r, req);
 	r->u.file.mode = mode;
 	r->u.file.fmode = fmode;
 	put_file_path(r, 0, &off, s->pbuf, f);
@@ -118,7 +125,7 @@ static __always_inline int fd_closed(long fd)
 	if (!is_wfile(fmode, mode))
 		return 0;
 	exec_forget(f);
-	return change_send(f, mode, fmode);
+	return change_send(f, mode, fmode, NULL);
 }
 
 #endif /* AG_BPF_WFD_BPF_H */

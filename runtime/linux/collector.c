@@ -596,6 +596,9 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		note(&c->o, "cannot read the kernel's BTF: %s", strerror(errno));
 	/* io_uring requests run with a registered personality's credentials under this flag */
 	c->o.req_f_creds = btf_enum_value(c->vmlinux_btf, "REQ_F_CREDS");
+	if (c->vmlinux_btf && !c->o.req_f_creds)
+		note(&c->o, "REQ_F_CREDS not in the kernel's BTF: io_uring requests are reported "
+			    "with their submitter's credentials");
 	c->rb_fd =
 		bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ag_rb", 0, 0, (uint32_t)o->ring_bytes, NULL);
 	c->stats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "ag_stats", sizeof(uint32_t),
