@@ -25,11 +25,11 @@
  *    the hottest syscall there is, and resolvers use send*() or writev().
  *
  *  - io_uring connect requests: read when submitted, sent when they
- *    succeeded (ag_connect_uring, uring.bpf.h); accept requests: at their
+ *    succeeded (connect_uring, uring.bpf.h); accept requests: at their
  *    completion (accept_done).
  *
  *  - DNS over io_uring: send and sendmsg requests to port 53, when
- *    submitted (ag_dns_uring).
+ *    submitted (dns_uring).
  *
  * Not here: receives (DNS answers), UDP sends other than DNS through
  * io_uring, DoH/DoT (encrypted).
@@ -186,8 +186,8 @@ static __always_inline bool ip_family(__u16 f)
 	return f == AG_AF_INET || f == AG_AF_INET6;
 }
 
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
+/* A connect request (IORING_OP_CONNECT), from ag_send_uring. */
+static __always_inline int connect_uring(struct io_kiocb *req)
 {
 	struct __kernel_sockaddr_storage ss;
 	struct sockaddr_in6 *sin6 = (void *)&ss;
@@ -198,10 +198,8 @@ int BPF_PROG(ag_connect_uring, struct io_kiocb *req)
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	bool fixed;
-	__u8 op;
 
-	op = BPF_CORE_READ(req, opcode);
-	if (op != IORING_OP_CONNECT || ag_skip_current())
+	if (ag_skip_current())
 		return 0;
 	s = ag_scratch();
 	if (!s)
@@ -268,6 +266,9 @@ static __always_inline void connect_done_one(struct ag_rec *st, __s32 res, struc
 	ag_emit(r, 0);
 }
 
+/* Set once an accept request was submitted: until then no completion is one. */
+__u32 ag_uring_accepts = 0;
+
 /*
  * An accept request completed with res, the new connection's fd: send its
  * tuple. Nothing is kept for it from submit (an accept may wait for hours):
@@ -297,7 +298,7 @@ static __always_inline int accept_done(struct io_kiocb *req, __s32 res)
 }
 
 SEC("tp_btf/io_uring_complete")
-int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *req,
+int BPF_PROG(ag_send_uring_done, struct io_ring_ctx *ring, struct io_kiocb *req,
 	     struct io_uring_cqe *cqe)
 {
 	struct ag_ukey k;
@@ -305,7 +306,7 @@ int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *r
 
 	if (!req) /* no request: an auxiliary completion */
 		return 0;
-	if (BPF_CORE_READ(req, opcode) == IORING_OP_ACCEPT)
+	if (ag_uring_accepts && BPF_CORE_READ(req, opcode) == IORING_OP_ACCEPT)
 		return accept_done(req, BPF_CORE_READ(cqe, res));
 	if (!ag_upend_n)
 		return 0;
@@ -322,7 +323,7 @@ int BPF_PROG(ag_connect_uring_done, struct io_ring_ctx *ring, struct io_kiocb *r
 
 /* A completion that did not fit the completion queue (it is posted later, untraced). */
 SEC("tp_btf/io_uring_cqe_overflow")
-int BPF_PROG(ag_connect_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
+int BPF_PROG(ag_send_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32 cflags, void *ocqe)
 {
 	if (ag_upend_n)
 		upend_overflow(ring, user_data);
@@ -331,7 +332,7 @@ int BPF_PROG(ag_connect_uring_ovf, void *ring, __u64 user_data, __s32 res, __u32
 
 /* A linked request fails (its predecessor did): drop its record, as its failure's. */
 SEC("tp_btf/io_uring_fail_link")
-int BPF_PROG(ag_connect_uring_fail, struct io_kiocb *req, struct io_kiocb *link)
+int BPF_PROG(ag_send_uring_fail, struct io_kiocb *req, struct io_kiocb *link)
 {
 	upend_drop(link);
 	return 0;
@@ -717,22 +718,20 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
 #define AG_RECVSEND_BUNDLE     16 /* IORING_RECVSEND_BUNDLE */
 #define AG_SEND_VECTORIZED     32 /* IORING_SEND_VECTORIZED */
 
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
+/* A send request (IORING_OP_SEND, SENDMSG: op), from ag_send_uring. */
+static __always_inline int dns_uring(struct io_kiocb *req, __u8 op)
 {
 	struct __kernel_sockaddr_storage ss;
 	struct io_sr_msg *sr = ag_uring_cmd(req);
 	struct user_msghdr *um = NULL;
 	struct io_async_msghdr *io;
-	__u8 op = BPF_CORE_READ(req, opcode);
 	struct ag_rec_net net;
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
 	__u32 off = 0;
 
-	if ((op != IORING_OP_SEND && op != IORING_OP_SENDMSG) ||
-	    (BPF_CORE_READ(req, flags) & (AG_REQ_F_FIXED_FILE | AG_REQ_F_BUFFER_SELECT)) ||
+	if ((BPF_CORE_READ(req, flags) & (AG_REQ_F_FIXED_FILE | AG_REQ_F_BUFFER_SELECT)) ||
 	    (BPF_CORE_READ(sr, flags) & (AG_RECVSEND_FIXED_BUF | AG_RECVSEND_BUNDLE)) ||
 	    ag_skip_current())
 		return 0; /* the bytes sent are not at the address given (not seen) */
@@ -781,6 +780,25 @@ int BPF_PROG(ag_dns_uring, struct io_kiocb *req)
 			 AG_DNS_MAX);
 	}
 	ag_emit(r, off);
+	return 0;
+}
+
+/*
+ * This collector's io_uring submissions, in one program (the hook runs for
+ * every request of every ring): connects and DNS sends. Its name puts it
+ * in both the network and the DNS group, as its completion programs.
+ */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(ag_send_uring, struct io_kiocb *req)
+{
+	__u8 op = BPF_CORE_READ(req, opcode);
+
+	if (op == IORING_OP_ACCEPT && !ag_uring_accepts)
+		ag_uring_accepts = 1; /* from now on, completions are looked at (accept_done) */
+	if (op == IORING_OP_CONNECT)
+		return connect_uring(req);
+	if (op == IORING_OP_SEND || op == IORING_OP_SENDMSG)
+		return dns_uring(req, op);
 	return 0;
 }
 
