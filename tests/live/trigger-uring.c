@@ -173,6 +173,28 @@ static struct io_uring_sqe sqe_path(unsigned char op, int dfd, const char *a, in
 }
 
 /*
+ * Open name (relative to dfd) with an open request (flags, mode 0600),
+ * write a byte to it, close it with a close request. Returns 0, or -1
+ * with errno.
+ */
+static int open_write_close(struct uring *u, int dfd, const char *name, int flags)
+{
+	struct io_uring_sqe s = sqe_path(IORING_OP_OPENAT, dfd, name, 0600, NULL);
+	int fd;
+
+	s.open_flags = (unsigned)flags;
+	fd = uring_run(u, &s);
+	if (fd < 0)
+		return errno = -fd, -1;
+	if (write(fd, "x", 1) != 1)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.opcode = IORING_OP_CLOSE;
+	s.fd = fd;
+	return (errno = -uring_run(u, &s)) ? -1 : 0;
+}
+
+/*
  * In DIR, through io_uring (names relative to a dirfd of DIR unless said):
  * create sgl-created-uring-TAG (openat, then close request: not a change,
  * the file is new), change sgl-changed-uring-TAG (an existing file opened
@@ -217,33 +239,13 @@ int uring_files(const char *dir, const char *tag)
 		return errno = fd < 0 ? -fd : errno,
 		       fail("io_uring openat O_CREAT of an existing file");
 	snprintf(a, sizeof(a), "sgl-created-uring-%s", tag);
-	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0600, NULL);
-	s.open_flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-	fd = uring_run(&u, &s);
-	if (fd < 0)
-		return errno = -fd, fail("io_uring openat O_CREAT");
-	if (write(fd, "x", 1) != 1)
-		return fail("write");
-	memset(&s, 0, sizeof(s));
-	s.opcode = IORING_OP_CLOSE;
-	s.fd = fd;
-	if ((errno = -uring_run(&u, &s)))
-		return fail("io_uring close");
+	if (open_write_close(&u, dfd, a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC) < 0)
+		return fail("io_uring openat O_CREAT, write, close request");
 	snprintf(a, sizeof(a), "sgl-changed-uring-%s", tag);
 	if (touch(a) < 0)
 		return fail("prepare the file to change");
-	s = sqe_path(IORING_OP_OPENAT, dfd, a, 0, NULL);
-	s.open_flags = O_WRONLY | O_CLOEXEC;
-	fd = uring_run(&u, &s);
-	if (fd < 0)
-		return errno = -fd, fail("io_uring openat O_WRONLY");
-	if (write(fd, "changed", 7) != 7)
-		return fail("write");
-	memset(&s, 0, sizeof(s));
-	s.opcode = IORING_OP_CLOSE;
-	s.fd = fd;
-	if ((errno = -uring_run(&u, &s)))
-		return fail("io_uring close of a written file");
+	if (open_write_close(&u, dfd, a, O_WRONLY | O_CLOEXEC) < 0)
+		return fail("io_uring openat O_WRONLY, write, close request");
 	snprintf(a, sizeof(a), "sgl-src-uring-%s", tag);
 	snprintf(b, sizeof(b), "sgl-renamed-uring-%s", tag);
 	if (touch(a) < 0)
