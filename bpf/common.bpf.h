@@ -40,6 +40,7 @@ const volatile __u64 ag_tick_ns = 10000000;
 const volatile __u32 ag_follow_tree = 0;  /* 1: only processes in ag_tree */
 const volatile __u64 ag_wakeup_bytes = 0; /* wake the consumer when this much is queued */
 const volatile __u64 ag_req_f_creds = 0;  /* REQ_F_CREDS of this kernel (user space finds it) */
+const volatile __u32 ag_groups = 0;	  /* enum ag_coll_group bits asked for */
 
 /* ---- shared maps (created by user space, reused by every object) ---- */
 

@@ -24,6 +24,25 @@
 /* Changes whenever a struct or enum below changes. */
 #define AG_REC_ABI 5
 
+/*
+ * Telemetry classes a user can switch off (runtime/linux/live.c maps the
+ * names of live.collect); the programs get the chosen ones in ag_groups.
+ */
+enum ag_coll_group {
+	AG_G_PROCESS = 1u << 0, /* exec, exit (fork, exec, exit always load: the process table) */
+	AG_G_NETWORK = 1u << 1, /* connect, accept, UDP destinations */
+	AG_G_DNS = 1u << 2,	/* queries sent to port 53 */
+	AG_G_FILE = 1u << 3,	/* create, change, delete, rename */
+	AG_G_PTRACE = 1u << 4,
+	AG_G_SETID = 1u << 5,
+	AG_G_MEMFD = 1u << 6,
+	AG_G_BPF = 1u << 7,
+	AG_G_MODULE = 1u << 8,
+	AG_G_ALL = (1u << 9) - 1,
+	/* not in "all": the 32-bit syscalls of the groups above (live.ia32_syscalls) */
+	AG_G_IA32 = 1u << 9,
+};
+
 /* Strings per record, and the bytes of string data one record can carry. */
 #define AG_REC_NSTR 4
 #define AG_REC_DATA 16384

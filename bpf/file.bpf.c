@@ -46,6 +46,9 @@
  *  - io_uring requests doing any of the above (open with O_CREAT/O_TRUNC,
  *    close, unlinkat, renameat, linkat, symlinkat): read when submitted,
  *    sent when they succeeded (see the io_uring section, uring.bpf.h).
+ *  - the syscalls above made as 32-bit ones (int 0x80), which pass no
+ *    syscalls:* tracepoint: on the raw syscall tracepoints, loaded only
+ *    when asked (ia32.bpf.h, file_ia32.bpf.h).
  *
  * Not here: the agent's own files (filtered by tgid like everything).
  */
@@ -326,12 +329,17 @@ int BPF_PROG(ag_wfd_exit, struct task_struct *p)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_close")
-int ag_close(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int close_enter(long fd)
 {
 	if (!wfd_writer(bpf_get_current_task_btf()->group_leader) || ag_skip_current())
 		return 0;
-	return fd_closed((long)ctx->args[0]);
+	return fd_closed(fd);
+}
+
+SEC("tp/syscalls/sys_enter_close")
+int ag_close(struct trace_event_raw_sys_enter *ctx)
+{
+	return close_enter((long)ctx->args[0]);
 }
 
 /* dup2(old, new), dup3(old, new, flags): new is closed first, if open and not old. */
@@ -700,3 +708,7 @@ int ag_mknodat_exit(struct trace_event_raw_sys_exit *ctx)
 /* ---- io_uring: requests that do what the syscalls above do (file_uring.bpf.h) ---- */
 
 #include "file_uring.bpf.h"
+
+/* ---- the syscalls above made as 32-bit ones (file_ia32.bpf.h) ---- */
+
+#include "file_ia32.bpf.h"

@@ -138,9 +138,8 @@ int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
  * interrupted by a signal (the connect goes on), or for a Fast Open
  * sendto the bytes sent.
  */
-static __always_inline int connect_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+static __always_inline int connect_exit(long ret, __u32 kind)
 {
-	long ret = ctx->ret;
 	struct ag_pending p = {};
 	struct ag_scratch *s;
 	struct ag_rec *r;
@@ -166,7 +165,7 @@ static __always_inline int connect_exit(struct trace_event_raw_sys_exit *ctx, __
 SEC("tp/syscalls/sys_exit_connect")
 int ag_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return connect_exit(ctx, K_CONNECT);
+	return connect_exit(ctx->ret, K_CONNECT);
 }
 
 /*
@@ -338,9 +337,8 @@ int BPF_PROG(ag_send_uring_fail, struct io_kiocb *req, struct io_kiocb *link)
 	return 0;
 }
 
-static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int accept_exit(long ret)
 {
-	long ret = ctx->ret;
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
@@ -362,13 +360,13 @@ static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_accept")
 int ag_accept_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return accept_exit(ctx);
+	return accept_exit(ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_accept4")
 int ag_accept4_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return accept_exit(ctx);
+	return accept_exit(ctx->ret);
 }
 
 /* ---- sends: UDP destinations and DNS ---- */
@@ -496,13 +494,18 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 	return 0;
 }
 
+/* sendto(fd, buf, len, flags, addr, addrlen) */
+static __always_inline int sendto_enter(__u64 fd, __u64 buf, __u64 len, __u64 flags, __u64 addr)
+{
+	if ((flags & AG_MSG_FASTOPEN) && addr)
+		return connect_enter(fd, K_FASTOPEN);
+	return send_enter(K_SENDTO, fd, buf, len, addr);
+}
+
 SEC("tp/syscalls/sys_enter_sendto")
 int ag_sendto_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	/* fd, buf, len, flags, addr, addrlen */
-	if ((ctx->args[3] & AG_MSG_FASTOPEN) && ctx->args[4])
-		return connect_enter(ctx->args[0], K_FASTOPEN);
-	return send_enter(K_SENDTO, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[4]);
+	return sendto_enter(ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4]);
 }
 
 SEC("tp/syscalls/sys_enter_sendmsg")
@@ -621,14 +624,14 @@ static __always_inline void send_done(long ret, __u32 kind, const struct ag_pend
 		ag_emit(r, off); /* the stashed record was lost */
 }
 
-static __always_inline int send_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+static __always_inline int send_exit(long ret, __u32 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ag_pending p = {};
 
 	if (!pend_take(kind, &p))
 		return 0;
-	send_done(ctx->ret, kind, &p, id);
+	send_done(ret, kind, &p, id);
 	if (p.stashed) {
 		bpf_map_delete_elem(&ag_stash_s, &id);
 		bpf_map_delete_elem(&ag_stash_l, &id);
@@ -802,25 +805,34 @@ int BPF_PROG(ag_send_uring, struct io_kiocb *req)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_sendto")
-int ag_sendto_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sendto_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ag_pending *p = bpf_map_lookup_elem(&ag_pend, &id);
 
 	if (p && p->kind == K_FASTOPEN)
-		return connect_exit(ctx, K_FASTOPEN);
-	return send_exit(ctx, K_SENDTO);
+		return connect_exit(ret, K_FASTOPEN);
+	return send_exit(ret, K_SENDTO);
+}
+
+SEC("tp/syscalls/sys_exit_sendto")
+int ag_sendto_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return sendto_exit(ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_sendmsg")
 int ag_sendmsg_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return send_exit(ctx, K_SENDMSG);
+	return send_exit(ctx->ret, K_SENDMSG);
 }
 
 SEC("tp/syscalls/sys_exit_sendmmsg")
 int ag_sendmmsg_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return send_exit(ctx, K_SENDMMSG);
+	return send_exit(ctx->ret, K_SENDMMSG);
 }
+
+/* ---- connect, accept and sendto made as 32-bit syscalls (net_ia32.bpf.h) ---- */
+
+#include "net_ia32.bpf.h"

@@ -304,6 +304,7 @@ static const struct key keys[] = {
 	{"live.verbose", K_BOOL, C(live.verbose), 0, 0, 0},
 	{"live.scan_images", K_BOOL, C(live.scan_images), 0, 0, 0},
 	{"live.scan_written", K_BOOL, C(live.scan_written), 0, 0, 0},
+	{"live.ia32_syscalls", K_BOOL, C(live.ia32_syscalls), 0, 0, 0},
 };
 
 const char *const ag_config_collect_names[] = {

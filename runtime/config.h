@@ -124,6 +124,7 @@ struct ag_config {
 		bool verbose;		   /* live.verbose: libbpf messages, hooks left out */
 		bool scan_images;	   /* live.scan_images: hash/YARA new process images */
 		bool scan_written;	   /* live.scan_written: hash/YARA written files */
+		bool ia32_syscalls;	   /* live.ia32_syscalls: collect 32-bit syscalls too */
 	} live;
 };
 

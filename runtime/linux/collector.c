@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +99,7 @@ struct skel_ops {
 		k->rodata->ag_follow_tree = o->follow_pid != 0;                                    \
 		k->rodata->ag_wakeup_bytes = o->wakeup_bytes;                                      \
 		k->rodata->ag_req_f_creds = o->req_f_creds;                                        \
+		k->rodata->ag_groups = o->groups;                                                  \
 	}
 
 SKEL_OPS(proc)
@@ -130,6 +132,9 @@ static const struct {
 	{"ag_bpf", AG_G_BPF},
 	{"ag_finit_module", AG_G_MODULE},
 	{"ag_init_module", AG_G_MODULE},
+	/* 32-bit syscalls: only when asked for, and then with their group */
+	{"ag_ia32_net", AG_G_IA32 | AG_G_NETWORK | AG_G_DNS},
+	{"ag_ia32_file", AG_G_IA32 | AG_G_FILE},
 	{"ag_", AG_G_FILE}, /* the rest: file.bpf.c */
 };
 
@@ -385,7 +390,9 @@ static int obj_prepare(struct ag_collector *c, struct obj *ob, bool report)
 		if (report)
 			c->total++;
 		why = NULL;
-		if (g && !(g & c->o.groups))
+		if (g && !(g & ~AG_G_IA32 & c->o.groups))
+			why = "";
+		else if ((g & AG_G_IA32) && !(c->o.groups & AG_G_IA32))
 			why = "";
 		else if (was_rejected(ob, name))
 			why = "";
@@ -567,6 +574,33 @@ static uint64_t btf_enum_value(const struct btf *btf, const char *name)
 	return 0;
 }
 
+/*
+ * Does this kernel run 32-bit syscalls (IA32 emulation, not disabled by
+ * ia32_emulation=0)? A child makes one: getpid through int 0x80, which
+ * faults where the kernel has none.
+ */
+static bool ia32_runs(void)
+{
+#if defined(__x86_64__)
+	int st = 0;
+	pid_t p = fork();
+
+	if (p < 0)
+		return false;
+	if (p == 0) {
+		long r = 20; /* i386 getpid */
+
+		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		_exit(r == (long)getpid() ? 0 : 1);
+	}
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+#else
+	return false;
+#endif
+}
+
 int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts *o, char *err,
 		      size_t errlen)
 {
@@ -624,6 +658,10 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		if (skels[i].open == file_open)
 			file_arm(&c->objs[i]);
 	}
+	if (!(o->groups & AG_G_IA32) && ia32_runs())
+		note(&c->o, "this kernel runs 32-bit syscalls (int 0x80), which the syscall "
+			    "tracepoints do not see: set live.ia32_syscalls (--ia32-syscalls) to "
+			    "collect them too, or boot with ia32_emulation=0");
 	/* only the hook checks needed it: several MiB less for the agent's life */
 	btf__free(c->vmlinux_btf);
 	c->vmlinux_btf = NULL;

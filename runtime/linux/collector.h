@@ -19,21 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ag_collector;
+#include "events.h" /* enum ag_coll_group */
 
-/* Telemetry classes a user can switch off (live.c maps the names of live.collect). */
-enum ag_coll_group {
-	AG_G_PROCESS = 1u << 0, /* exec, exit (fork, exec, exit always load: the process table) */
-	AG_G_NETWORK = 1u << 1, /* connect, accept, UDP destinations */
-	AG_G_DNS = 1u << 2,	/* queries sent to port 53 */
-	AG_G_FILE = 1u << 3,	/* create, change, delete, rename */
-	AG_G_PTRACE = 1u << 4,
-	AG_G_SETID = 1u << 5,
-	AG_G_MEMFD = 1u << 6,
-	AG_G_BPF = 1u << 7,
-	AG_G_MODULE = 1u << 8,
-	AG_G_ALL = (1u << 9) - 1,
-};
+struct ag_collector;
 
 /* The handler of one ring-buffer record (data is valid during the call only). */
 typedef int (*ag_record_fn)(void *ctx, void *data, size_t size);

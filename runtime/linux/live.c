@@ -126,7 +126,8 @@ static void usage(FILE *f)
 	      "                        [--status-file FILE] [--capture FILE|-] [--duration SECONDS]\n"
 	      "                        [--collect LIST] [--pid-tree PID] [--ring-mb MIB]\n"
 	      "                        [--wakeup-kb KIB] [--poll-ms MS] [--proc-max N] [--proc-mb MIB]\n"
-	      "                        [--stats-interval S] [--scan-written] [--verbose]\n"
+	      "                        [--stats-interval S] [--scan-written] [--ia32-syscalls]\n"
+	      "                        [--verbose]\n"
 	      "\n"
 	      "Live detection with the eBPF collectors: every process, network, DNS, file and\n"
 	      "process-control event of the machine goes through the compiled rules, the IOC\n"
@@ -151,6 +152,8 @@ static void usage(FILE *f)
 	      "  --proc-mb MIB        process table string memory (default 16)\n"
 	      "  --stats-interval S   print counters every S seconds (default: at exit only)\n"
 	      "  --scan-written       hash and YARA-scan files when written (live.scan_written)\n"
+	      "  --ia32-syscalls      also collect 32-bit (int 0x80) syscalls, at a cost on every\n"
+	      "                       syscall of the machine (live.ia32_syscalls)\n"
 	      "  --verbose            libbpf's messages and every hook left out\n",
 	      f);
 }
@@ -473,6 +476,9 @@ static int set_option(struct live *l, int c, const char *v)
 	case 'W':
 		cfg->live.scan_written = true;
 		return 0;
+	case '3':
+		cfg->live.ia32_syscalls = true;
+		return 0;
 	case 'v':
 		cfg->live.verbose = true;
 		return 0;
@@ -499,6 +505,7 @@ static int parse_args(struct live *l, int argc, char **argv)
 		{"proc-mb", required_argument, NULL, 'M'},
 		{"stats-interval", required_argument, NULL, 's'},
 		{"scan-written", no_argument, NULL, 'W'},
+		{"ia32-syscalls", no_argument, NULL, '3'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -633,7 +640,7 @@ static int start(struct live *l)
 	o.follow_pid = cfg->live.pid_tree;
 	o.ring_bytes = ring;
 	o.wakeup_bytes = (uint64_t)cfg->live.wakeup_kb << 10;
-	o.groups = l->collect;
+	o.groups = l->collect | (cfg->live.ia32_syscalls ? AG_G_IA32 : 0);
 	o.verbose = cfg->live.verbose;
 	o.on_record = on_record;
 	o.record_ctx = l;

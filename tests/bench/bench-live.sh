@@ -8,7 +8,8 @@
 #   1. a fork+exec loop and an openat(O_RDONLY) loop with the agent off,
 #      with only empty BPF programs on the same hooks (hook-floor: the cost
 #      of the kernel's tracepoint machinery, which no collector code can go
-#      below), and with the agent on, interleaved, medians of REPS runs
+#      below), with the agent on, and with the agent on and its 32-bit
+#      syscall programs too (--ia32-syscalls), interleaved, medians of REPS runs
 #      each, and their ratios (wall time, and the workload's CPU time, which
 #      a busy machine disturbs less);
 #   2. sustained events/s: file create+unlink storms of growing width, each
@@ -160,7 +161,7 @@ class Floor:
 
 def overhead():
     # 1. overhead, interleaved: nothing, empty programs on the same hooks, the agent
-    sides = ("off", "floor", "on") if FLOOR else ("off", "on")
+    sides = ("off", "floor", "on", "ia32") if FLOOR else ("off", "on", "ia32")
     res = {k: {s: [] for s in sides} for k in ("fork", "open", "uring")}
     cpu = {k: {s: [] for s in sides} for k in ("fork", "open", "uring")}
     on_err = []
@@ -181,21 +182,27 @@ def overhead():
         ag = Agent()
         run("on")
         on_err.append(ag.stop())
+        ag = Agent("--ia32-syscalls")
+        run("ia32")
+        on_err.append(ag.stop())
     print("\n1. overhead, medians of %d interleaved runs (agent watching the whole machine)" % REPS)
     if FLOOR:
         print("   floor: an empty BPF program on each hook the agent uses (hook-floor: %s);" % floor_hooks)
         print("   on/floor is what the collectors' own code and the agent add over that")
-    print("   %-38s %9s %9s %9s %7s %9s   %s" % ("workload", "off", "floor", "on", "on/off",
-                                               "on/floor", "target (on/off)"))
+    print("   ia32: the agent with --ia32-syscalls (two programs more on each syscall's entry and exit)")
+    print("   %-38s %9s %9s %9s %7s %9s %9s %8s   %s" % (
+        "workload", "off", "floor", "on", "on/off", "on/floor", "ia32", "ia32/on",
+        "target (on/off)"))
     for k, label, target in (("fork", "%d x fork+exec+wait /bin/true" % FORKS, "<= 1.03x"),
                              ("open", "%d x openat(O_RDONLY)+close" % OPENS, "<= 1.15x"),
                              ("uring", "%d x io_uring NOP, one enter each" % OPENS, "(none)")):
         for what, d in (("wall", res[k]), ("CPU time (user+sys)", cpu[k])):
             m = {s: statistics.median(d[s]) for s in sides}
             fl = m.get("floor", float("nan"))
-            print("   %-38s %8.3fs %8.3fs %8.3fs %6.2fx %8.2fx   %s" % (
+            print("   %-38s %8.3fs %8.3fs %8.3fs %6.2fx %8.2fx %8.3fs %7.2fx   %s" % (
                 label if what == "wall" else "  " + what, m["off"], fl, m["on"],
-                m["on"] / m["off"], m["on"] / fl, target if what == "wall" else ""))
+                m["on"] / m["off"], m["on"] / fl, m["ia32"], m["ia32"] / m["on"],
+                target if what == "wall" else ""))
             print("   %-38s %s" % ("  (all runs, %s)" % " | ".join(sides),
                                    " | ".join(" ".join("%.3f" % x for x in d[s]) for s in sides)))
     print("   kernel drops during the runs: %d" % sum(counters(e)[1] for e in on_err))

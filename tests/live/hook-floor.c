@@ -12,7 +12,9 @@
  * attached as is; tp_btf/NAME (BTF-typed: the fork hook, io_uring's
  * submit hook) gets the empty program on the classic tracepoint of the
  * same event (sched/NAME, io_uring/NAME), which costs about the same. Hooks absent on this kernel are left out, as the
- * agent leaves them out. Prints "ready N hooks" on standard error.
+ * agent leaves them out, and so are the programs of 32-bit syscalls
+ * (ag_ia32_*), which the agent loads only when asked. Prints "ready N
+ * hooks" on standard error.
  */
 #include <errno.h>
 #include <signal.h>
@@ -63,6 +65,9 @@ int main(int argc, char **argv)
 			const char *sec = bpf_program__section_name(p), *cat, *name;
 			size_t catlen;
 
+			/* the raw syscall hooks of 32-bit syscalls: the agent loads them if asked */
+			if (strncmp(bpf_program__name(p), "ag_ia32_", 8) == 0)
+				continue;
 			if (strncmp(sec, "tp/", 3) == 0) {
 				cat = sec + 3;
 				name = strchr(cat, '/');

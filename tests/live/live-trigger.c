@@ -569,6 +569,11 @@ static int dns(const char *mode, const char *name)
 			if ((r = uring_send(s, NULL, 0, &m)) == -ENOSYS)
 				_exit(SKIP);
 			r = r < 0;
+		} else if (strcmp(mode, "ia32-sendto") == 0 || strcmp(mode, "ia32-socketcall") == 0) {
+			/* the 32-bit sendto, or socketcall(SYS_SENDTO) (int 0x80) */
+			if ((r = ia32_sendto(s, q1, l1, &dst, mode[5] == 's')) == -ENOSYS)
+				_exit(SKIP);
+			r = r < 0;
 		} else if (strcmp(mode, "tcp") == 0) {
 			/* one send() of the length-prefixed query on a TCP connection */
 			uint8_t m[2 + sizeof(q1)];
@@ -593,7 +598,9 @@ static int dns(const char *mode, const char *name)
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
 		return 1;
 	if (WEXITSTATUS(st) == SKIP) {
-		fprintf(stderr, "live-trigger: the kernel refuses io_uring\n");
+		fprintf(stderr, "live-trigger: %s\n",
+			strncmp(mode, "ia32", 4) ? "the kernel refuses io_uring"
+						 : "the kernel does not run 32-bit syscalls");
 		return SKIP;
 	}
 	if (WEXITSTATUS(st))
@@ -1210,12 +1217,18 @@ int main(int argc, char **argv)
 		return uring_personality(argv[2], argv[3]);
 	if (strcmp(c, "uring-nop") == 0 && argc == 3)
 		return uring_nops(atol(argv[2]));
+	if (strcmp(c, "ia32-runs") == 0)
+		return ia32_check();
+	if (strcmp(c, "ia32") == 0 && argc == 4)
+		return ia32_files(argv[2], argv[3]);
+	if (strcmp(c, "ia32-connect") == 0 && argc == 3)
+		return ia32_connect(atoi(argv[2]));
 	fprintf(stderr, "usage: live-trigger tcp4|tcp4-cold|tcp4-fastopen|tcp6|udp4 PORT |"
 			" dns MODE NAME | dns-race N NAME | files DIR TAG | links DIR TAG | symlinked DIR TAG | exit-write DIR TAG | exec-write DIR TAG | exec-reuse DIR TAG |"
 			" closes DIR TAG |"
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-accept PORT |"
-			" uring-personality DIR TAG | uring-nop N\n");
+			" uring-personality DIR TAG | uring-nop N | ia32 DIR TAG | ia32-connect PORT | ia32-runs\n");
 	return 2;
 }

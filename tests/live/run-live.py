@@ -645,6 +645,75 @@ def act_uring(tap, ag, tmp):
     })
 
 
+IA32_NOTE = "this kernel runs 32-bit syscalls"
+
+
+def act_ia32(tap, ag, tmp):
+    """File operations, connects, accepts and DNS sends made as 32-bit syscalls (int 0x80 from
+    a 64-bit program), which pass no syscalls:* tracepoint (a known way around agents built on
+    them), are seen with the agent's --ia32-syscalls: the same events, fields and checks as
+    their 64-bit twins."""
+    tag = "%d" % random.randrange(1 << 30)
+    d = os.path.join(tmp, "ia32")
+    os.mkdir(d)
+    t0 = time.monotonic()
+    kv = trigger("ia32", d, tag)
+    if "_skip" in kv:
+        tap.skip("32-bit syscalls (17 subtests)", kv["_skip"])
+        return
+    tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
+           ag.stderr())
+    pid, real = int(kv["pid"]), os.path.realpath(d)
+    for n, what, name, extra in (
+            (8, "file_event: 32-bit creat", "sgl-created-ia32-%s" % tag, {}),
+            (8, "file_event: 32-bit openat(O_CREAT)", "sgl-created-ia32at-%s" % tag, {}),
+            (9, "file_change: 32-bit open for writing, write, close", "sgl-changed-ia32-%s" % tag,
+             {}),
+            (10, "file_rename: 32-bit rename", "sgl-renamed-ia32-%s" % tag,
+             {"sigma.fields.SourceFilename": os.path.join(real, "sgl-created-ia32at-%s" % tag)}),
+            (8, "file_event: 32-bit link", "sgl-created-i32link-%s" % tag,
+             {"sigma.fields.SourceFilename": os.path.join(real, "sgl-renamed-ia32-%s" % tag)}),
+            (8, "file_event: 32-bit symlink", "sgl-created-i32sym-%s" % tag,
+             {"sigma.fields.SourceFilename": "sgl-symlink-target"}),
+            (11, "file_delete: 32-bit unlink", "sgl-deleted-ia32-%s" % tag, {}),
+            (11, "file_delete: 32-bit unlinkat on a dirfd", "sgl-deleted-ia32at-%s" % tag, {})):
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
+                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
+        want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
+                "sigma.fields.TargetFilename": os.path.join(real, name)}
+        want.update(extra)
+        check(tap, what, a, lat, want)
+    bad = [x for x in ag.read_alerts() if rule_is(rid(11))(x) and
+           (g(x, "file.path") or "").endswith("/sgl-deleted-ia32fail-%s" % tag)]
+    tap.ok(not bad, "no file_delete for a 32-bit unlink that failed", json.dumps(bad[:1]))
+    t0 = time.monotonic()
+    kv = trigger("ia32-connect", 47801)
+    pid = int(kv["pid"])
+    for n, what, sport in (
+            (3, "network_connection: 32-bit connect", kv["sport"]),
+            (3, "network_connection: socketcall(SYS_CONNECT)", kv["sport_sc"]),
+            (4, "network_connection: socketcall(SYS_ACCEPT) (inbound)", kv["sport_acc_sc"]),
+            (4, "network_connection: 32-bit accept4 (inbound)", kv["sport_acc4"])):
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and g(x, "process.pid") == pid and
+                               g(x, "source.port") == int(sport), since=t0)
+        check(tap, what, a, lat, {
+            "destination.ip": "127.0.0.1", "destination.port": 47801,
+            "source.ip": "127.0.0.1", "source.port": int(sport),
+            "network.transport": "tcp", "process.executable": os.path.realpath(TRIGGER),
+            "sigma.fields.Initiated": "true" if n == 3 else "false",
+        })
+    for mode in ("ia32-sendto", "ia32-socketcall"):
+        name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
+        t0 = time.monotonic()
+        kv = trigger("dns", mode, name)
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(7))(x) and g(x, "dns.question.name") == name,
+                               since=t0)
+        check(tap, "dns_query via the %s" % ("32-bit sendto" if mode == "ia32-sendto" else
+                                              "socketcall(SYS_SENDTO)"), a, lat,
+              {"process.pid": int(kv["sender"]), "destination.port": 53,
+               "network.transport": "udp", "sigma.fields.QueryType": "A"})
+
+
 def act_child_write(tap, ag, tmp):
     """A written file a child never closes is a file_change of the program that wrote it, once:
     closed by the child's exit, or by its exec (close-on-exec, after two failed execs).
@@ -772,7 +841,8 @@ def own_pid_filtered(tap, ag, capture):
 
 def test_collect(tap, tmp):
     cap = os.path.join(tmp, "capture.jsonl")
-    ag = start_agent(tap, AGENT, os.path.join(tmp, "alerts.json"), capture=cap)
+    ag = start_agent(tap, AGENT, os.path.join(tmp, "alerts.json"), ["--ia32-syscalls"],
+                     capture=cap)
     try:
         act_exec(tap, ag, tmp)
         act_double_fork(tap, ag, tmp)
@@ -783,6 +853,7 @@ def test_collect(tap, tmp):
         act_links(tap, ag, tmp)
         act_symlinked(tap, ag, tmp)
         act_uring(tap, ag, tmp)
+        act_ia32(tap, ag, tmp)
         act_child_write(tap, ag, tmp)
         act_closes(tap, ag, tmp)
         act_path_races(tap, ag, tmp)
@@ -825,6 +896,10 @@ def test_replay(tap, tmp):
     finally:
         rc = ag.stop()
     tap.ok(rc == 0, "agent stops cleanly", ag.stderr())
+    runs = trigger("ia32-runs")["runs"] == "1"
+    tap.ok((IA32_NOTE in ag.stderr()) == runs, "without --ia32-syscalls, a note at start says "
+           "32-bit syscalls are not seen exactly when this kernel runs them (it %s)"
+           % ("does" if runs else "does not"), ag.stderr())
     live = sorted(alert_key(a) for a in ag.read_alerts())
     rep_out = os.path.join(tmp, "replay.json")
     r = subprocess.run([AGENT, "replay", "--alerts", rep_out, cap], capture_output=True,
