@@ -138,18 +138,16 @@ int ag_connect_enter(struct trace_event_raw_sys_enter *ctx)
  * interrupted by a signal (the connect goes on), or for a Fast Open
  * sendto the bytes sent.
  */
-static __always_inline int connect_exit(long ret, __u32 kind)
+/* Send the connect of fd that returned ret, if it is one that goes on. */
+static __always_inline int connect_send(__u64 fd, long ret)
 {
-	struct ag_pending p = {};
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
 
-	if (!pend_take(kind, &p))
-		return 0;
 	if (ret < 0 && ret != -AG_EINPROGRESS && ret != -AG_EINTR && ret != -AG_ERESTARTSYS)
 		return 0;
-	sk = fd_sock((long)p.a[0]);
+	sk = fd_sock((long)fd);
 	s = ag_scratch();
 	if (!sk || !s)
 		return 0;
@@ -160,6 +158,15 @@ static __always_inline int connect_exit(long ret, __u32 kind)
 	r->u.net.ret = ret > 0 ? 0 : (__s32)ret;
 	ag_emit(r, 0);
 	return 0;
+}
+
+static __always_inline int connect_exit(long ret, __u32 kind)
+{
+	struct ag_pending p = {};
+
+	if (!pend_take(kind, &p))
+		return 0;
+	return connect_send(p.a[0], ret);
 }
 
 SEC("tp/syscalls/sys_exit_connect")

@@ -19,6 +19,54 @@ static __always_inline __u64 sock_arg(const __u32 *v, int i)
 	return v[i];
 }
 
+/*
+ * socketcall's arguments are in user memory, which the kernel copies
+ * after sys_enter: another thread may rewrite them in between. At
+ * sys_exit they are read again (args: the array), and when they changed,
+ * what they say now is reported too: a connect on the fd read now (one
+ * that has a peer), as well as on the first; a sendto with the fd, buffer
+ * and destination read now (a DNS message kept from sys_enter is then
+ * sent as well, as it differs: stash.bpf.h).
+ */
+static __always_inline int socketcall_exit(const void *args, __u32 call, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ag_pending *p = bpf_map_lookup_elem(&ag_pend, &id);
+	struct ag_scratch *s;
+	__u32 v[6] = {};
+	__u64 fd0;
+
+	if (!p)
+		return 0;
+	fd0 = p->a[0];
+	if (bpf_probe_read_user(v, call == AG_SYS_CONNECT ? 12 : 24, args))
+		return call == AG_SYS_CONNECT ? connect_exit(ret, K_CONNECT) : sendto_exit(ret);
+	if (call == AG_SYS_CONNECT) {
+		connect_exit(ret, K_CONNECT);
+		if (v[0] != fd0) {
+			struct sock *sk = fd_sock(v[0]);
+
+			if (sk && BPF_CORE_READ(sk, __sk_common.skc_dport))
+				connect_send(v[0], ret);
+		}
+		return 0;
+	}
+	if (p->kind == K_SENDTO &&
+	    (v[0] != p->a[0] || v[1] != p->a[1] || v[2] != p->a[2] || v[4] != p->a[3])) {
+		p->a[0] = v[0];
+		p->a[1] = v[1];
+		p->a[2] = v[2];
+		p->a[3] = v[4];
+		s = ag_scratch();
+		if (s && user_dest(&s->rec, (const void *)(__u64)v[4])) {
+			__builtin_memcpy(p->daddr, s->rec.u.net.daddr, sizeof(p->daddr));
+			p->dport = s->rec.u.net.dport;
+			p->dest = 1;
+		}
+	}
+	return sendto_exit(ret);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 {
@@ -64,12 +112,11 @@ int BPF_PROG(ag_ia32_net_exit, struct pt_regs *regs, long ret)
 	case IA32_SOCKETCALL:
 		switch (A(0)) {
 		case AG_SYS_CONNECT:
-			return connect_exit(ret, K_CONNECT);
+		case AG_SYS_SENDTO:
+			return socketcall_exit((const void *)A(1), (__u32)A(0), ret);
 		case AG_SYS_ACCEPT:
 		case AG_SYS_ACCEPT4:
 			return net ? accept_exit(ret) : 0;
-		case AG_SYS_SENDTO:
-			return sendto_exit(ret);
 		}
 	}
 	return 0;
