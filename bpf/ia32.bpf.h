@@ -8,13 +8,14 @@
  * so with IA32 emulation in the kernel a process could create, delete and
  * rename files or connect unseen by the collectors on those. The raw
  * syscall tracepoints (tp_btf/sys_enter and sys_exit) see every syscall;
- * the programs there (file_ia32.bpf.h, net_ia32.bpf.h) return at once
- * unless the syscall is a 32-bit one: TS_COMPAT in the thread's status,
+ * the programs there (file_ia32.bpf.h, net_ia32.bpf.h, sys_ia32.bpf.h)
+ * return at once unless the syscall is a 32-bit one: TS_COMPAT in the
+ * thread's status,
  * which the kernel sets on a 32-bit syscall's entry and clears on the
  * return to user mode, after the sys_exit tracepoint.
  *
- * They run on every syscall of the machine: four programs (file_ia32.bpf.h's
- * two, net_ia32.bpf.h's two) cost 0.3 us per syscall on the machines here
+ * They run on every syscall of the machine: the six programs (two per
+ * object) cost 0.4 us per syscall on the machines here
  * (tests/bench/bench-live.sh; a second probe on a tracepoint also makes
  * the kernel call its probes through a loop of indirect calls), so user
  * space loads them only when asked (live.ia32_syscalls; collector.c says
@@ -36,11 +37,29 @@
 #define IA32_UNLINK	       10
 #define IA32_EXECVE	       11
 #define IA32_MKNOD	       14
+#define IA32_SETUID16	       23
+#define IA32_PTRACE	       26
 #define IA32_RENAME	       38
 #define IA32_RMDIR	       40
+#define IA32_SETGID16	       46
 #define IA32_DUP2	       63
+#define IA32_SETREUID16	       70
+#define IA32_SETREGID16	       71
 #define IA32_SYMLINK	       83
 #define IA32_SOCKETCALL	       102
+#define IA32_INIT_MODULE       128
+#define IA32_SETFSUID16	       138
+#define IA32_SETFSGID16	       139
+#define IA32_SETRESUID16       164
+#define IA32_SETRESGID16       170
+#define IA32_SETREUID	       203
+#define IA32_SETREGID	       204
+#define IA32_SETRESUID	       208
+#define IA32_SETRESGID	       210
+#define IA32_SETUID	       213
+#define IA32_SETGID	       214
+#define IA32_SETFSUID	       215
+#define IA32_SETFSGID	       216
 #define IA32_OPENAT	       295
 #define IA32_MKNODAT	       297
 #define IA32_UNLINKAT	       301
@@ -49,8 +68,10 @@
 #define IA32_SYMLINKAT	       304
 #define IA32_DUP3	       330
 #define IA32_OPEN_BY_HANDLE_AT 342
+#define IA32_FINIT_MODULE      350
 #define IA32_RENAMEAT2	       353
 #define IA32_MEMFD_CREATE      356
+#define IA32_BPF	       357
 #define IA32_EXECVEAT	       358
 #define IA32_CONNECT	       362
 #define IA32_ACCEPT4	       364

@@ -7,6 +7,9 @@
  * stashed at sys_enter and the record is sent at sys_exit with the
  * result, so a failed attempt and a successful one can be told apart.
  *
+ * The same syscalls made as 32-bit ones (int 0x80), which pass no
+ * syscalls:* tracepoint: sys_ia32.bpf.h, loaded only when asked.
+ *
  * Not here: exec/fork/exit (proc.bpf.c), files (file.bpf.c).
  */
 #include "common.bpf.h"
@@ -53,21 +56,23 @@ struct {
 	__type(value, __u8);
 } ag_ptrace_seen SEC(".maps");
 
-SEC("tp/syscalls/sys_enter_ptrace")
-int ag_ptrace_enter(struct trace_event_raw_sys_enter *ctx)
+/* ptrace(request, pid, addr, data) */
+static __always_inline int ptrace_enter(long req, __u64 pid)
 {
-	long req = (long)ctx->args[0];
-
 	if (!ptrace_wanted(req) || ag_skip_current())
 		return 0;
-	pend_put(K_PTRACE, req, ctx->args[1], 0, 0);
+	pend_put(K_PTRACE, req, pid, 0, 0);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_ptrace")
-int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp/syscalls/sys_enter_ptrace")
+int ag_ptrace_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	long ret = ctx->ret;
+	return ptrace_enter((long)ctx->args[0], ctx->args[1]);
+}
+
+static __always_inline int ptrace_exit(long ret)
+{
 	struct ag_pending p = {};
 	struct ptrace_key k = {};
 	struct ag_scratch *s;
@@ -95,6 +100,12 @@ int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+SEC("tp/syscalls/sys_exit_ptrace")
+int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return ptrace_exit(ctx->ret);
+}
+
 /* ---- set*id ---- */
 
 /*
@@ -102,23 +113,22 @@ int ag_ptrace_exit(struct trace_event_raw_sys_exit *ctx)
  * attach a program that reads past a tracepoint's arguments (EACCES, the
  * context is only as large as the syscall's own arguments).
  */
-static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u32 nr, int nargs)
+static __always_inline int setid_put(__u32 nr, __u64 a0, __u64 a1, __u64 a2)
 {
-	__u64 a1 = (__u64)-1, a2 = (__u64)-1;
-
 	if (ag_skip_current())
 		return 0;
-	if (nargs > 1)
-		a1 = ctx->args[1];
-	if (nargs > 2)
-		a2 = ctx->args[2];
-	pend_put(K_SETID, nr, ctx->args[0], a1, a2);
+	pend_put(K_SETID, nr, a0, a1, a2);
 	return 0;
 }
 
-static __always_inline int setid_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int setid_enter(struct trace_event_raw_sys_enter *ctx, __u32 nr, int nargs)
 {
-	long ret = ctx->ret;
+	return setid_put(nr, ctx->args[0], nargs > 1 ? ctx->args[1] : (__u64)-1,
+			 nargs > 2 ? ctx->args[2] : (__u64)-1);
+}
+
+static __always_inline int setid_exit(long ret)
+{
 	struct ag_pending p = {};
 	struct ag_scratch *s;
 	struct ag_rec *r;
@@ -148,7 +158,7 @@ static __always_inline int setid_exit(struct trace_event_raw_sys_exit *ctx)
 	SEC("tp/syscalls/sys_exit_" #name)                                                         \
 	int ag_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                 \
 	{                                                                                          \
-		return setid_exit(ctx);                                                            \
+		return setid_exit(ctx->ret);                                                       \
 	}
 
 SETID_PROGS(setuid, AG_SETUID, 1)
@@ -162,19 +172,23 @@ SETID_PROGS(setfsgid, AG_SETFSGID, 1)
 
 /* ---- memfd_create ---- */
 
-SEC("tp/syscalls/sys_enter_memfd_create")
-int ag_memfd_enter(struct trace_event_raw_sys_enter *ctx)
+/* memfd_create(name, flags) */
+static __always_inline int memfd_enter(__u64 name, __u64 flags)
 {
 	if (ag_skip_current())
 		return 0;
-	pend_put(K_MEMFD, ctx->args[0], ctx->args[1], 0, 0);
+	pend_put(K_MEMFD, name, flags, 0, 0);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_memfd_create")
-int ag_memfd_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp/syscalls/sys_enter_memfd_create")
+int ag_memfd_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	long ret = ctx->ret;
+	return memfd_enter(ctx->args[0], ctx->args[1]);
+}
+
+static __always_inline int memfd_exit(long ret)
+{
 	struct ag_pending p = {};
 	struct ag_scratch *s;
 	struct ag_rec *r;
@@ -194,21 +208,31 @@ int ag_memfd_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+SEC("tp/syscalls/sys_exit_memfd_create")
+int ag_memfd_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return memfd_exit(ctx->ret);
+}
+
 /* ---- bpf(BPF_PROG_LOAD) ---- */
+
+/* bpf(cmd, attr, size) */
+static __always_inline int bpf_enter(__u64 cmd, __u64 attr)
+{
+	if (cmd != BPF_PROG_LOAD || ag_skip_current())
+		return 0;
+	pend_put(K_BPF, cmd, attr, 0, 0);
+	return 0;
+}
 
 SEC("tp/syscalls/sys_enter_bpf")
 int ag_bpf_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	if (ctx->args[0] != BPF_PROG_LOAD || ag_skip_current())
-		return 0;
-	pend_put(K_BPF, ctx->args[0], ctx->args[1], 0, 0);
-	return 0;
+	return bpf_enter(ctx->args[0], ctx->args[1]);
 }
 
-SEC("tp/syscalls/sys_exit_bpf")
-int ag_bpf_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int bpf_exit(long ret)
 {
-	long ret = ctx->ret;
 	union bpf_attr *attr;
 	struct ag_pending p = {};
 	struct ag_scratch *s;
@@ -232,24 +256,34 @@ int ag_bpf_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+SEC("tp/syscalls/sys_exit_bpf")
+int ag_bpf_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return bpf_exit(ctx->ret);
+}
+
 /* ---- kernel modules (absent where the kernel has no module support) ---- */
 
-SEC("tp/syscalls/sys_enter_finit_module")
-int ag_finit_module_enter(struct trace_event_raw_sys_enter *ctx)
+/* finit_module(fd, uargs, flags) */
+static __always_inline int finit_enter(long fd, __u64 flags)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
 	if (ag_skip_current())
 		return 0;
 	/* the file now: the fd may be closed by the time the syscall returns */
-	pend_put(K_FINIT_MODULE, ctx->args[0], ctx->args[2], (__u64)fd_file(t, (long)ctx->args[0]),
-		 0);
+	pend_put(K_FINIT_MODULE, fd, flags, (__u64)fd_file(t, fd), 0);
 	return 0;
 }
 
-static __always_inline int module_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+SEC("tp/syscalls/sys_enter_finit_module")
+int ag_finit_module_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	long ret = ctx->ret;
+	return finit_enter((long)ctx->args[0], ctx->args[2]);
+}
+
+static __always_inline int module_exit(long ret, __u32 kind)
+{
 	struct ag_pending p = {};
 	struct ag_scratch *s;
 	struct ag_rec *r;
@@ -276,11 +310,10 @@ static __always_inline int module_exit(struct trace_event_raw_sys_exit *ctx, __u
 SEC("tp/syscalls/sys_exit_finit_module")
 int ag_finit_module_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return module_exit(ctx, K_FINIT_MODULE);
+	return module_exit(ctx->ret, K_FINIT_MODULE);
 }
 
-SEC("tp/syscalls/sys_enter_init_module")
-int ag_init_module_enter(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int init_enter(void)
 {
 	if (ag_skip_current())
 		return 0;
@@ -288,8 +321,18 @@ int ag_init_module_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
+SEC("tp/syscalls/sys_enter_init_module")
+int ag_init_module_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return init_enter();
+}
+
 SEC("tp/syscalls/sys_exit_init_module")
 int ag_init_module_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return module_exit(ctx, K_INIT_MODULE);
+	return module_exit(ctx->ret, K_INIT_MODULE);
 }
+
+/* ---- the syscalls above made as 32-bit ones (sys_ia32.bpf.h) ---- */
+
+#include "sys_ia32.bpf.h"

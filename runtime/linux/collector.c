@@ -135,6 +135,7 @@ static const struct {
 	/* 32-bit syscalls: only when asked for, and then with their group */
 	{"ag_ia32_net", AG_G_IA32 | AG_G_NETWORK | AG_G_DNS},
 	{"ag_ia32_file", AG_G_IA32 | AG_G_FILE},
+	{"ag_ia32_sys", AG_G_IA32 | AG_G_PTRACE | AG_G_SETID | AG_G_MEMFD | AG_G_BPF | AG_G_MODULE},
 	{"ag_", AG_G_FILE}, /* the rest: file.bpf.c */
 };
 

@@ -189,7 +189,7 @@ def overhead():
     if FLOOR:
         print("   floor: an empty BPF program on each hook the agent uses (hook-floor: %s);" % floor_hooks)
         print("   on/floor is what the collectors' own code and the agent add over that")
-    print("   ia32: the agent with --ia32-syscalls (two programs more on each syscall's entry and exit)")
+    print("   ia32: the agent with --ia32-syscalls (three programs more on each syscall's entry and exit)")
     print("   %-38s %9s %9s %9s %7s %9s %9s %8s   %s" % (
         "workload", "off", "floor", "on", "on/off", "on/floor", "ia32", "ia32/on",
         "target (on/off)"))

@@ -659,7 +659,7 @@ def act_ia32(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ia32", d, tag)
     if "_skip" in kv:
-        tap.skip("32-bit syscalls (17 subtests)", kv["_skip"])
+        tap.skip("32-bit syscalls (23 subtests)", kv["_skip"])
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
@@ -712,6 +712,23 @@ def act_ia32(tap, ag, tmp):
                                               "socketcall(SYS_SENDTO)"), a, lat,
               {"process.pid": int(kv["sender"]), "destination.port": 53,
                "network.transport": "udp", "sigma.fields.QueryType": "A"})
+    t0 = time.monotonic()
+    kv = trigger("ia32-sys")
+    pid, target = int(kv["pid"]), int(kv["target"])
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(0x16))(x) and g(x, "process.pid") == pid,
+                           since=t0)
+    check(tap, "ptrace: 32-bit PTRACE_ATTACH", a, lat, {
+        "sigma.fields.TargetProcessId": target, "sigma.fields.PtraceRequest": "PTRACE_ATTACH"})
+    for what, child, call in (("setid: 32-bit setuid32(65534)", kv["uid32"], "setuid"),
+                              ("setid: 16-bit setresuid(65534, 65534, 65534)", kv["uid16"],
+                               "setresuid")):
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(0x17))(x) and
+                               g(x, "process.pid") == int(child), since=t0)
+        check(tap, what, a, lat, {"sigma.fields.TargetUid": 65534, "sigma.fields.Syscall": call})
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(14))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "memfd_create: 32-bit", a, lat, {"sigma.fields.MemfdName": "sgl-payload"})
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(16))(x) and g(x, "process.pid") == pid, since=t0)
+    check(tap, "bpf_load: 32-bit BPF_PROG_LOAD", a, lat, {"sigma.fields.InstructionCount": 2})
 
 
 def act_child_write(tap, ag, tmp):

@@ -14,7 +14,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/bpf.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +33,11 @@ enum {
 	I_LINK = 9,
 	I_UNLINK = 10,
 	I_GETPID = 20,
+	I_PTRACE = 26,
+	I_SETRESUID16 = 164,
+	I_SETUID32 = 213,
+	I_MEMFD_CREATE = 356,
+	I_BPF = 357,
 	I_RENAME = 38,
 	I_SYMLINK = 83,
 	I_SOCKETCALL = 102,
@@ -326,4 +334,85 @@ int ia32_sendto(int s, const void *q, size_t n, const struct sockaddr_in *dst, b
 		r = sys32_6(I_SENDTO, s, lq, (long)n, 0, ld, sizeof(*dst));
 	}
 	return r < 0 ? (int)r : 0;
+}
+
+/* Run fn in a child (as root: it may drop to 65534); its pid, or -1 if it failed. */
+static pid_t in_child(long (*fn)(void))
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0)
+		_exit(fn() < 0 ? 1 : 0);
+	if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	return p;
+}
+
+static long setuid32_nobody(void)
+{
+	return sys32(I_SETUID32, 65534, 0, 0, 0, 0);
+}
+
+static long setresuid16_nobody(void)
+{
+	return sys32(I_SETRESUID16, 65534, 65534, 65534, 0, 0);
+}
+
+/*
+ * sys.bpf.c's syscalls as 32-bit ones: PTRACE_ATTACH to a child running
+ * /bin/sleep, setuid32(65534) and the 16-bit setresuid(65534, ...) in two
+ * children, memfd_create("sgl-payload"), bpf(BPF_PROG_LOAD) of a program
+ * named sgl_prog.
+ */
+int ia32_sys(void)
+{
+	static const struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr attr;
+	pid_t target, uid32, uid16;
+	long r, fd;
+	int st;
+
+	if ((r = start()))
+		return (int)r;
+	target = fork();
+	if (target < 0)
+		return fail("fork");
+	if (target == 0) {
+		execl("/bin/sleep", "sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	usleep(100000); /* let it exec */
+	r = sys32(I_PTRACE, PTRACE_ATTACH, target, 0, 0, 0);
+	if (r == 0) {
+		waitpid(target, &st, 0);
+		ptrace(PTRACE_DETACH, target, NULL, NULL);
+	}
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	if (r < 0)
+		return fail32("ptrace(PTRACE_ATTACH)", r);
+	uid32 = in_child(setuid32_nobody);
+	uid16 = in_child(setresuid16_nobody);
+	if (uid32 < 0 || uid16 < 0)
+		return fail32("setuid to 65534 in a child", -EPERM);
+	fd = sys32(I_MEMFD_CREATE, low_str("sgl-payload"), 0, 0, 0, 0);
+	if (fd < 0)
+		return fail32("memfd_create", fd);
+	close((int)fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (uint64_t)low_copy(insns, sizeof(insns));
+	attr.insn_cnt = 2;
+	attr.license = (uint64_t)low_str("GPL");
+	snprintf(attr.prog_name, sizeof(attr.prog_name), "sgl_prog");
+	fd = sys32(I_BPF, BPF_PROG_LOAD, low_copy(&attr, sizeof(attr)), sizeof(attr), 0, 0);
+	if (fd < 0)
+		return fail32("bpf(BPF_PROG_LOAD)", fd);
+	close((int)fd);
+	printf("ok pid=%d target=%d uid32=%d uid16=%d\n", getpid(), target, uid32, uid16);
+	return 0;
 }

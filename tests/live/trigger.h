@@ -23,6 +23,7 @@ int uring_send(int s, const void *buf, size_t len, const struct msghdr *m);
 int ia32_check(void);
 int ia32_files(const char *dir, const char *tag);
 int ia32_connect(int port);
+int ia32_sys(void);
 struct sockaddr_in;
 int ia32_sendto(int s, const void *q, size_t n, const struct sockaddr_in *dst, bool socketcall);
 
