@@ -371,15 +371,13 @@ int ag_dup3(struct trace_event_raw_sys_enter *ctx)
 #define AG_CLOSE_RANGE_CLOEXEC 4
 
 /* close_range(first, last, flags): each written file in the range (the first AG_EXIT_FILES). */
-SEC("tp/syscalls/sys_enter_close_range")
-int ag_close_range(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int close_range_enter(__u64 first, __u64 last, __u64 flags)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 first = ctx->args[0], last = ctx->args[1];
 	struct wfd_exit_scan sc = {};
 	__u64 nfds;
 
-	if ((ctx->args[2] & AG_CLOSE_RANGE_CLOEXEC) || first > last ||
+	if ((flags & AG_CLOSE_RANGE_CLOEXEC) || first > last ||
 	    !wfd_writer(t->group_leader) || ag_skip_current())
 		return 0;
 	nfds = scan_table(&sc, BPF_CORE_READ(t, files, fdt));
@@ -391,6 +389,12 @@ int ag_close_range(struct trace_event_raw_sys_enter *ctx)
 	bpf_loop((__u32)(last - first + 1), wfd_exit_fd, &sc, 0);
 	bpf_loop(sc.n, wfd_exit_send, &sc, 0);
 	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_close_range")
+int ag_close_range(struct trace_event_raw_sys_enter *ctx)
+{
+	return close_range_enter(ctx->args[0], ctx->args[1], ctx->args[2]);
 }
 
 struct exec_send_ctx {

@@ -9,8 +9,7 @@
  * (open_by_handle_at, memfd_create, pidfd_getfd), change (close, dup2,
  * dup3, execve and execveat of a writer), delete (unlink, unlinkat,
  * rmdir), rename (rename, renameat, renameat2), new names (link, linkat,
- * symlink, symlinkat, mknod, mknodat). Not: close_range (a 32-bit program
- * has it from glibc 2.34 only through syscall(); the 64-bit one is seen).
+ * symlink, symlinkat, mknod, mknodat), and close_range.
  */
 #include "ia32.bpf.h"
 
@@ -28,6 +27,8 @@ int BPF_PROG(ag_ia32_file_enter, struct pt_regs *regs, long id)
 	case IA32_DUP2:
 	case IA32_DUP3:
 		return dup_enter(FD(0), FD(1));
+	case IA32_CLOSE_RANGE:
+		return close_range_enter(A(0), A(1), A(2));
 	case IA32_EXECVE:
 	case IA32_EXECVEAT:
 		return exec_enter();
@@ -80,7 +81,8 @@ int BPF_PROG(ag_ia32_file_exit, struct pt_regs *regs, long ret)
 
 	if (!ia32_syscall())
 		return 0;
-	switch (regs->orig_ax) {
+	/* the number the kernel ran: the low 32 bits (a tracer may set the others) */
+	switch ((int)regs->orig_ax) {
 	case IA32_OPEN:
 		return open_exit(ret, A(1));
 	case IA32_CREAT:

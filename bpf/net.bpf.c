@@ -46,6 +46,8 @@ enum {
 	K_SENDMSG,
 	K_SENDMMSG,
 	K_FASTOPEN, /* sendto(MSG_FASTOPEN) on TCP: a connect */
+	K_SENDMSG32,  /* 32-bit sendmsg: struct compat_msghdr (net_ia32.bpf.h) */
+	K_SENDMMSG32, /* 32-bit sendmmsg: struct compat_mmsghdr */
 };
 
 #define AG_MSG_FASTOPEN 0x20000000
@@ -412,14 +414,39 @@ static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct 
 	put_ubuf(r, i, off, v.iov_base, v.iov_len, AG_DNS_MAX);
 }
 
+/*
+ * The 32-bit message headers (struct compat_msghdr: msg_name, msg_namelen,
+ * msg_iov, msg_iovlen, ... as 32-bit words; struct compat_mmsghdr: one
+ * and msg_len, 32 bytes; struct compat_iovec: base, len).
+ */
+#define AG_MSG32_NAME 0
+#define AG_MSG32_IOV 8
+#define AG_MMSG32_SIZE 32
+
+/* The first iovec of the 32-bit msghdr at m as string i. */
+static __always_inline void put_msg32(struct ag_rec *r, int i, __u32 *off, __u64 m)
+{
+	__u32 iov = 0, v[2] = {};
+
+	bpf_probe_read_user(&iov, sizeof(iov), (const void *)(m + AG_MSG32_IOV));
+	if (!iov || bpf_probe_read_user(v, sizeof(v), (const void *)(__u64)iov))
+		return;
+	put_ubuf(r, i, off, (const void *)(__u64)v[0], v[1], AG_DNS_MAX);
+}
+
 /* The destination a send names in user memory (a sockaddr), or NULL. */
 static __always_inline const void *send_uaddr(__u32 kind, __u64 a1, __u64 a3)
 {
 	struct user_msghdr *m = (struct user_msghdr *)a1;
 	const void *uaddr = NULL;
+	__u32 u32 = 0;
 
 	if (kind == K_SENDTO)
 		return (const void *)a3;
+	if (kind == K_SENDMSG32 || kind == K_SENDMMSG32) {
+		bpf_probe_read_user(&u32, sizeof(u32), (const void *)(a1 + AG_MSG32_NAME));
+		return (const void *)(__u64)u32;
+	}
 	if (kind == K_SENDMMSG)
 		m = &((struct mmsghdr *)a1)->msg_hdr;
 	bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
@@ -442,6 +469,12 @@ static __always_inline __u32 dns_payload(struct ag_rec *r, __u32 kind, __u64 a1,
 		put_ubuf(r, 0, &off, (const void *)a1, a2, AG_DNS_MAX);
 	} else if (kind == K_SENDMSG) {
 		put_msg(r, 0, &off, (struct user_msghdr *)a1);
+	} else if (kind == K_SENDMSG32 || kind == K_SENDMMSG32) {
+		put_msg32(r, 0, &off, a1);
+		if (kind == K_SENDMMSG32 && sent > 1 && a2 > 1) {
+			put_msg32(r, 1, &off, a1 + AG_MMSG32_SIZE);
+			r->u.net.nmsg = 2;
+		}
 	} else {
 		put_msg(r, 0, &off, &vec->msg_hdr);
 		if (sent > 1 && a2 > 1) {
@@ -635,9 +668,20 @@ static __always_inline int send_exit(long ret, __u32 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ag_pending p = {};
+	struct ag_scratch *s;
 
 	if (!pend_take(kind, &p))
 		return 0;
+	/*
+	 * A destination that could not be read at sys_enter (its page not in
+	 * memory yet: the kernel's own copy faults it in) is read now.
+	 */
+	if (!p.dest && ret > 0 && (s = ag_scratch()) &&
+	    user_dest(&s->rec, send_uaddr(kind, p.a[1], p.a[3]))) {
+		__builtin_memcpy(p.daddr, s->rec.u.net.daddr, sizeof(p.daddr));
+		p.dport = s->rec.u.net.dport;
+		p.dest = 1;
+	}
 	send_done(ret, kind, &p, id);
 	if (p.stashed) {
 		bpf_map_delete_elem(&ag_stash_s, &id);

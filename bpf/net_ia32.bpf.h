@@ -1,77 +1,166 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * net.bpf.c's syscalls made as 32-bit ones (int 0x80: see ia32.bpf.h),
- * which no syscalls:* tracepoint sees: connect, accept4 and sendto, called
- * directly or through socketcall(call, args) (i386 glibc used socketcall
- * for all of them until 2.23, and still does on older kernels), with
- * net.bpf.c's helpers. Included at the end of net.bpf.c.
+ * which no syscalls:* tracepoint sees: connect, accept4, sendto, sendmsg
+ * and sendmmsg (their 32-bit message headers: K_SENDMSG32, K_SENDMMSG32),
+ * called directly or through socketcall(call, args), which i386 glibc
+ * uses for all of them (send() too), with net.bpf.c's helpers. Included
+ * at the end of net.bpf.c.
  *
- * Not covered: sendmsg and sendmmsg (their 32-bit message headers differ
- * from the 64-bit ones the helpers read), writev.
+ * socketcall's arguments are in user memory, which the kernel copies
+ * after sys_enter: the read there may fail (a page not in memory yet: the
+ * kernel's copy faults it in, a BPF read cannot) or another thread may
+ * rewrite them in between. So they are read again at sys_exit, when the
+ * page is in, and decide: what was kept from sys_enter is sent as well
+ * when it differs (a connect of the other fd; a DNS message read at
+ * sys_enter, through stash.bpf.h), and with nothing kept, the call is
+ * taken from what sys_exit reads.
+ *
+ * Not covered: writev on a socket (DNS over TCP, glibc's use-vc) and a
+ * TCP Fast Open sendmsg.
  */
 #include "ia32.bpf.h"
 
 #define A(i) ia32_arg(regs, i)
 
-/* Argument i of socketcall's argument array (32-bit words in user memory). */
-static __always_inline __u64 sock_arg(const __u32 *v, int i)
+/* socketcall(call, args): the 32-bit words of args the call has (include/uapi/linux/net.h). */
+static __always_inline __u32 sock_nargs(__u64 call)
 {
-	return v[i];
+	switch (call) {
+	case AG_SYS_CONNECT:
+	case AG_SYS_SENDMSG:
+		return 3;
+	case AG_SYS_SEND:
+	case AG_SYS_SENDMMSG:
+		return 4;
+	case AG_SYS_SENDTO:
+		return 6;
+	}
+	return 0;
 }
 
 /*
- * socketcall's arguments are in user memory, which the kernel copies
- * after sys_enter: another thread may rewrite them in between. At
- * sys_exit they are read again (args: the array), and when they changed,
- * what they say now is reported too: a connect on the fd read now (one
- * that has a peer), as well as on the first; a sendto with the fd, buffer
- * and destination read now (a DNS message kept from sys_enter is then
- * sent as well, as it differs: stash.bpf.h).
+ * socketcall's send calls as send_enter's arguments: kind, fd (v[0]),
+ * a1 (buffer or message headers), a2 (length, or message count), a3 (the
+ * destination of a sendto).
  */
-static __always_inline int socketcall_exit(const void *args, __u32 call, long ret)
+struct sock_send {
+	__u32 kind;
+	__u64 a1, a2, a3, flags;
+};
+
+static __always_inline void sock_send_args(__u64 call, const __u32 *v, struct sock_send *c)
+{
+	c->a1 = v[1];
+	c->a2 = c->a3 = c->flags = 0;
+	switch (call) {
+	case AG_SYS_SENDMSG:
+		c->kind = K_SENDMSG32;
+		break;
+	case AG_SYS_SENDMMSG:
+		c->kind = K_SENDMMSG32;
+		c->a2 = v[2];
+		break;
+	default: /* send (4 words), sendto (6) */
+		c->kind = K_SENDTO;
+		c->a2 = v[2];
+		c->flags = v[3];
+		if (call == AG_SYS_SENDTO)
+			c->a3 = v[4];
+	}
+}
+
+/* What the 64-bit programs do at sys_enter, for socketcall's call with arguments v. */
+static __always_inline int sock_enter(__u64 call, const __u32 *v)
+{
+	bool net = ag_groups & AG_G_NETWORK;
+	struct sock_send c;
+
+	if (call == AG_SYS_CONNECT)
+		return net ? connect_enter(v[0], K_CONNECT) : 0;
+	sock_send_args(call, v, &c);
+	if (c.kind == K_SENDTO)
+		return sendto_enter(v[0], c.a1, c.a2, c.flags, c.a3);
+	return send_enter(c.kind, v[0], c.a1, c.a2, 0);
+}
+
+/* A connect of fd that the read at sys_enter did not name: sent if the socket has a peer. */
+static __always_inline int connect_also(__u64 fd, long ret)
+{
+	struct sock *sk = fd_sock((long)fd);
+
+	if (!sk || !BPF_CORE_READ(sk, __sk_common.skc_dport))
+		return 0;
+	return connect_send(fd, ret);
+}
+
+/* socketcall's connect and send calls at sys_exit (see the top of this file). */
+static __always_inline int sock_exit(const void *args, __u64 call, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ag_pending *p = bpf_map_lookup_elem(&ag_pend, &id);
+	bool net = ag_groups & AG_G_NETWORK;
 	struct ag_scratch *s;
+	struct sock_send c;
 	__u32 v[6] = {};
 	__u64 fd0;
 
-	if (!p)
-		return 0;
-	fd0 = p->a[0];
-	if (bpf_probe_read_user(v, call == AG_SYS_CONNECT ? 12 : 24, args))
-		return call == AG_SYS_CONNECT ? connect_exit(ret, K_CONNECT) : sendto_exit(ret);
+	if (bpf_probe_read_user(v, sock_nargs(call) * 4, args)) {
+		/* rewritten into a page that is gone: what sys_enter read */
+		if (call == AG_SYS_CONNECT)
+			return connect_exit(ret, K_CONNECT);
+		sock_send_args(call, v, &c);
+		return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
+	}
 	if (call == AG_SYS_CONNECT) {
-		connect_exit(ret, K_CONNECT);
-		if (v[0] != fd0) {
-			struct sock *sk = fd_sock(v[0]);
-
-			if (sk && BPF_CORE_READ(sk, __sk_common.skc_dport))
-				connect_send(v[0], ret);
+		if (!net)
+			return 0;
+		if (p && p->kind == K_CONNECT) {
+			fd0 = p->a[0];
+			connect_exit(ret, K_CONNECT);
+			if (v[0] != fd0)
+				connect_also(v[0], ret);
+			return 0;
 		}
+		return connect_also(v[0], ret);
+	}
+	sock_send_args(call, v, &c);
+	if (p && p->kind == K_FASTOPEN) {
+		/* a Fast Open connect kept at sys_enter, and the one read now if another */
+		fd0 = p->a[0];
+		connect_exit(ret, K_FASTOPEN);
+		if (c.kind == K_SENDTO && (c.flags & AG_MSG_FASTOPEN) && c.a3 && v[0] != fd0)
+			connect_also(v[0], ret);
 		return 0;
 	}
-	if (p->kind == K_SENDTO &&
-	    (v[0] != p->a[0] || v[1] != p->a[1] || v[2] != p->a[2] || v[4] != p->a[3])) {
+	if (c.kind == K_SENDTO && (c.flags & AG_MSG_FASTOPEN) && c.a3)
+		return net ? connect_also(v[0], ret) : 0;
+	if (!p || p->kind != c.kind) {
+		/* nothing kept at sys_enter: read it all now */
+		send_enter(c.kind, v[0], c.a1, c.a2, c.a3);
+		return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
+	}
+	if (v[0] != p->a[0] || c.a1 != p->a[1] || c.a2 != p->a[2] || c.a3 != p->a[3]) {
 		p->a[0] = v[0];
-		p->a[1] = v[1];
-		p->a[2] = v[2];
-		p->a[3] = v[4];
+		p->a[1] = c.a1;
+		p->a[2] = c.a2;
+		p->a[3] = c.a3;
+		p->dest = 0;
 		s = ag_scratch();
-		if (s && user_dest(&s->rec, (const void *)(__u64)v[4])) {
+		if (s && user_dest(&s->rec, send_uaddr(c.kind, c.a1, c.a3))) {
 			__builtin_memcpy(p->daddr, s->rec.u.net.daddr, sizeof(p->daddr));
 			p->dport = s->rec.u.net.dport;
 			p->dest = 1;
 		}
 	}
-	return sendto_exit(ret);
+	return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 {
-	bool net = ag_groups & AG_G_NETWORK, dns = ag_groups & (AG_G_NETWORK | AG_G_DNS);
-	__u32 v[6] = {};
+	bool net = ag_groups & AG_G_NETWORK;
+	__u32 v[6] = {}, n;
 
 	if (!ia32_syscall())
 		return 0;
@@ -79,18 +168,17 @@ int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 	case IA32_CONNECT:
 		return net ? connect_enter(A(0), K_CONNECT) : 0;
 	case IA32_SENDTO:
-		return dns ? sendto_enter(A(0), A(1), A(2), A(3), A(4)) : 0;
+		return sendto_enter(A(0), A(1), A(2), A(3), A(4));
+	case IA32_SENDMSG:
+		return send_enter(K_SENDMSG32, A(0), A(1), 0, 0);
+	case IA32_SENDMMSG:
+		return send_enter(K_SENDMMSG32, A(0), A(1), A(2), 0);
 	case IA32_SOCKETCALL:
-		if (A(0) != AG_SYS_CONNECT && A(0) != AG_SYS_SENDTO)
+		n = sock_nargs(A(0));
+		/* a read that fails here is made again at sys_exit */
+		if (!n || bpf_probe_read_user(v, n * 4, (const void *)A(1)))
 			return 0;
-		/* the words the kernel copies next: 3 for connect, 6 for sendto */
-		if (bpf_probe_read_user(v, A(0) == AG_SYS_CONNECT ? 12 : 24, (const void *)A(1)))
-			return 0;
-		if (A(0) == AG_SYS_CONNECT)
-			return net ? connect_enter(sock_arg(v, 0), K_CONNECT) : 0;
-		return dns ? sendto_enter(sock_arg(v, 0), sock_arg(v, 1), sock_arg(v, 2),
-					  sock_arg(v, 3), sock_arg(v, 4))
-			   : 0;
+		return sock_enter(A(0), v);
 	}
 	return 0;
 }
@@ -102,22 +190,26 @@ int BPF_PROG(ag_ia32_net_exit, struct pt_regs *regs, long ret)
 
 	if (!ia32_syscall())
 		return 0;
-	switch (regs->orig_ax) {
+	/* the number the kernel ran: the low 32 bits (a tracer may set the others) */
+	switch ((int)regs->orig_ax) {
 	case IA32_CONNECT:
 		return connect_exit(ret, K_CONNECT);
 	case IA32_ACCEPT4:
 		return net ? accept_exit(ret) : 0;
 	case IA32_SENDTO:
 		return sendto_exit(ret);
+	case IA32_SENDMSG:
+		return send_exit(ret, K_SENDMSG32);
+	case IA32_SENDMMSG:
+		return send_exit(ret, K_SENDMMSG32);
 	case IA32_SOCKETCALL:
 		switch (A(0)) {
-		case AG_SYS_CONNECT:
-		case AG_SYS_SENDTO:
-			return socketcall_exit((const void *)A(1), (__u32)A(0), ret);
 		case AG_SYS_ACCEPT:
 		case AG_SYS_ACCEPT4:
 			return net ? accept_exit(ret) : 0;
 		}
+		if (sock_nargs(A(0)))
+			return sock_exit((const void *)A(1), A(0), ret);
 	}
 	return 0;
 }

@@ -81,7 +81,8 @@ int BPF_PROG(ag_ia32_sys_exit, struct pt_regs *regs, long ret)
 {
 	if (!ia32_syscall())
 		return 0;
-	switch (regs->orig_ax) {
+	/* the number the kernel ran: the low 32 bits (a tracer may set the others) */
+	switch ((int)regs->orig_ax) {
 	case IA32_PTRACE:
 		return ptrace_exit(ret);
 	case IA32_MEMFD_CREATE:

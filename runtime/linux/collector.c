@@ -32,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/utsname.h>
@@ -578,27 +580,33 @@ static uint64_t btf_enum_value(const struct btf *btf, const char *name)
 /*
  * Does this kernel run 32-bit syscalls (IA32 emulation, not disabled by
  * ia32_emulation=0)? A child makes one: getpid through int 0x80, which
- * faults where the kernel has none.
+ * faults (SIGSEGV, no core dump) where the kernel has none. Returns 1
+ * (it does), 0 (it does not) or -1 (cannot tell: the child died otherwise,
+ * e.g. of a seccomp filter that allows only the native syscalls).
  */
-static bool ia32_runs(void)
+static int ia32_runs(void)
 {
 #if defined(__x86_64__)
 	int st = 0;
 	pid_t p = fork();
 
 	if (p < 0)
-		return false;
+		return -1;
 	if (p == 0) {
+		struct rlimit no_core = {0, 0};
 		long r = 20; /* i386 getpid */
 
-		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		setrlimit(RLIMIT_CORE, &no_core);
+		__asm__ volatile("int $0x80" : "+a"(r) : : "memory", "r8", "r9", "r10", "r11");
 		_exit(r == (long)getpid() ? 0 : 1);
 	}
 	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st) == 0;
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV ? 0 : -1;
 #else
-	return false;
+	return 0;
 #endif
 }
 
@@ -659,10 +667,11 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		if (skels[i].open == file_open)
 			file_arm(&c->objs[i]);
 	}
-	if (!(o->groups & AG_G_IA32) && ia32_runs())
-		note(&c->o, "this kernel runs 32-bit syscalls (int 0x80), which the syscall "
-			    "tracepoints do not see: set live.ia32_syscalls (--ia32-syscalls) to "
-			    "collect them too, or boot with ia32_emulation=0");
+	if (!(o->groups & AG_G_IA32) && (r = ia32_runs()) != 0)
+		note(&c->o, "%s 32-bit syscalls (int 0x80), which the syscall tracepoints do not "
+			    "see: set live.ia32_syscalls (--ia32-syscalls) to collect them too, or "
+			    "boot with ia32_emulation=0",
+		     r > 0 ? "this kernel runs" : "cannot tell whether this kernel runs");
 	/* only the hook checks needed it: several MiB less for the agent's life */
 	btf__free(c->vmlinux_btf);
 	c->vmlinux_btf = NULL;

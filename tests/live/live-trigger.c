@@ -569,9 +569,9 @@ static int dns(const char *mode, const char *name)
 			if ((r = uring_send(s, NULL, 0, &m)) == -ENOSYS)
 				_exit(SKIP);
 			r = r < 0;
-		} else if (strcmp(mode, "ia32-sendto") == 0 || strcmp(mode, "ia32-socketcall") == 0) {
-			/* the 32-bit sendto, or socketcall(SYS_SENDTO) (int 0x80) */
-			if ((r = ia32_sendto(s, q1, l1, &dst, mode[5] == 's')) == -ENOSYS)
+		} else if (strncmp(mode, "ia32-", 5) == 0) {
+			/* 32-bit syscalls (int 0x80): trigger-ia32.c */
+			if ((r = ia32_dns(mode, s, q1, l1, q2, l2, &dst)) == -ENOSYS)
 				_exit(SKIP);
 			r = r < 0;
 		} else if (strcmp(mode, "tcp") == 0) {

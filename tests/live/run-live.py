@@ -659,7 +659,7 @@ def act_ia32(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ia32", d, tag)
     if "_skip" in kv:
-        tap.skip("32-bit syscalls (23 subtests)", kv["_skip"])
+        tap.skip("32-bit syscalls (30 subtests)", kv["_skip"])
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
@@ -667,16 +667,22 @@ def act_ia32(tap, ag, tmp):
     for n, what, name, extra in (
             (8, "file_event: 32-bit creat", "sgl-created-ia32-%s" % tag, {}),
             (8, "file_event: 32-bit openat(O_CREAT)", "sgl-created-ia32at-%s" % tag, {}),
-            (9, "file_change: 32-bit open for writing, write, close", "sgl-changed-ia32-%s" % tag,
-             {}),
+            (9, "file_change: 32-bit open for writing (the process's first), write, close",
+             "sgl-changed-ia32-%s" % tag, {}),
+            (9, "file_change: 32-bit open for writing, write, close_range",
+             "sgl-changed-i32cr-%s" % tag, {}),
             (10, "file_rename: 32-bit rename", "sgl-renamed-ia32-%s" % tag,
              {"sigma.fields.SourceFilename": os.path.join(real, "sgl-created-ia32at-%s" % tag)}),
+            (10, "file_rename: 32-bit renameat(AT_FDCWD) of names relative to the cwd",
+             "sgl-renamed-i32rel-%s" % tag,
+             {"sigma.fields.SourceFilename": os.path.join(real, "sgl-src-i32rel-%s" % tag)}),
             (8, "file_event: 32-bit link", "sgl-created-i32link-%s" % tag,
              {"sigma.fields.SourceFilename": os.path.join(real, "sgl-renamed-ia32-%s" % tag)}),
-            (8, "file_event: 32-bit symlink", "sgl-created-i32sym-%s" % tag,
+            (8, "file_event: 32-bit symlink (its name at 3 GiB)", "sgl-created-i32sym-%s" % tag,
              {"sigma.fields.SourceFilename": "sgl-symlink-target"}),
             (11, "file_delete: 32-bit unlink", "sgl-deleted-ia32-%s" % tag, {}),
-            (11, "file_delete: 32-bit unlinkat on a dirfd", "sgl-deleted-ia32at-%s" % tag, {})):
+            (11, "file_delete: 32-bit unlinkat on a dirfd", "sgl-deleted-ia32at-%s" % tag, {}),
+            (11, "file_delete: 32-bit rmdir", "sgl-deleted-i32dir-%s" % tag, {})):
         a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
                                (g(x, "file.path") or "").endswith("/" + name), since=t0)
         want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
@@ -692,6 +698,8 @@ def act_ia32(tap, ag, tmp):
     for n, what, sport in (
             (3, "network_connection: 32-bit connect", kv["sport"]),
             (3, "network_connection: socketcall(SYS_CONNECT)", kv["sport_sc"]),
+            (3, "network_connection: socketcall(SYS_CONNECT), its arguments not in memory at "
+             "sys_enter", kv["sport_scfault"]),
             (4, "network_connection: socketcall(SYS_ACCEPT) (inbound)", kv["sport_acc_sc"]),
             (4, "network_connection: 32-bit accept4 (inbound)", kv["sport_acc4"])):
         a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and g(x, "process.pid") == pid and
@@ -702,16 +710,20 @@ def act_ia32(tap, ag, tmp):
             "network.transport": "tcp", "process.executable": os.path.realpath(TRIGGER),
             "sigma.fields.Initiated": "true" if n == 3 else "false",
         })
-    for mode in ("ia32-sendto", "ia32-socketcall"):
+    for mode, what in (("ia32-sendto", "the 32-bit sendto"),
+                       ("ia32-socketcall", "socketcall(SYS_SENDTO)"),
+                       ("ia32-send", "socketcall(SYS_SEND) on a connected socket"),
+                       ("ia32-sendmsg", "the 32-bit sendmsg"),
+                       ("ia32-sendmmsg", "socketcall(SYS_SENDMMSG) of two queries")):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)
         a, lat = ag.wait_alert(lambda x: rule_is(rid(7))(x) and g(x, "dns.question.name") == name,
                                since=t0)
-        check(tap, "dns_query via the %s" % ("32-bit sendto" if mode == "ia32-sendto" else
-                                              "socketcall(SYS_SENDTO)"), a, lat,
+        check(tap, "dns_query via " + what, a, lat,
               {"process.pid": int(kv["sender"]), "destination.port": 53,
-               "network.transport": "udp", "sigma.fields.QueryType": "A"})
+               "network.transport": "udp",
+               "sigma.fields.QueryType": "A;AAAA" if mode == "ia32-sendmmsg" else "A"})
     t0 = time.monotonic()
     kv = trigger("ia32-sys")
     pid, target = int(kv["pid"]), int(kv["target"])

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,18 +40,24 @@ enum {
 	I_MEMFD_CREATE = 356,
 	I_BPF = 357,
 	I_RENAME = 38,
+	I_RMDIR = 40,
 	I_SYMLINK = 83,
 	I_SOCKETCALL = 102,
 	I_OPENAT = 295,
 	I_UNLINKAT = 301,
+	I_RENAMEAT = 302,
 	I_CONNECT = 362,
 	I_ACCEPT4 = 364,
 	I_SENDTO = 369,
+	I_SENDMSG = 370,
+	I_CLOSE_RANGE = 436,
 };
 
-#define SC_CONNECT 3 /* socketcall calls */
-#define SC_ACCEPT  5
-#define SC_SENDTO  11
+#define SC_CONNECT  3 /* socketcall calls */
+#define SC_ACCEPT   5
+#define SC_SEND	    9
+#define SC_SENDTO   11
+#define SC_SENDMMSG 20
 
 #if defined(__x86_64__)
 /* A 32-bit syscall: int 0x80 (r8-r11 come back zeroed). */
@@ -170,32 +177,60 @@ static int fail32(const char *what, long r)
 	return fail(what);
 }
 
+/* Memory at 3 GiB: a 32-bit pointer with its top bit set (a sign-extending reader would miss it). */
+static char *high_page(void)
+{
+	void *p = mmap((void *)0xc0000000ul, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	return p == (void *)0xc0000000ul ? p : NULL;
+}
+
+/* Make DIR/PRE-TAG for each PRE in a child (this process must not become a writer by it). */
+static int make_files(const char *dir, const char *tag, const char *const *pre, int n)
+{
+	int st, k, fd;
+	char b[512];
+	pid_t p = fork();
+
+	if (p == 0) {
+		for (k = 0; k < n; k++) {
+			snprintf(b, sizeof(b), "%s/%s-%s", dir, pre[k], tag);
+			if ((fd = open(b, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) < 0)
+				_exit(1);
+			close(fd);
+		}
+		_exit(0);
+	}
+	return p > 0 && waitpid(p, &st, 0) == p && WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
 /*
  * File operations in DIR, names ending in -TAG: creat and openat(O_CREAT)
- * (file_event), open for writing, write and close of an existing file
- * (file_change), rename, link and symlink, unlink and unlinkat
- * (file_delete), and an unlink that fails.
+ * (file_event); open for writing, write, then close or close_range of
+ * existing files (file_change: the 32-bit open alone makes this process a
+ * writer); rename; renameat of names relative to the cwd (AT_FDCWD);
+ * link, symlink (its name at 3 GiB); unlink, unlinkat on a dirfd, rmdir
+ * (file_delete); and an unlink that fails.
  */
 int ia32_files(const char *dir, const char *tag)
 {
 	static const char data[] = "written through int 0x80\n";
+	static const char *const pre[] = {"sgl-changed-ia32", "sgl-changed-i32cr",
+					  "sgl-deleted-ia32", "sgl-deleted-ia32at",
+					  "sgl-src-i32rel"};
 	long r, fd, buf;
-	int dfd, k;
-	char b[512];
+	char b[512], *hi;
+	int dfd;
 
 	if ((r = start()))
 		return r;
+	hi = high_page();
+	if (!hi)
+		return fail("mmap at 3 GiB");
 	buf = low_copy(data, sizeof(data) - 1);
-	/* made with 64-bit calls: the files changed and deleted below */
-	for (k = 0; k < 3; k++) {
-		static const char *const pre[] = {"sgl-changed-ia32", "sgl-deleted-ia32",
-						  "sgl-deleted-ia32at"};
-
-		snprintf(b, sizeof(b), "%s/%s-%s", dir, pre[k], tag);
-		if ((fd = open(b, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) < 0)
-			return fail("open");
-		close((int)fd);
-	}
+	if (make_files(dir, tag, pre, 5) < 0)
+		return fail("making the files in a child");
 	fd = sys32(I_CREAT, low_path(dir, "sgl-created-ia32", tag), 0644, 0, 0, 0);
 	if (fd < 0 || sys32(I_WRITE, fd, buf, sizeof(data) - 1, 0, 0) < 0 ||
 	    (r = sys32(I_CLOSE, fd, 0, 0, 0, 0)) < 0)
@@ -208,14 +243,25 @@ int ia32_files(const char *dir, const char *tag)
 	if (fd < 0 || sys32(I_WRITE, fd, buf, sizeof(data) - 1, 0, 0) < 0 ||
 	    (r = sys32(I_CLOSE, fd, 0, 0, 0, 0)) < 0)
 		return fail32("open for writing", fd < 0 ? fd : -EIO);
+	fd = sys32(I_OPEN, low_path(dir, "sgl-changed-i32cr", tag), O_WRONLY, 0, 0, 0);
+	if (fd < 0 || sys32(I_WRITE, fd, buf, sizeof(data) - 1, 0, 0) < 0 ||
+	    (r = sys32(I_CLOSE_RANGE, fd, fd, 0, 0, 0)) < 0)
+		return fail32("open for writing, close_range", fd < 0 ? fd : -EIO);
 	if ((r = sys32(I_RENAME, low_path(dir, "sgl-created-ia32at", tag),
 		       low_path(dir, "sgl-renamed-ia32", tag), 0, 0, 0)) < 0)
 		return fail32("rename", r);
+	if (chdir(dir) < 0)
+		return fail("chdir");
+	snprintf(b, sizeof(b), "sgl-renamed-i32rel-%s", tag);
+	r = low_str(b);
+	snprintf(b, sizeof(b), "sgl-src-i32rel-%s", tag);
+	if ((r = sys32(I_RENAMEAT, AT_FDCWD, low_str(b), AT_FDCWD, r, 0)) < 0)
+		return fail32("renameat(AT_FDCWD) of relative names", r);
 	if ((r = sys32(I_LINK, low_path(dir, "sgl-renamed-ia32", tag),
 		       low_path(dir, "sgl-created-i32link", tag), 0, 0, 0)) < 0)
 		return fail32("link", r);
-	if ((r = sys32(I_SYMLINK, low_str("sgl-symlink-target"),
-		       low_path(dir, "sgl-created-i32sym", tag), 0, 0, 0)) < 0)
+	snprintf(hi, 4096, "%s/sgl-created-i32sym-%s", dir, tag);
+	if ((r = sys32(I_SYMLINK, low_str("sgl-symlink-target"), (long)(uintptr_t)hi, 0, 0, 0)) < 0)
 		return fail32("symlink", r);
 	if ((r = sys32(I_UNLINK, low_path(dir, "sgl-deleted-ia32", tag), 0, 0, 0, 0)) < 0)
 		return fail32("unlink", r);
@@ -224,6 +270,9 @@ int ia32_files(const char *dir, const char *tag)
 	if (dfd < 0 || (r = sys32(I_UNLINKAT, dfd, low_str(b), 0, 0, 0)) < 0)
 		return fail32("unlinkat", dfd < 0 ? -errno : r);
 	close(dfd);
+	snprintf(b, sizeof(b), "%s/sgl-deleted-i32dir-%s", dir, tag);
+	if (mkdir(b, 0755) < 0 || (r = sys32(I_RMDIR, low_str(b), 0, 0, 0, 0)) < 0)
+		return fail32("rmdir", r ? r : -errno);
 	if (sys32(I_UNLINK, low_path(dir, "sgl-deleted-ia32fail", tag), 0, 0, 0, 0) != -ENOENT)
 		return fail32("unlink of a missing file", -EEXIST);
 	printf("ok pid=%d\n", getpid());
@@ -243,17 +292,37 @@ static int accept_one(int l)
 }
 
 /*
- * Connections to a listener of ours on 127.0.0.1:PORT: two made with the
- * 32-bit connect (362) and socketcall(SYS_CONNECT), accepted with the
- * 64-bit accept; then two made with the 64-bit connect, accepted with
+ * The 32-bit words w[0 .. n) in a shared mapping below 4 GiB that this
+ * process never touched (a memfd's page): not in its page tables until
+ * the kernel reads it, so a BPF read at sys_enter fails. Its address, or 0.
+ */
+static long untouched_words(const uint32_t *w, size_t n)
+{
+	int fd = memfd_create("sgl-args", MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0 || write(fd, w, n * sizeof(*w)) != (ssize_t)(n * sizeof(*w)))
+		return 0;
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_32BIT, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? 0 : (long)(uintptr_t)p;
+}
+
+/*
+ * Connections to a listener of ours on 127.0.0.1:PORT: three made with
+ * the 32-bit connect (362), socketcall(SYS_CONNECT), and socketcall with
+ * its arguments in a page not yet in memory, accepted with the 64-bit
+ * accept; then two made with the 64-bit connect, accepted with
  * socketcall(SYS_ACCEPT) and the 32-bit accept4 (364). Prints the
  * connecting sockets' ports.
  */
 int ia32_connect(int port)
 {
+	static const char *const key[5] = {"sport", "sport_sc", "sport_scfault", "sport_acc_sc",
+					   "sport_acc4"};
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	int l, c, a, one = 1, sport[4], k;
-	long r, lsa;
+	int l, c, a, one = 1, sport[5], k;
+	long r, lsa, la;
 	uint32_t args[3];
 
 	if ((r = start()))
@@ -264,30 +333,33 @@ int ia32_connect(int port)
 	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 4) < 0)
 		return fail("listen");
 	lsa = low_copy(&sa, sizeof(sa));
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		struct sockaddr_in me;
 		socklen_t ml = sizeof(me);
 
 		if ((c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 			return fail("socket");
+		args[0] = (uint32_t)c;
+		args[1] = (uint32_t)lsa;
+		args[2] = sizeof(sa);
 		if (k == 0) {
 			r = sys32(I_CONNECT, c, lsa, sizeof(sa), 0, 0);
-		} else if (k == 1) {
-			args[0] = (uint32_t)c;
-			args[1] = (uint32_t)lsa;
-			args[2] = sizeof(sa);
-			r = sys32(I_SOCKETCALL, SC_CONNECT, low_copy(args, sizeof(args)), 0, 0, 0);
+		} else if (k < 3) {
+			la = k == 1 ? low_copy(args, sizeof(args)) : untouched_words(args, 3);
+			if (!la)
+				return fail("mapping the arguments");
+			r = sys32(I_SOCKETCALL, SC_CONNECT, la, 0, 0, 0);
 		} else {
 			r = connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 		}
 		if (r < 0)
-			return fail32(k == 1 ? "socketcall(SYS_CONNECT)" : "connect", r);
+			return fail32(k ? "socketcall(SYS_CONNECT)" : "connect", r);
 		if (getsockname(c, (struct sockaddr *)&me, &ml) < 0)
 			return fail("getsockname");
 		sport[k] = ntohs(me.sin_port);
-		if (k < 2) {
+		if (k < 3) {
 			a = accept_one(l);
-		} else if (k == 2) {
+		} else if (k == 3) {
 			args[0] = (uint32_t)l;
 			args[1] = 0;
 			args[2] = 0;
@@ -297,41 +369,88 @@ int ia32_connect(int port)
 			a = (int)sys32(I_ACCEPT4, l, 0, 0, 0, 0);
 		}
 		if (a < 0)
-			return fail32(k == 2 ? "socketcall(SYS_ACCEPT)" : "accept", a);
+			return fail32(k == 3 ? "socketcall(SYS_ACCEPT)" : "accept", a);
 		close(a);
 		close(c);
 	}
-	printf("ok pid=%d sport=%d sport_sc=%d sport_acc_sc=%d sport_acc4=%d\n", getpid(), sport[0],
-	       sport[1], sport[2], sport[3]);
+	printf("ok pid=%d", getpid());
+	for (k = 0; k < 5; k++)
+		printf(" %s=%d", key[k], sport[k]);
+	printf("\n");
 	close(l);
 	return 0;
 }
 
-/*
- * A DNS query q[0 .. n) sent to dst with the 32-bit sendto, or with
- * socketcall(SYS_SENDTO) (live-trigger's dns action, modes ia32-sendto and
- * ia32-socketcall). Returns 0, -ENOSYS where the kernel runs no 32-bit
- * syscalls, or another -errno.
- */
-int ia32_sendto(int s, const void *q, size_t n, const struct sockaddr_in *dst, bool socketcall)
+/* compat_msghdr, compat_iovec (32-bit words), compat_mmsghdr: 32 bytes */
+struct msg32 {
+	uint32_t name, namelen, iov, iovlen, control, controllen, flags;
+};
+
+struct mmsg32 {
+	struct msg32 hdr;
+	uint32_t len;
+};
+
+/* A 32-bit message header in low memory for the message q[0 .. n) to dst (or none). */
+static struct msg32 msg32(const void *q, size_t n, const struct sockaddr_in *dst)
 {
+	uint32_t iov[2] = {(uint32_t)low_copy(q, n), (uint32_t)n};
+	struct msg32 m = {.iov = (uint32_t)low_copy(iov, sizeof(iov)), .iovlen = 1};
+
+	if (dst) {
+		m.name = (uint32_t)low_copy(dst, sizeof(*dst));
+		m.namelen = sizeof(*dst);
+	}
+	return m;
+}
+
+/*
+ * The DNS queries q1, q2 (lengths l1, l2) sent to dst on UDP socket s
+ * through 32-bit syscalls (live-trigger's dns action, modes ia32-*):
+ * sendto, and through socketcall: sendto, send (s connected first),
+ * sendmsg (the direct call), sendmmsg of both. Returns 0, -ENOSYS where
+ * the kernel runs no 32-bit syscalls, or another -errno.
+ */
+int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2, size_t l2,
+	     const struct sockaddr_in *dst)
+{
+	struct mmsg32 mm[2];
+	struct msg32 m;
 	uint32_t args[6];
 	long r, lq, ld;
 
 	if ((r = start()))
 		return r == SKIP ? -ENOSYS : -EIO;
-	lq = low_copy(q, n);
+	lq = low_copy(q1, l1);
 	ld = low_copy(dst, sizeof(*dst));
-	if (socketcall) {
-		args[0] = (uint32_t)s;
-		args[1] = (uint32_t)lq;
-		args[2] = (uint32_t)n;
-		args[3] = 0;
-		args[4] = (uint32_t)ld;
-		args[5] = sizeof(*dst);
+	args[0] = (uint32_t)s;
+	args[1] = (uint32_t)lq;
+	args[2] = (uint32_t)l1;
+	args[3] = 0;
+	args[4] = (uint32_t)ld;
+	args[5] = sizeof(*dst);
+	if (strcmp(mode, "ia32-sendto") == 0) {
+		r = sys32_6(I_SENDTO, s, lq, (long)l1, 0, ld, sizeof(*dst));
+	} else if (strcmp(mode, "ia32-socketcall") == 0) {
 		r = sys32(I_SOCKETCALL, SC_SENDTO, low_copy(args, sizeof(args)), 0, 0, 0);
+	} else if (strcmp(mode, "ia32-send") == 0) {
+		if (connect(s, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
+			return -errno;
+		r = sys32(I_SOCKETCALL, SC_SEND, low_copy(args, 4 * sizeof(args[0])), 0, 0, 0);
+	} else if (strcmp(mode, "ia32-sendmsg") == 0) {
+		m = msg32(q1, l1, dst);
+		r = sys32(I_SENDMSG, s, low_copy(&m, sizeof(m)), 0, 0, 0);
+	} else if (strcmp(mode, "ia32-sendmmsg") == 0) {
+		memset(mm, 0, sizeof(mm));
+		mm[0].hdr = msg32(q1, l1, dst);
+		mm[1].hdr = msg32(q2, l2, dst);
+		args[1] = (uint32_t)low_copy(mm, sizeof(mm));
+		args[2] = 2;
+		r = sys32(I_SOCKETCALL, SC_SENDMMSG, low_copy(args, 4 * sizeof(args[0])), 0, 0, 0);
+		if (r >= 0 && r != 2)
+			r = -EIO;
 	} else {
-		r = sys32_6(I_SENDTO, s, lq, (long)n, 0, ld, sizeof(*dst));
+		return -EINVAL;
 	}
 	return r < 0 ? (int)r : 0;
 }

@@ -25,6 +25,7 @@ int ia32_files(const char *dir, const char *tag);
 int ia32_connect(int port);
 int ia32_sys(void);
 struct sockaddr_in;
-int ia32_sendto(int s, const void *q, size_t n, const struct sockaddr_in *dst, bool socketcall);
+int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2, size_t l2,
+	     const struct sockaddr_in *dst);
 
 #endif /* SGL_TESTS_LIVE_TRIGGER_H */
