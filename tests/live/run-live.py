@@ -678,8 +678,9 @@ def act_ia32(tap, ag, tmp):
              {"sigma.fields.SourceFilename": os.path.join(real, "sgl-src-i32rel-%s" % tag)}),
             (8, "file_event: 32-bit link", "sgl-created-i32link-%s" % tag,
              {"sigma.fields.SourceFilename": os.path.join(real, "sgl-renamed-ia32-%s" % tag)}),
-            (8, "file_event: 32-bit symlink (its name at %s)" % (
-                "3 GiB" if kv["high"] == "1" else "under 2 GiB: 2-4 GiB is taken, by ASan's shadow"),
+            (8, "file_event: 32-bit symlink (its name %s)" % (
+                "at 3 GiB" if kv["high"] == "1" else
+                "under 2 GiB: 2-4 GiB is taken, by ASan's shadow"),
              "sgl-created-i32sym-%s" % tag,
              {"sigma.fields.SourceFilename": "sgl-symlink-target"}),
             (11, "file_delete: 32-bit unlink", "sgl-deleted-ia32-%s" % tag, {}),
