@@ -390,17 +390,16 @@ static int obj_prepare(struct ag_collector *c, struct obj *ob, bool report)
 		const char *name = bpf_program__name(prog);
 		uint32_t g = groups_of(name);
 
-		if (report)
-			c->total++;
 		why = NULL;
 		if (g && !(g & ~AG_G_IA32 & c->o.groups))
-			why = "";
+			why = ""; /* a class not asked for */
 		else if ((g & AG_G_IA32) && !(c->o.groups & AG_G_IA32))
 			why = "";
-		else if (was_rejected(ob, name))
-			why = "";
-		else
-			why = hook_missing(c, prog);
+		if (!why) {
+			if (report)
+				c->total++; /* "N of M attached" counts the programs asked for */
+			why = was_rejected(ob, name) ? "" : hook_missing(c, prog);
+		}
 		if (why) {
 			bpf_program__set_autoload(prog, false);
 			if (report && why[0])

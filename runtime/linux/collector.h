@@ -66,7 +66,7 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 /* Close every link, program and map; accepts NULL. */
 void ag_collector_close(struct ag_collector *c);
 
-/* Programs attached, and programs the objects have in all. */
+/* Programs attached, and programs of the classes asked for (live.collect, ia32_syscalls). */
 void ag_collector_programs(const struct ag_collector *c, uint32_t *ret_attached,
 			   uint32_t *ret_total);
 
