@@ -50,6 +50,7 @@
 #define IA32_INIT_MODULE       128
 #define IA32_SETFSUID16	       138
 #define IA32_SETFSGID16	       139
+#define IA32_WRITEV	       146
 #define IA32_SETRESUID16       164
 #define IA32_SETRESGID16       170
 #define IA32_SETREUID	       203

@@ -691,19 +691,33 @@ static __always_inline int send_exit(long ret, __u32 kind)
 }
 
 /* Iovecs iov[first] and iov[first + 1] as one string i (the TCP length, then the message). */
-static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, const struct iovec *iov,
-				     int first, __u64 cnt)
+/* Iovec k of the array at iov (compat: 32-bit struct compat_iovec) into *v; 0 or -errno. */
+static __always_inline long read_iov(struct iovec *v, __u64 iov, __u64 k, bool compat)
+{
+	__u32 w[2];
+	long r;
+
+	if (!compat)
+		return bpf_probe_read_user(v, sizeof(*v), (const struct iovec *)iov + k);
+	r = bpf_probe_read_user(w, sizeof(w), (const void *)(iov + k * sizeof(w)));
+	v->iov_base = (void *)(__u64)w[0];
+	v->iov_len = w[1];
+	return r;
+}
+
+static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, __u64 iov, int first,
+				     __u64 cnt, bool compat)
 {
 	struct iovec v[2] = {};
 	__u32 o, len, n;
 
-	if (cnt <= (__u64)first || bpf_probe_read_user(v, sizeof(v[0]), &iov[first]))
+	if (cnt <= (__u64)first || read_iov(&v[0], iov, first, compat))
 		return;
 	put_ubuf(r, i, off, v[0].iov_base, v[0].iov_len, AG_DNS_MAX);
 	len = r->h.slen[i];
 	o = *off;
 	if (cnt <= (__u64)first + 1 || r->h.sflag[i] || len >= AG_DNS_MAX || o >= AG_REC_HALF ||
-	    bpf_probe_read_user(&v[1], sizeof(v[1]), &iov[first + 1]))
+	    read_iov(&v[1], iov, first + 1, compat))
 		return;
 	n = AG_DNS_MAX - len;
 	if (v[1].iov_len < n)
@@ -718,12 +732,9 @@ static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, const 
 	*off = o + n;
 }
 
-/* writev(fd, iov, iovcnt) on a TCP or UDP socket connected to port 53. */
-SEC("tp/syscalls/sys_enter_writev")
-int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
+/* writev(fd, iov, iovcnt) on a TCP or UDP socket connected to port 53 (compat: 32-bit iovecs). */
+static __always_inline int dns_writev(__u64 fd, __u64 iov, __u64 cnt, bool compat)
 {
-	const struct iovec *iov = (const struct iovec *)ctx->args[1];
-	__u64 cnt = ctx->args[2];
 	struct ag_scratch *s;
 	struct ag_rec *r;
 	struct sock *sk;
@@ -731,7 +742,7 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
 
 	if (ag_skip_current())
 		return 0;
-	sk = fd_sock((long)ctx->args[0]);
+	sk = fd_sock((long)fd);
 	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_dport) != bpf_htons(53))
 		return 0;
 	s = ag_scratch();
@@ -744,16 +755,22 @@ int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
 	r->u.net.nmsg = 1;
 	r->u.net.ret = 1;
 	if (r->u.net.proto == AG_IPPROTO_TCP) {
-		put_iov2(r, 0, &off, iov, 0, cnt);
+		put_iov2(r, 0, &off, iov, 0, cnt, compat);
 		if (cnt >= 4 && r->h.slen[0] > 2) {
-			put_iov2(r, 1, &off, iov, 2, cnt);
+			put_iov2(r, 1, &off, iov, 2, cnt, compat);
 			r->u.net.nmsg = 2;
 		}
 	} else {
-		put_iov2(r, 0, &off, iov, 0, cnt); /* one datagram: what the iovecs hold */
+		put_iov2(r, 0, &off, iov, 0, cnt, compat); /* one datagram: what the iovecs hold */
 	}
 	ag_emit(r, off);
 	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_writev")
+int ag_dns_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	return dns_writev(ctx->args[0], ctx->args[1], ctx->args[2], false);
 }
 
 /*

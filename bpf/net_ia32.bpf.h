@@ -16,8 +16,8 @@
  * sys_enter, through stash.bpf.h), and with nothing kept, the call is
  * taken from what sys_exit reads.
  *
- * Not covered: writev on a socket (DNS over TCP, glibc's use-vc) and a
- * TCP Fast Open sendmsg.
+ * And writev on a socket connected to port 53 (DNS over TCP: glibc's
+ * use-vc), with 32-bit iovecs. Not covered: a TCP Fast Open sendmsg.
  */
 #include "ia32.bpf.h"
 
@@ -173,6 +173,8 @@ int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 		return send_enter(K_SENDMSG32, A(0), A(1), 0, 0);
 	case IA32_SENDMMSG:
 		return send_enter(K_SENDMMSG32, A(0), A(1), A(2), 0);
+	case IA32_WRITEV:
+		return (ag_groups & AG_G_DNS) ? dns_writev(A(0), A(1), A(2), true) : 0;
 	case IA32_SOCKETCALL:
 		n = sock_nargs(A(0));
 		/* a read that fails here is made again at sys_exit */

@@ -659,7 +659,7 @@ def act_ia32(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ia32", d, tag)
     if "_skip" in kv:
-        tap.skip("32-bit syscalls (30 subtests)", kv["_skip"])
+        tap.skip("32-bit syscalls (29 subtests)", kv["_skip"])
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
@@ -717,7 +717,8 @@ def act_ia32(tap, ag, tmp):
                        ("ia32-socketcall", "socketcall(SYS_SENDTO)"),
                        ("ia32-send", "socketcall(SYS_SEND) on a connected socket"),
                        ("ia32-sendmsg", "the 32-bit sendmsg"),
-                       ("ia32-sendmmsg", "socketcall(SYS_SENDMMSG) of two queries")):
+                       ("ia32-sendmmsg", "socketcall(SYS_SENDMMSG) of two queries"),
+                       ("ia32-writev-tcp", "the 32-bit writev over TCP (length, message)")):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)
@@ -725,7 +726,7 @@ def act_ia32(tap, ag, tmp):
                                since=t0)
         check(tap, "dns_query via " + what, a, lat,
               {"process.pid": int(kv["sender"]), "destination.port": 53,
-               "network.transport": "udp",
+               "network.transport": "tcp" if "tcp" in mode else "udp",
                "sigma.fields.QueryType": "A;AAAA" if mode == "ia32-sendmmsg" else "A"})
     t0 = time.monotonic()
     kv = trigger("ia32-sys")

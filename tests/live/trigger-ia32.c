@@ -40,6 +40,7 @@ enum {
 	I_MEMFD_CREATE = 356,
 	I_BPF = 357,
 	I_RENAME = 38,
+	I_WRITEV = 146,
 	I_RMDIR = 40,
 	I_SYMLINK = 83,
 	I_SOCKETCALL = 102,
@@ -413,8 +414,10 @@ static struct msg32 msg32(const void *q, size_t n, const struct sockaddr_in *dst
  * The DNS queries q1, q2 (lengths l1, l2) sent to dst on UDP socket s
  * through 32-bit syscalls (live-trigger's dns action, modes ia32-*):
  * sendto, and through socketcall: sendto, send (s connected first),
- * sendmsg (the direct call), sendmmsg of both. Returns 0, -ENOSYS where
- * the kernel runs no 32-bit syscalls, or another -errno.
+ * sendmsg (the direct call), sendmmsg of both; or q1 over TCP with writev
+ * of two 32-bit iovecs, the length and the message (glibc's use-vc), and
+ * its answer read. Returns 0, -ENOSYS where the kernel runs no 32-bit
+ * syscalls, or another -errno.
  */
 int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2, size_t l2,
 	     const struct sockaddr_in *dst)
@@ -454,6 +457,17 @@ int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2,
 		r = sys32(I_SOCKETCALL, SC_SENDMMSG, low_copy(args, 4 * sizeof(args[0])), 0, 0, 0);
 		if (r >= 0 && r != 2)
 			r = -EIO;
+	} else if (strcmp(mode, "ia32-writev-tcp") == 0) {
+		uint8_t len[2] = {(uint8_t)(l1 >> 8), (uint8_t)l1};
+		uint32_t iov[4] = {(uint32_t)low_copy(len, 2), 2, (uint32_t)lq, (uint32_t)l1};
+		int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (t < 0 || connect(t, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
+			return -errno;
+		r = sys32(I_WRITEV, t, low_copy(iov, sizeof(iov)), 2, 0, 0);
+		if (r == (long)(2 + l1) && read(t, mm, sizeof(mm)) <= 0)
+			r = -EIO;
+		close(t);
 	} else {
 		return -EINVAL;
 	}
