@@ -1221,6 +1221,8 @@ int main(int argc, char **argv)
 		return ia32_check();
 	if (strcmp(c, "ia32") == 0 && argc == 4)
 		return ia32_files(argv[2], argv[3]);
+	if (strcmp(c, "ia32-traced") == 0 && argc == 4)
+		return ia32_traced(argv[2], argv[3]);
 	if (strcmp(c, "ia32-sys") == 0)
 		return ia32_sys();
 	if (strcmp(c, "ia32-connect") == 0 && argc == 3)
@@ -1231,6 +1233,6 @@ int main(int argc, char **argv)
 			" cold-unlink DIR TAG |"
 			" race DIR TAG N | double-fork MARK | ptrace | memfd-exec | setuid | bpf | storm DIR SECONDS | forkexec N |"
 			" openloop N FILE | uring DIR TAG | uring-connect PORT | uring-accept PORT |"
-			" uring-personality DIR TAG | uring-nop N | ia32 DIR TAG | ia32-connect PORT | ia32-sys | ia32-runs\n");
+			" uring-personality DIR TAG | uring-nop N | ia32 DIR TAG | ia32-connect PORT | ia32-sys | ia32-traced DIR TAG | ia32-runs\n");
 	return 2;
 }

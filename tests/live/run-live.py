@@ -659,7 +659,7 @@ def act_ia32(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ia32", d, tag)
     if "_skip" in kv:
-        tap.skip("32-bit syscalls (29 subtests)", kv["_skip"])
+        tap.skip("32-bit syscalls (30 subtests)", kv["_skip"])
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
@@ -695,6 +695,13 @@ def act_ia32(tap, ag, tmp):
     bad = [x for x in ag.read_alerts() if rule_is(rid(11))(x) and
            (g(x, "file.path") or "").endswith("/sgl-deleted-ia32fail-%s" % tag)]
     tap.ok(not bad, "no file_delete for a 32-bit unlink that failed", json.dumps(bad[:1]))
+    t0 = time.monotonic()
+    kv = trigger("ia32-traced", d, tag)
+    name = "sgl-deleted-i32trace-%s" % tag
+    a, lat = ag.wait_alert(lambda x: rule_is(rid(11))(x) and
+                           (g(x, "file.path") or "").endswith("/" + name), since=t0)
+    check(tap, "file_delete: 32-bit unlink whose tracer set the high bits of orig_rax", a, lat,
+          {"process.pid": int(kv["child"]), "sigma.fields.TargetFilename": os.path.join(real, name)})
     t0 = time.monotonic()
     kv = trigger("ia32-connect", 47801)
     pid = int(kv["pid"])

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -552,5 +553,63 @@ int ia32_sys(void)
 		return fail32("bpf(BPF_PROG_LOAD)", fd);
 	close((int)fd);
 	printf("ok pid=%d target=%d uid32=%d uid16=%d\n", getpid(), target, uid32, uid16);
+	return 0;
+}
+
+/*
+ * A 32-bit unlink of DIR/sgl-deleted-i32trace-TAG in a traced child whose
+ * tracer (this process) sets the high bits of orig_rax at the syscall
+ * entry stop: the kernel runs the low 32 bits (the unlink), a collector
+ * that compares all 64 would miss its exit. Prints the child's pid.
+ */
+int ia32_traced(const char *dir, const char *tag)
+{
+	struct user_regs_struct regs;
+	long path, r;
+	int st, k;
+	pid_t p;
+
+	if ((r = start()))
+		return (int)r;
+	path = low_path(dir, "sgl-deleted-i32trace", tag);
+	r = open((const char *)(uintptr_t)path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (r < 0)
+		return fail("open");
+	close((int)r);
+	p = fork();
+	if (p < 0)
+		return fail("fork");
+	if (p == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(2);
+		raise(SIGSTOP);
+		_exit(sys32(I_UNLINK, path, 0, 0, 0, 0) == 0 ? 0 : 1);
+	}
+	if (waitpid(p, &st, 0) != p || !WIFSTOPPED(st) ||
+	    ptrace(PTRACE_SETOPTIONS, p, NULL, (void *)PTRACE_O_TRACESYSGOOD) < 0 ||
+	    ptrace(PTRACE_SYSCALL, p, NULL, NULL) < 0)
+		return fail("tracing the child");
+	/* syscall stops until the unlink's entry (rax is -ENOSYS at an entry stop) */
+	for (k = 0;; k++) {
+		if (waitpid(p, &st, 0) != p || !WIFSTOPPED(st) ||
+		    WSTOPSIG(st) != (SIGTRAP | 0x80) || ptrace(PTRACE_GETREGS, p, NULL, &regs) < 0)
+			return fail("syscall stop");
+		if (regs.orig_rax == I_UNLINK && (long)regs.rax == -ENOSYS)
+			break;
+		if (k == 50 || ptrace(PTRACE_SYSCALL, p, NULL, NULL) < 0) {
+			kill(p, SIGKILL);
+			waitpid(p, NULL, 0);
+			errno = EPROTO;
+			return fail("no unlink in the child's syscalls");
+		}
+	}
+	regs.orig_rax |= 1ull << 32;
+	if (ptrace(PTRACE_SETREGS, p, NULL, &regs) < 0 || ptrace(PTRACE_DETACH, p, NULL, NULL) < 0)
+		return fail("setting orig_rax");
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "live-trigger: the traced unlink failed (status %#x)\n", st);
+		return 1;
+	}
+	printf("ok pid=%d child=%d\n", getpid(), p);
 	return 0;
 }

@@ -24,6 +24,7 @@ int ia32_check(void);
 int ia32_files(const char *dir, const char *tag);
 int ia32_connect(int port);
 int ia32_sys(void);
+int ia32_traced(const char *dir, const char *tag);
 struct sockaddr_in;
 int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2, size_t l2,
 	     const struct sockaddr_in *dst);
