@@ -18,7 +18,8 @@
  *             "reopens","last_error","last_error_at"},
  *    "response":{"killed","dry_run","skipped","failed"},
  *    "yara":{"scans","cache_hits","timeouts"},
- *    "hashing":{"computed","cache_hits"}}
+ *    "hashing":{"computed","cache_hits"},
+ *    "collection":{"programs_attached","programs","ia32_syscalls"}}  (run only)
  */
 #include "health.h"
 
@@ -148,10 +149,24 @@ static void put_c(struct ag_jsonw *w, const char *key, const struct ag_health *h
 	ag_jsonw_u64(w, key, ag_health_get(h, c));
 }
 
+void ag_health_set_collection(struct ag_health *h, uint32_t attached, uint32_t total,
+			      const char *ia32)
+{
+	atomic_store_explicit(&h->progs_attached, attached, memory_order_relaxed);
+	atomic_store_explicit(&h->progs, total, memory_order_relaxed);
+	atomic_store_explicit(&h->ia32, ia32, memory_order_release);
+	/* a status file written before now lacks it: the writer writes again at once */
+	pthread_mutex_lock(&h->lock);
+	h->write_now = true;
+	pthread_cond_signal(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
 /* The status object as one line into w (state: "running" or "stopped"). */
 static int encode(struct ag_health *h, struct ag_jsonw *w, const char *state)
 {
 	uint64_t now = now_ns(), err_ns;
+	const char *ia32;
 	char ts[64];
 	size_t mark = ag_jsonw_line_begin(w);
 	int i, e;
@@ -238,6 +253,15 @@ static int encode(struct ag_health *h, struct ag_jsonw *w, const char *state)
 	put_c(w, "computed", h, AG_H_HASH_COMPUTED);
 	put_c(w, "cache_hits", h, AG_H_HASH_CACHE_HITS);
 	ag_jsonw_obj_end(w);
+	ia32 = atomic_load_explicit(&h->ia32, memory_order_acquire);
+	if (ia32) {
+		ag_jsonw_obj_begin(w, "collection");
+		ag_jsonw_u64(w, "programs_attached",
+			     atomic_load_explicit(&h->progs_attached, memory_order_relaxed));
+		ag_jsonw_u64(w, "programs", atomic_load_explicit(&h->progs, memory_order_relaxed));
+		ag_jsonw_cstr(w, "ia32_syscalls", ia32);
+		ag_jsonw_obj_end(w);
+	}
 	ag_jsonw_obj_end(w);
 	return ag_jsonw_line_end(w, mark);
 }
@@ -312,8 +336,10 @@ static void *writer(void *arg)
 		pthread_mutex_lock(&h->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += h->interval_s;
-		while (!h->stop && pthread_cond_timedwait(&h->cond, &h->lock, &until) != ETIMEDOUT)
+		while (!h->stop && !h->write_now &&
+		       pthread_cond_timedwait(&h->cond, &h->lock, &until) != ETIMEDOUT)
 			;
+		h->write_now = false;
 	}
 	pthread_mutex_unlock(&h->lock);
 	write_file(h->status_path, "stopped", h);

@@ -96,9 +96,13 @@ struct ag_health {
 	pthread_mutex_t lock; /* guards stop, with cond */
 	pthread_cond_t cond;
 	bool stop;		 /* ask the writer to finish */
+	bool write_now;		 /* ask the writer for a write before the interval ends */
 	bool running;		 /* the writer thread exists */
 	_Atomic uint64_t writes; /* status files written */
 	_Atomic int status_err;	 /* last status write error (positive errno) */
+	/* live collection (ag_health_set_collection); ia32 NULL: not set */
+	_Atomic uint32_t progs_attached, progs;
+	_Atomic(const char *) ia32;
 };
 
 /*
@@ -136,6 +140,14 @@ enum ag_health_class ag_health_class_of(const char *category);
 
 /* Count one event of category (NULL: other); bumps AG_H_EVENTS too. */
 void ag_health_event(struct ag_health *h, const char *category);
+
+/*
+ * Live collection's coverage for the status file's "collection" object:
+ * programs attached of those asked for, and the state of 32-bit syscalls
+ * (a static string). Any thread.
+ */
+void ag_health_set_collection(struct ag_health *h, uint32_t attached, uint32_t total,
+			      const char *ia32);
 
 /* Record a sink error (positive errno) and its time. */
 void ag_health_set_error(struct ag_health *h, int err);

@@ -157,6 +157,8 @@ struct ag_collector {
 	int rb_fd, stats_fd, tree_fd, stash_fd[2];
 	struct ring_buffer *rb;
 	uint32_t attached, total;
+	uint32_t ia32_total, ia32_attached; /* the ag_ia32_* programs of classes asked for */
+	int ia32_runs;			     /* ia32_runs(): 1, 0, -1 (unknown) */
 	int ncpus;
 	struct btf *vmlinux_btf;
 	char tracefs[64];
@@ -398,6 +400,8 @@ static int obj_prepare(struct ag_collector *c, struct obj *ob, bool report)
 		if (!why) {
 			if (report)
 				c->total++; /* "N of M attached" counts the programs asked for */
+			if (report && (g & AG_G_IA32))
+				c->ia32_total++;
 			why = was_rejected(ob, name) ? "" : hook_missing(c, prog);
 		}
 		if (why) {
@@ -464,6 +468,8 @@ static void obj_attach(struct ag_collector *c, struct obj *ob)
 		}
 		ob->links[ob->nlinks++] = l;
 		c->attached++;
+		if (groups_of(bpf_program__name(prog)) & AG_G_IA32)
+			c->ia32_attached++;
 	}
 }
 
@@ -666,11 +672,12 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 		if (skels[i].open == file_open)
 			file_arm(&c->objs[i]);
 	}
-	if (!(o->groups & AG_G_IA32) && (r = ia32_runs()) != 0)
+	c->ia32_runs = ia32_runs();
+	if (!(o->groups & AG_G_IA32) && c->ia32_runs)
 		note(&c->o, "%s 32-bit syscalls (int 0x80), which the syscall tracepoints do not "
 			    "see: set live.ia32_syscalls (--ia32-syscalls) to collect them too, or "
 			    "boot with ia32_emulation=0",
-		     r > 0 ? "this kernel runs" : "cannot tell whether this kernel runs");
+		     c->ia32_runs > 0 ? "this kernel runs" : "cannot tell whether this kernel runs");
 	/* only the hook checks needed it: several MiB less for the agent's life */
 	btf__free(c->vmlinux_btf);
 	c->vmlinux_btf = NULL;
@@ -729,6 +736,17 @@ void ag_collector_programs(const struct ag_collector *c, uint32_t *ret_attached,
 {
 	*ret_attached = c->attached;
 	*ret_total = c->total;
+}
+
+const char *ag_collector_ia32(const struct ag_collector *c)
+{
+	if (c->ia32_total)
+		return c->ia32_attached == c->ia32_total ? "collected" : "partly collected";
+	if (c->o.groups & AG_G_IA32)
+		return "not collected (the programs did not load)";
+	return c->ia32_runs > 0	   ? "not collected"
+	       : c->ia32_runs == 0 ? "not run by this kernel"
+				   : "not collected (unknown whether this kernel runs them)";
 }
 
 int ag_collector_poll(struct ag_collector *c, int timeout_ms)

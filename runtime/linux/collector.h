@@ -66,6 +66,12 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 /* Close every link, program and map; accepts NULL. */
 void ag_collector_close(struct ag_collector *c);
 
+/*
+ * 32-bit syscalls: "collected", "partly collected", "not collected", "not
+ * run by this kernel", ... (static strings, for the status file).
+ */
+const char *ag_collector_ia32(const struct ag_collector *c);
+
 /* Programs attached, and programs of the classes asked for (live.collect, ia32_syscalls). */
 void ag_collector_programs(const struct ag_collector *c, uint32_t *ret_attached,
 			   uint32_t *ret_total);

@@ -657,6 +657,7 @@ static int start(struct live *l)
 			"missing for processes started before the agent\n",
 			strerror(-r));
 	ag_collector_programs(l->coll, &att, &total);
+	ag_health_set_collection(ag_ops_health(l->ops), att, total, ag_collector_ia32(l->coll));
 	fprintf(stderr,
 		"sigmac-agent: running: %u of %u collectors attached, %u rules, %llu indicators, "
 		"%u YARA rules, %d processes known, ring buffer %llu MiB, response %s%s\n",

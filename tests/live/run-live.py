@@ -648,6 +648,17 @@ def act_uring(tap, ag, tmp):
 IA32_NOTE = "this kernel runs 32-bit syscalls"
 
 
+def status_collection(ag):
+    """The status file's "collection" object (written at start, and every interval)."""
+    for _ in range(50):
+        try:
+            with open(ag.status) as f:
+                return json.load(f).get("collection") or {}
+        except (OSError, ValueError):
+            time.sleep(0.1)
+    return {}
+
+
 def act_ia32(tap, ag, tmp):
     """File operations, connects, accepts and DNS sends made as 32-bit syscalls (int 0x80 from
     a 64-bit program), which pass no syscalls:* tracepoint (a known way around agents built on
@@ -663,6 +674,10 @@ def act_ia32(tap, ag, tmp):
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
+    coll = status_collection(ag)
+    tap.ok(coll.get("ia32_syscalls") == "collected" and
+           0 < coll.get("programs_attached", 0) <= coll.get("programs", 0),
+           "the status file says 32-bit syscalls are collected", json.dumps(coll))
     pid, real = int(kv["pid"]), os.path.realpath(d)
     for n, what, name, extra in (
             (8, "file_event: 32-bit creat", "sgl-created-ia32-%s" % tag, {}),
@@ -940,6 +955,9 @@ def test_replay(tap, tmp):
     tap.ok((IA32_NOTE in ag.stderr()) == runs, "without --ia32-syscalls, a note at start says "
            "32-bit syscalls are not seen exactly when this kernel runs them (it %s)"
            % ("does" if runs else "does not"), ag.stderr())
+    coll = status_collection(ag)
+    tap.ok(coll.get("ia32_syscalls") == ("not collected" if runs else "not run by this kernel"),
+           "and the status file says so", json.dumps(coll))
     live = sorted(alert_key(a) for a in ag.read_alerts())
     rep_out = os.path.join(tmp, "replay.json")
     r = subprocess.run([AGENT, "replay", "--alerts", rep_out, cap], capture_output=True,
