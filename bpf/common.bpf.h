@@ -89,8 +89,8 @@ struct ag_pending {
 	__u32 stashed;	/* a record was stashed too (stash.bpf.h) */
 	__u8 daddr[16]; /* sends: the destination the call named, as read at sys_enter */
 	__u16 dport;
-	__u16 dest; /* 1: daddr and dport are set */
-	__u32 _pad;
+	__u16 dest;	 /* 1: daddr and dport are set */
+	__u32 dest_fault; /* 1: a destination was named but could not be read at sys_enter */
 };
 
 struct {

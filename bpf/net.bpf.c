@@ -48,6 +48,7 @@ enum {
 	K_FASTOPEN, /* sendto(MSG_FASTOPEN) on TCP: a connect */
 	K_SENDMSG32,  /* 32-bit sendmsg: struct compat_msghdr (net_ia32.bpf.h) */
 	K_SENDMMSG32, /* 32-bit sendmmsg: struct compat_mmsghdr */
+	K_SOCKCALL,   /* a socketcall() whose sys_enter kept nothing else (net_ia32.bpf.h) */
 };
 
 #define AG_MSG_FASTOPEN 0x20000000
@@ -380,14 +381,19 @@ int ag_accept4_exit(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- sends: UDP destinations and DNS ---- */
 
-/* An explicit destination address (user memory) into r->u.net; false if none. */
-static __always_inline bool user_dest(struct ag_rec *r, const void *uaddr)
+/*
+ * An explicit destination address (user memory) into r->u.net: 1, or 0 for
+ * none (NULL, not IPv4/IPv6), or -1 when it could not be read (its page not
+ * in memory yet: the kernel's own copy faults it in, a BPF read cannot).
+ */
+static __always_inline int user_dest(struct ag_rec *r, const void *uaddr)
 {
 	struct sockaddr_in6 sa = {};
 
-	if (!uaddr ||
-	    bpf_probe_read_user(&sa, sizeof(sa.sin6_family) + sizeof(sa.sin6_port), uaddr))
-		return false;
+	if (!uaddr)
+		return 0;
+	if (bpf_probe_read_user(&sa, sizeof(sa.sin6_family) + sizeof(sa.sin6_port), uaddr))
+		return -1;
 	if (sa.sin6_family == AG_AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)uaddr;
 
@@ -396,10 +402,10 @@ static __always_inline bool user_dest(struct ag_rec *r, const void *uaddr)
 	} else if (sa.sin6_family == AG_AF_INET6) {
 		bpf_probe_read_user(r->u.net.daddr, 16, &((struct sockaddr_in6 *)uaddr)->sin6_addr);
 	} else {
-		return false;
+		return 0;
 	}
 	r->u.net.dport = bpf_ntohs(sa.sin6_port);
-	return true;
+	return 1;
 }
 
 /* The first iovec of msghdr m as string i. */
@@ -420,6 +426,7 @@ static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct 
  * and msg_len, 32 bytes; struct compat_iovec: base, len).
  */
 #define AG_MSG32_NAME 0
+#define AG_MSG32_NAMELEN 4
 #define AG_MSG32_IOV 8
 #define AG_MMSG32_SIZE 32
 
@@ -443,12 +450,19 @@ static __always_inline const void *send_uaddr(__u32 kind, __u64 a1, __u64 a3)
 
 	if (kind == K_SENDTO)
 		return (const void *)a3;
+	/* a message's name counts only with a length (a zero one: the socket's peer) */
 	if (kind == K_SENDMSG32 || kind == K_SENDMMSG32) {
+		if (bpf_probe_read_user(&u32, sizeof(u32), (const void *)(a1 + AG_MSG32_NAMELEN)) ||
+		    u32 < sizeof(struct sockaddr_in))
+			return NULL;
 		bpf_probe_read_user(&u32, sizeof(u32), (const void *)(a1 + AG_MSG32_NAME));
 		return (const void *)(__u64)u32;
 	}
 	if (kind == K_SENDMMSG)
 		m = &((struct mmsghdr *)a1)->msg_hdr;
+	if (bpf_probe_read_user(&u32, sizeof(u32), &m->msg_namelen) ||
+	    u32 < sizeof(struct sockaddr_in))
+		return NULL;
 	bpf_probe_read_user(&uaddr, sizeof(uaddr), &m->msg_name);
 	return uaddr;
 }
@@ -515,11 +529,15 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 		r = &s->rec;
 		__builtin_memset(&r->u, 0, sizeof(r->u));
 		if (fill_tuple(r, sk)) {
-			if (user_dest(r, send_uaddr(kind, a1, a3))) {
+			/* a destination named counts on UDP only (TCP sends to its peer) */
+			int d = proto == AG_IPPROTO_UDP ? user_dest(r, send_uaddr(kind, a1, a3)) : 0;
+
+			if (d > 0) {
 				__builtin_memcpy(p.daddr, r->u.net.daddr, sizeof(p.daddr));
 				p.dport = r->u.net.dport;
 				p.dest = 1;
 			}
+			p.dest_fault = d < 0;
 			if (r->u.net.dport == 53) { /* only then the header: a send is hot */
 				struct ag_rec_net net = r->u.net;
 
@@ -535,9 +553,17 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 }
 
 /* sendto(fd, buf, len, flags, addr, addrlen) */
+/* Is fd a TCP socket (MSG_FASTOPEN means something to it only; UDP ignores the flag)? */
+static __always_inline bool fd_tcp(__u64 fd)
+{
+	struct sock *sk = fd_sock((long)fd);
+
+	return sk && BPF_CORE_READ(sk, sk_protocol) == AG_IPPROTO_TCP;
+}
+
 static __always_inline int sendto_enter(__u64 fd, __u64 buf, __u64 len, __u64 flags, __u64 addr)
 {
-	if ((flags & AG_MSG_FASTOPEN) && addr)
+	if ((flags & AG_MSG_FASTOPEN) && addr && fd_tcp(fd))
 		return connect_enter(fd, K_FASTOPEN);
 	return send_enter(K_SENDTO, fd, buf, len, addr);
 }
@@ -608,6 +634,23 @@ static __always_inline void dns_exit(struct ag_rec *st, __u32 cap, struct ag_rec
 		ag_emit(x, xlen);
 }
 
+/*
+ * The DNS message stashed at sys_enter, sent as read then: at sys_exit the
+ * fd no longer names an IP socket (another thread closed or replaced it).
+ */
+static __always_inline void dns_stash_send(__u64 id)
+{
+	struct ag_rec *st = bpf_map_lookup_elem(&ag_stash_s, &id);
+
+	if (st && st->h.tid == (__u32)id && st->h.type == AG_REC_DNS) {
+		ag_emit_cap(st, st->h.size - AG_REC_FIXED, AG_STASH_SMALL);
+		return;
+	}
+	st = bpf_map_lookup_elem(&ag_stash_l, &id);
+	if (st && st->h.tid == (__u32)id && st->h.type == AG_REC_DNS)
+		ag_emit_cap(st, st->h.size - AG_REC_FIXED, AG_REC_DATA);
+}
+
 /* A send kept by send_enter (p), at its sys_exit; ret: its result. */
 static __always_inline void send_done(long ret, __u32 kind, const struct ag_pending *p, __u64 id)
 {
@@ -623,8 +666,11 @@ static __always_inline void send_done(long ret, __u32 kind, const struct ag_pend
 		return;
 	sk = fd_sock((long)p->a[0]);
 	s = ag_scratch();
-	if (!sk || !s)
+	if (!sk || !s) {
+		if (p->stashed)
+			dns_stash_send(id);
 		return;
+	}
 	r = &s->rec;
 	ag_hdr(r, AG_REC_UDP_SEND);
 	if (!fill_tuple(r, sk))
@@ -674,10 +720,12 @@ static __always_inline int send_exit(long ret, __u32 kind)
 		return 0;
 	/*
 	 * A destination that could not be read at sys_enter (its page not in
-	 * memory yet: the kernel's own copy faults it in) is read now.
+	 * memory yet: the kernel's own copy faults it in) is read now; not one
+	 * that was NULL or no IP address then (a rewrite after the kernel's
+	 * copy would name a destination never used).
 	 */
-	if (!p.dest && ret > 0 && (s = ag_scratch()) &&
-	    user_dest(&s->rec, send_uaddr(kind, p.a[1], p.a[3]))) {
+	if (p.dest_fault && ret > 0 && (s = ag_scratch()) &&
+	    user_dest(&s->rec, send_uaddr(kind, p.a[1], p.a[3])) > 0) {
 		__builtin_memcpy(p.daddr, s->rec.u.net.daddr, sizeof(p.daddr));
 		p.dport = s->rec.u.net.dport;
 		p.dest = 1;

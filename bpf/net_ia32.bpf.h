@@ -11,10 +11,13 @@
  * after sys_enter: the read there may fail (a page not in memory yet: the
  * kernel's copy faults it in, a BPF read cannot) or another thread may
  * rewrite them in between. So they are read again at sys_exit, when the
- * page is in, and decide: what was kept from sys_enter is sent as well
- * when it differs (a connect of the other fd; a DNS message read at
- * sys_enter, through stash.bpf.h), and with nothing kept, the call is
- * taken from what sys_exit reads.
+ * page is in: the call kept at sys_enter is sent as it was read then, and
+ * when the arguments differ now, the call they name is sent too (another
+ * connect, another send); with nothing kept at sys_enter (a marker says
+ * so), the call is taken from what sys_exit reads. A thread that rewrites
+ * the array after the kernel's copy, while sys_enter could not read it,
+ * makes that the only reading: the limit of reading user memory from
+ * tracepoints (the kernel's own copy is beyond them here: no fentry).
  *
  * And writev on a socket connected to port 53 (DNS over TCP: glibc's
  * use-vc), with 32-bit iovecs. Not covered: a TCP Fast Open sendmsg.
@@ -84,6 +87,15 @@ static __always_inline int sock_enter(__u64 call, const __u32 *v)
 	return send_enter(c.kind, v[0], c.a1, c.a2, 0);
 }
 
+/* sys_enter of a socketcall that kept nothing: a K_SOCKCALL marker for its sys_exit. */
+static __always_inline void sock_mark(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!bpf_map_lookup_elem(&ag_pend, &id) && !ag_skip_current())
+		pend_put(K_SOCKCALL, 0, 0, 0, 0);
+}
+
 /* A connect of fd that the read at sys_enter did not name: sent if the socket has a peer. */
 static __always_inline int connect_also(__u64 fd, long ret)
 {
@@ -94,66 +106,86 @@ static __always_inline int connect_also(__u64 fd, long ret)
 	return connect_send(fd, ret);
 }
 
-/* socketcall's connect and send calls at sys_exit (see the top of this file). */
+/* This thread's socketcall marker (K_SOCKCALL), or the entry sys_enter kept, is done. */
+static __always_inline void pend_drop(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&ag_pend, &id);
+}
+
+/* A send of kind c with fd, as made now: kept, read and sent at once (sys_exit). */
+static __always_inline int send_now(const struct sock_send *c, __u64 fd, long ret)
+{
+	send_enter(c->kind, fd, c->a1, c->a2, c->a3);
+	return c->kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c->kind);
+}
+
+/*
+ * socketcall's connect and send calls at sys_exit (see the top of this
+ * file). sys_enter left an entry: the call it kept (K_CONNECT, K_FASTOPEN,
+ * a send kind), or a K_SOCKCALL marker when it kept nothing (the array
+ * unreadable, or an fd that was no IP socket then). No entry: no sys_enter
+ * was seen (a tracer's PTRACE_SYSEMU makes sys_exits of calls that never
+ * ran), and nothing is sent.
+ */
 static __always_inline int sock_exit(const void *args, __u64 call, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ag_pending *p = bpf_map_lookup_elem(&ag_pend, &id);
-	bool net = ag_groups & AG_G_NETWORK;
-	struct ag_scratch *s;
-	struct sock_send c;
-	__u32 v[6] = {};
+	bool net = ag_groups & AG_G_NETWORK, fastopen;
+	struct sock_send c = {};
+	__u32 v[6] = {}, kind;
 	__u64 fd0;
 
+	if (!p)
+		return 0;
+	kind = p->kind;
+	fd0 = p->a[0];
 	if (bpf_probe_read_user(v, sock_nargs(call) * 4, args)) {
-		/* rewritten into a page that is gone: what sys_enter read */
+		/* rewritten into a page that is gone: what sys_enter kept, if anything */
+		if (kind == K_SOCKCALL) {
+			pend_drop();
+			return 0;
+		}
 		if (call == AG_SYS_CONNECT)
 			return connect_exit(ret, K_CONNECT);
 		sock_send_args(call, v, &c);
 		return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
 	}
 	if (call == AG_SYS_CONNECT) {
-		if (!net)
-			return 0;
-		if (p && p->kind == K_CONNECT) {
-			fd0 = p->a[0];
+		if (kind == K_CONNECT)
 			connect_exit(ret, K_CONNECT);
-			if (v[0] != fd0)
-				connect_also(v[0], ret);
-			return 0;
-		}
-		return connect_also(v[0], ret);
-	}
-	sock_send_args(call, v, &c);
-	if (p && p->kind == K_FASTOPEN) {
-		/* a Fast Open connect kept at sys_enter, and the one read now if another */
-		fd0 = p->a[0];
-		connect_exit(ret, K_FASTOPEN);
-		if (c.kind == K_SENDTO && (c.flags & AG_MSG_FASTOPEN) && c.a3 && v[0] != fd0)
+		else
+			pend_drop();
+		if (net && (kind != K_CONNECT || v[0] != fd0))
 			connect_also(v[0], ret);
 		return 0;
 	}
-	if (c.kind == K_SENDTO && (c.flags & AG_MSG_FASTOPEN) && c.a3)
+	sock_send_args(call, v, &c);
+	fastopen = c.kind == K_SENDTO && (c.flags & AG_MSG_FASTOPEN) && c.a3 && fd_tcp(v[0]);
+	if (kind == K_FASTOPEN) {
+		connect_exit(ret, K_FASTOPEN);
+		if (fastopen && v[0] != fd0)
+			connect_also(v[0], ret);
+		return 0;
+	}
+	if (kind == c.kind) {
+		bool same = v[0] == fd0 && c.a1 == p->a[1] && c.a2 == p->a[2] && c.a3 == p->a[3];
+
+		/* the call as sys_enter read it, then as read now if that differs */
+		if (c.kind == K_SENDTO)
+			sendto_exit(ret);
+		else
+			send_exit(ret, c.kind);
+		if (same)
+			return 0;
+	} else {
+		pend_drop(); /* the marker */
+	}
+	if (fastopen)
 		return net ? connect_also(v[0], ret) : 0;
-	if (!p || p->kind != c.kind) {
-		/* nothing kept at sys_enter: read it all now */
-		send_enter(c.kind, v[0], c.a1, c.a2, c.a3);
-		return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
-	}
-	if (v[0] != p->a[0] || c.a1 != p->a[1] || c.a2 != p->a[2] || c.a3 != p->a[3]) {
-		p->a[0] = v[0];
-		p->a[1] = c.a1;
-		p->a[2] = c.a2;
-		p->a[3] = c.a3;
-		p->dest = 0;
-		s = ag_scratch();
-		if (s && user_dest(&s->rec, send_uaddr(c.kind, c.a1, c.a3))) {
-			__builtin_memcpy(p->daddr, s->rec.u.net.daddr, sizeof(p->daddr));
-			p->dport = s->rec.u.net.dport;
-			p->dest = 1;
-		}
-	}
-	return c.kind == K_SENDTO ? sendto_exit(ret) : send_exit(ret, c.kind);
+	return send_now(&c, v[0], ret);
 }
 
 SEC("tp_btf/sys_enter")
@@ -177,10 +209,13 @@ int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 		return (ag_groups & AG_G_DNS) ? dns_writev(A(0), A(1), A(2), true) : 0;
 	case IA32_SOCKETCALL:
 		n = sock_nargs(A(0));
-		/* a read that fails here is made again at sys_exit */
-		if (!n || bpf_probe_read_user(v, n * 4, (const void *)A(1)))
+		if (!n)
 			return 0;
-		return sock_enter(A(0), v);
+		/* a read that fails here is made again at sys_exit */
+		if (!bpf_probe_read_user(v, n * 4, (const void *)A(1)))
+			sock_enter(A(0), v);
+		sock_mark();
+		return 0;
 	}
 	return 0;
 }

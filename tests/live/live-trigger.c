@@ -530,6 +530,17 @@ static int dns(const char *mode, const char *name)
 		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (strcmp(mode, "sendto") == 0) {
 			r = sendto(s, q1, l1, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+		} else if (strcmp(mode, "sendto-fastopen-udp") == 0) {
+			/* UDP ignores MSG_FASTOPEN: a plain datagram to port 53 */
+			r = sendto(s, q1, l1, MSG_FASTOPEN, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+		} else if (strcmp(mode, "sendmsg-namelen0") == 0) {
+			/* a name with length 0 is ignored: the datagram goes to the peer, port 53 */
+			struct sockaddr_in decoy = dst;
+			struct iovec iov = {q1, l1};
+			struct msghdr m = {.msg_name = &decoy, .msg_iov = &iov, .msg_iovlen = 1};
+
+			decoy.sin_port = htons(9999);
+			r = connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0 || sendmsg(s, &m, 0) < 0;
 		} else if (strcmp(mode, "sendmsg") == 0) {
 			struct iovec iov = {q1, l1};
 			struct msghdr m = {.msg_name = &dst,
@@ -574,16 +585,23 @@ static int dns(const char *mode, const char *name)
 			if ((r = ia32_dns(mode, s, q1, l1, q2, l2, &dst)) == -ENOSYS)
 				_exit(SKIP);
 			r = r < 0;
-		} else if (strcmp(mode, "tcp") == 0) {
-			/* one send() of the length-prefixed query on a TCP connection */
+		} else if (strcmp(mode, "tcp") == 0 || strcmp(mode, "tcp-decoy-addr") == 0) {
+			/*
+			 * one send of the length-prefixed query on a TCP connection;
+			 * tcp-decoy-addr: a sendto naming port 9999, which TCP ignores
+			 */
+			struct sockaddr_in decoy = dst;
 			uint8_t m[2 + sizeof(q1)];
 
+			decoy.sin_port = htons(9999);
 			m[0] = (uint8_t)(l1 >> 8);
 			m[1] = (uint8_t)l1;
 			memcpy(m + 2, q1, l1);
 			s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 			r = connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0 ||
-			    send(s, m, 2 + l1, 0) != (ssize_t)(2 + l1) || read(s, m, sizeof(m)) <= 0;
+			    sendto(s, m, 2 + l1, 0, mode[3] ? (struct sockaddr *)&decoy : NULL,
+				   mode[3] ? sizeof(decoy) : 0) != (ssize_t)(2 + l1) ||
+			    read(s, m, sizeof(m)) <= 0;
 		} else if (strcmp(mode, "glibc") == 0 || strcmp(mode, "glibc-tcp") == 0) {
 			r = dns_glibc(name, tcp) < 0;
 		} else {

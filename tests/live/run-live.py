@@ -381,7 +381,8 @@ def act_net(tap, ag, tmp):
 
 def act_dns(tap, ag, tmp):
     for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc", "tcp", "glibc-tcp",
-                 "uring-send", "uring-sendmsg"):
+                 "uring-send", "uring-sendmsg", "sendto-fastopen-udp", "sendmsg-namelen0",
+                 "tcp-decoy-addr"):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)
