@@ -45,7 +45,7 @@ enum {
 	K_SENDTO,
 	K_SENDMSG,
 	K_SENDMMSG,
-	K_FASTOPEN, /* sendto(MSG_FASTOPEN) on TCP: a connect */
+	K_FASTOPEN,   /* sendto(MSG_FASTOPEN) on TCP: a connect */
 	K_SENDMSG32,  /* 32-bit sendmsg: struct compat_msghdr (net_ia32.bpf.h) */
 	K_SENDMMSG32, /* 32-bit sendmmsg: struct compat_mmsghdr */
 	K_SOCKCALL,   /* a socketcall() whose sys_enter kept nothing else (net_ia32.bpf.h) */
@@ -425,10 +425,10 @@ static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct 
  * msg_iov, msg_iovlen, ... as 32-bit words; struct compat_mmsghdr: one
  * and msg_len, 32 bytes; struct compat_iovec: base, len).
  */
-#define AG_MSG32_NAME 0
+#define AG_MSG32_NAME	 0
 #define AG_MSG32_NAMELEN 4
-#define AG_MSG32_IOV 8
-#define AG_MMSG32_SIZE 32
+#define AG_MSG32_IOV	 8
+#define AG_MMSG32_SIZE	 32
 
 /* The first iovec of the 32-bit msghdr at m as string i. */
 static __always_inline void put_msg32(struct ag_rec *r, int i, __u32 *off, __u64 m)
@@ -530,7 +530,8 @@ static __always_inline int send_enter(__u32 kind, __u64 fd, __u64 a1, __u64 a2, 
 		__builtin_memset(&r->u, 0, sizeof(r->u));
 		if (fill_tuple(r, sk)) {
 			/* a destination named counts on UDP only (TCP sends to its peer) */
-			int d = proto == AG_IPPROTO_UDP ? user_dest(r, send_uaddr(kind, a1, a3)) : 0;
+			int d = proto == AG_IPPROTO_UDP ? user_dest(r, send_uaddr(kind, a1, a3))
+							: 0;
 
 			if (d > 0) {
 				__builtin_memcpy(p.daddr, r->u.net.daddr, sizeof(p.daddr));

@@ -158,7 +158,7 @@ struct ag_collector {
 	struct ring_buffer *rb;
 	uint32_t attached, total;
 	uint32_t ia32_total, ia32_attached; /* the ag_ia32_* programs of classes asked for */
-	int ia32_runs;			     /* ia32_runs(): 1, 0, -1 (unknown) */
+	int ia32_runs;			    /* ia32_runs(): 1, 0, -1 (unknown) */
 	int ncpus;
 	struct btf *vmlinux_btf;
 	char tracefs[64];
@@ -703,10 +703,12 @@ int ag_collector_open(struct ag_collector **ret, const struct ag_collector_opts 
 	}
 	c->ia32_runs = ia32_runs();
 	if (!(o->groups & AG_G_IA32) && c->ia32_runs)
-		note(&c->o, "%s 32-bit syscalls (int 0x80), which the syscall tracepoints do not "
-			    "see: set live.ia32_syscalls (--ia32-syscalls) to collect them too, or "
-			    "boot with ia32_emulation=0",
-		     c->ia32_runs > 0 ? "this kernel runs" : "cannot tell whether this kernel runs");
+		note(&c->o,
+		     "%s 32-bit syscalls (int 0x80), which the syscall tracepoints do not "
+		     "see: set live.ia32_syscalls (--ia32-syscalls) to collect them too, or "
+		     "boot with ia32_emulation=0",
+		     c->ia32_runs > 0 ? "this kernel runs"
+				      : "cannot tell whether this kernel runs");
 	if (x32_runs())
 		note(&c->o, "this kernel runs x32-ABI syscalls, which no collector sees (the "
 			    "syscall tracepoints skip them): boot with syscall.x32=n");
