@@ -408,16 +408,57 @@ static __always_inline int user_dest(struct ag_rec *r, const void *uaddr)
 	return 1;
 }
 
-/* The first iovec of msghdr m as string i. */
+/* Iovec k of the array at iov (compat: 32-bit struct compat_iovec) into *v; 0 or -errno. */
+static __always_inline long read_iov(struct iovec *v, __u64 iov, __u64 k, bool compat)
+{
+	__u32 w[2];
+	long r;
+
+	if (!compat)
+		return bpf_probe_read_user(v, sizeof(*v), (const struct iovec *)iov + k);
+	r = bpf_probe_read_user(w, sizeof(w), (const void *)(iov + k * sizeof(w)));
+	v->iov_base = (void *)(__u64)w[0];
+	v->iov_len = w[1];
+	return r;
+}
+
+static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, __u64 iov, int first,
+				     __u64 cnt, bool compat)
+{
+	struct iovec v[2] = {};
+	__u32 o, len, n;
+
+	if (cnt <= (__u64)first || read_iov(&v[0], iov, first, compat))
+		return;
+	put_ubuf(r, i, off, v[0].iov_base, v[0].iov_len, AG_DNS_MAX);
+	len = r->h.slen[i];
+	o = *off;
+	if (cnt <= (__u64)first + 1 || r->h.sflag[i] || len >= AG_DNS_MAX || o >= AG_REC_HALF ||
+	    read_iov(&v[1], iov, first + 1, compat))
+		return;
+	n = AG_DNS_MAX - len;
+	if (v[1].iov_len < n)
+		n = (__u32)v[1].iov_len;
+	else if (v[1].iov_len > n)
+		r->h.sflag[i] = AG_S_TRUNC;
+	barrier_var(o);
+	if (bpf_probe_read_user(&r->data[o & (AG_REC_HALF - 1)], n & (AG_REC_HALF - 1),
+				v[1].iov_base))
+		return;
+	r->h.slen[i] = len + n;
+	*off = o + n;
+}
+
+/* The first two iovecs of msghdr m as string i (a message split after its first bytes). */
 static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct user_msghdr *m)
 {
 	struct iovec *iov = NULL;
-	struct iovec v = {};
+	__u64 n = 0;
 
-	bpf_probe_read_user(&iov, sizeof(iov), &m->msg_iov);
-	if (!iov || bpf_probe_read_user(&v, sizeof(v), iov))
+	if (bpf_probe_read_user(&iov, sizeof(iov), &m->msg_iov) ||
+	    bpf_probe_read_user(&n, sizeof(n), &m->msg_iovlen) || !iov)
 		return;
-	put_ubuf(r, i, off, v.iov_base, v.iov_len, AG_DNS_MAX);
+	put_iov2(r, i, off, (__u64)iov, 0, n, false);
 }
 
 /*
@@ -430,15 +471,14 @@ static __always_inline void put_msg(struct ag_rec *r, int i, __u32 *off, struct 
 #define AG_MSG32_IOV	 8
 #define AG_MMSG32_SIZE	 32
 
-/* The first iovec of the 32-bit msghdr at m as string i. */
+/* The first two iovecs of the 32-bit msghdr at m as string i. */
 static __always_inline void put_msg32(struct ag_rec *r, int i, __u32 *off, __u64 m)
 {
-	__u32 iov = 0, v[2] = {};
+	__u32 w[2] = {}; /* msg_iov, msg_iovlen */
 
-	bpf_probe_read_user(&iov, sizeof(iov), (const void *)(m + AG_MSG32_IOV));
-	if (!iov || bpf_probe_read_user(v, sizeof(v), (const void *)(__u64)iov))
+	if (bpf_probe_read_user(w, sizeof(w), (const void *)(m + AG_MSG32_IOV)) || !w[0])
 		return;
-	put_ubuf(r, i, off, (const void *)(__u64)v[0], v[1], AG_DNS_MAX);
+	put_iov2(r, i, off, w[0], 0, w[1], true);
 }
 
 /* The destination a send names in user memory (a sockaddr), or NULL. */
@@ -740,47 +780,6 @@ static __always_inline int send_exit(long ret, __u32 kind)
 }
 
 /* Iovecs iov[first] and iov[first + 1] as one string i (the TCP length, then the message). */
-/* Iovec k of the array at iov (compat: 32-bit struct compat_iovec) into *v; 0 or -errno. */
-static __always_inline long read_iov(struct iovec *v, __u64 iov, __u64 k, bool compat)
-{
-	__u32 w[2];
-	long r;
-
-	if (!compat)
-		return bpf_probe_read_user(v, sizeof(*v), (const struct iovec *)iov + k);
-	r = bpf_probe_read_user(w, sizeof(w), (const void *)(iov + k * sizeof(w)));
-	v->iov_base = (void *)(__u64)w[0];
-	v->iov_len = w[1];
-	return r;
-}
-
-static __always_inline void put_iov2(struct ag_rec *r, int i, __u32 *off, __u64 iov, int first,
-				     __u64 cnt, bool compat)
-{
-	struct iovec v[2] = {};
-	__u32 o, len, n;
-
-	if (cnt <= (__u64)first || read_iov(&v[0], iov, first, compat))
-		return;
-	put_ubuf(r, i, off, v[0].iov_base, v[0].iov_len, AG_DNS_MAX);
-	len = r->h.slen[i];
-	o = *off;
-	if (cnt <= (__u64)first + 1 || r->h.sflag[i] || len >= AG_DNS_MAX || o >= AG_REC_HALF ||
-	    read_iov(&v[1], iov, first + 1, compat))
-		return;
-	n = AG_DNS_MAX - len;
-	if (v[1].iov_len < n)
-		n = (__u32)v[1].iov_len;
-	else if (v[1].iov_len > n)
-		r->h.sflag[i] = AG_S_TRUNC;
-	barrier_var(o);
-	if (bpf_probe_read_user(&r->data[o & (AG_REC_HALF - 1)], n & (AG_REC_HALF - 1),
-				v[1].iov_base))
-		return;
-	r->h.slen[i] = len + n;
-	*off = o + n;
-}
-
 /* writev(fd, iov, iovcnt) on a TCP or UDP socket connected to port 53 (compat: 32-bit iovecs). */
 static __always_inline int dns_writev(__u64 fd, __u64 iov, __u64 cnt, bool compat)
 {

@@ -533,6 +533,15 @@ static int dns(const char *mode, const char *name)
 		} else if (strcmp(mode, "sendto-fastopen-udp") == 0) {
 			/* UDP ignores MSG_FASTOPEN: a plain datagram to port 53 */
 			r = sendto(s, q1, l1, MSG_FASTOPEN, (struct sockaddr *)&dst, sizeof(dst)) < 0;
+		} else if (strcmp(mode, "sendmsg-split") == 0) {
+			/* the query in two iovecs, its first byte alone */
+			struct iovec iov[2] = {{q1, 1}, {q1 + 1, l1 - 1}};
+			struct msghdr m = {.msg_name = &dst,
+					   .msg_namelen = sizeof(dst),
+					   .msg_iov = iov,
+					   .msg_iovlen = 2};
+
+			r = sendmsg(s, &m, 0) < 0;
 		} else if (strcmp(mode, "sendmsg-namelen0") == 0) {
 			/* a name with length 0 is ignored: the datagram goes to the peer, port 53 */
 			struct sockaddr_in decoy = dst;

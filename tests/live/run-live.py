@@ -382,7 +382,7 @@ def act_net(tap, ag, tmp):
 def act_dns(tap, ag, tmp):
     for mode in ("sendto", "sendmsg", "sendmmsg", "connected", "glibc", "tcp", "glibc-tcp",
                  "uring-send", "uring-sendmsg", "sendto-fastopen-udp", "sendmsg-namelen0",
-                 "tcp-decoy-addr"):
+                 "tcp-decoy-addr", "sendmsg-split"):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))
         t0 = time.monotonic()
         kv = trigger("dns", mode, name)
@@ -671,7 +671,7 @@ def act_ia32(tap, ag, tmp):
     t0 = time.monotonic()
     kv = trigger("ia32", d, tag)
     if "_skip" in kv:
-        tap.skip("32-bit syscalls (30 subtests)", kv["_skip"])
+        tap.skip("32-bit syscalls (31 subtests)", kv["_skip"])
         return
     tap.ok(IA32_NOTE not in ag.stderr(), "no note about 32-bit syscalls when they are collected",
            ag.stderr())
@@ -740,6 +740,7 @@ def act_ia32(tap, ag, tmp):
                        ("ia32-socketcall", "socketcall(SYS_SENDTO)"),
                        ("ia32-send", "socketcall(SYS_SEND) on a connected socket"),
                        ("ia32-sendmsg", "the 32-bit sendmsg"),
+                       ("ia32-sendmsg-split", "the 32-bit sendmsg, the query in two iovecs"),
                        ("ia32-sendmmsg", "socketcall(SYS_SENDMMSG) of two queries"),
                        ("ia32-writev-tcp", "the 32-bit writev over TCP (length, message)")):
         name = "%s-%d.sgl-live.test" % (mode, random.randrange(1 << 30))

@@ -398,11 +398,19 @@ struct mmsg32 {
 	uint32_t len;
 };
 
-/* A 32-bit message header in low memory for the message q[0 .. n) to dst (or none). */
-static struct msg32 msg32(const void *q, size_t n, const struct sockaddr_in *dst)
+/*
+ * A 32-bit message header in low memory for the message q[0 .. n) to dst
+ * (or none), in two iovecs (its first byte alone) when split.
+ */
+static struct msg32 msg32(const void *q, size_t n, const struct sockaddr_in *dst, bool split)
 {
-	uint32_t iov[2] = {(uint32_t)low_copy(q, n), (uint32_t)n};
-	struct msg32 m = {.iov = (uint32_t)low_copy(iov, sizeof(iov)), .iovlen = 1};
+	uint32_t b = (uint32_t)low_copy(q, n);
+	uint32_t iov[4] = {b, (uint32_t)n, b + 1, (uint32_t)n - 1};
+	struct msg32 m = {.iovlen = split ? 2 : 1};
+
+	if (split)
+		iov[1] = 1;
+	m.iov = (uint32_t)low_copy(iov, sizeof(iov));
 
 	if (dst) {
 		m.name = (uint32_t)low_copy(dst, sizeof(*dst));
@@ -446,13 +454,13 @@ int ia32_dns(const char *mode, int s, const void *q1, size_t l1, const void *q2,
 		if (connect(s, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
 			return -errno;
 		r = sys32(I_SOCKETCALL, SC_SEND, low_copy(args, 4 * sizeof(args[0])), 0, 0, 0);
-	} else if (strcmp(mode, "ia32-sendmsg") == 0) {
-		m = msg32(q1, l1, dst);
+	} else if (strcmp(mode, "ia32-sendmsg") == 0 || strcmp(mode, "ia32-sendmsg-split") == 0) {
+		m = msg32(q1, l1, dst, mode[12] != '\0');
 		r = sys32(I_SENDMSG, s, low_copy(&m, sizeof(m)), 0, 0, 0);
 	} else if (strcmp(mode, "ia32-sendmmsg") == 0) {
 		memset(mm, 0, sizeof(mm));
-		mm[0].hdr = msg32(q1, l1, dst);
-		mm[1].hdr = msg32(q2, l2, dst);
+		mm[0].hdr = msg32(q1, l1, dst, false);
+		mm[1].hdr = msg32(q2, l2, dst, false);
 		args[1] = (uint32_t)low_copy(mm, sizeof(mm));
 		args[2] = 2;
 		r = sys32(I_SOCKETCALL, SC_SENDMMSG, low_copy(args, 4 * sizeof(args[0])), 0, 0, 0);
