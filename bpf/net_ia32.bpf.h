@@ -211,6 +211,8 @@ int BPF_PROG(ag_ia32_net_enter, struct pt_regs *regs, long id)
 		n = sock_nargs(A(0));
 		if (!n)
 			return 0;
+		/* an entry of this thread now is stale (its exit unseen): the marker test needs none */
+		pend_drop();
 		/* a read that fails here is made again at sys_exit */
 		if (!bpf_probe_read_user(v, n * 4, (const void *)A(1)))
 			sock_enter(A(0), v);
