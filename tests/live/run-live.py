@@ -551,6 +551,18 @@ def act_symlinked(tap, ag, tmp):
         check(tap, what, a, lat, want)
 
 
+def check_files(tap, ag, t0, pid, real, cases):
+    """For each (rule n, what, name, extra fields) of cases: an alert of rule n since t0 for the
+    file real/name, made by live-trigger's process pid, with extra's fields too."""
+    for n, what, name, extra in cases:
+        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
+                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
+        want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
+                "sigma.fields.TargetFilename": os.path.join(real, name)}
+        want.update(extra)
+        check(tap, what, a, lat, want)
+
+
 def act_uring(tap, ag, tmp):
     """File operations and a connect done as io_uring requests, which pass no syscall
     tracepoint (an io_uring rootkit's way around syscall-based agents), are seen when
@@ -590,13 +602,7 @@ def act_uring(tap, ag, tmp):
     else:
         tap.skip("file_delete: io_uring unlinkat from an SQPOLL ring",
                  "the kernel refused an SQPOLL ring")
-    for n, what, name, extra in cases:
-        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
-                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
-        want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
-                "sigma.fields.TargetFilename": os.path.join(real, name)}
-        want.update(extra)
-        check(tap, what, a, lat, want)
+    check_files(tap, ag, t0, pid, real, cases)
     # by now the requests that failed or created nothing would have been reported too
     for n, what, name in ((11, "no file_delete for an io_uring unlinkat that failed",
                            "sgl-deleted-ufail-%s" % tag),
@@ -680,7 +686,7 @@ def act_ia32(tap, ag, tmp):
            0 < coll.get("programs_attached", 0) <= coll.get("programs", 0),
            "the status file says 32-bit syscalls are collected", json.dumps(coll))
     pid, real = int(kv["pid"]), os.path.realpath(d)
-    for n, what, name, extra in (
+    check_files(tap, ag, t0, pid, real, (
             (8, "file_event: 32-bit creat", "sgl-created-ia32-%s" % tag, {}),
             (8, "file_event: 32-bit openat(O_CREAT)", "sgl-created-ia32at-%s" % tag, {}),
             (9, "file_change: 32-bit open for writing (the process's first), write, close",
@@ -701,13 +707,7 @@ def act_ia32(tap, ag, tmp):
              {"sigma.fields.SourceFilename": "sgl-symlink-target"}),
             (11, "file_delete: 32-bit unlink", "sgl-deleted-ia32-%s" % tag, {}),
             (11, "file_delete: 32-bit unlinkat on a dirfd", "sgl-deleted-ia32at-%s" % tag, {}),
-            (11, "file_delete: 32-bit rmdir", "sgl-deleted-i32dir-%s" % tag, {})):
-        a, lat = ag.wait_alert(lambda x: rule_is(rid(n))(x) and
-                               (g(x, "file.path") or "").endswith("/" + name), since=t0)
-        want = {"process.pid": pid, "process.executable": os.path.realpath(TRIGGER),
-                "sigma.fields.TargetFilename": os.path.join(real, name)}
-        want.update(extra)
-        check(tap, what, a, lat, want)
+            (11, "file_delete: 32-bit rmdir", "sgl-deleted-i32dir-%s" % tag, {})))
     bad = [x for x in ag.read_alerts() if rule_is(rid(11))(x) and
            (g(x, "file.path") or "").endswith("/sgl-deleted-ia32fail-%s" % tag)]
     tap.ok(not bad, "no file_delete for a 32-bit unlink that failed", json.dumps(bad[:1]))
